@@ -1,0 +1,116 @@
+"""Health and work commissioning dashboard.
+
+``python app.py`` serves it on http://127.0.0.1:$PORT (default 8050), building the demo warehouse
+first if there is none. ``gunicorn -w 2 app:server`` serves it in production.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+
+import queries
+from dashboard import figures, routes
+from dashboard.settings import Settings
+
+ROOT = Path(__file__).parent
+SERVICE_NAME = "Health and work commissioning dashboard"
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url)))
+    prefix = settings.url_prefix
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        url_base_pathname=prefix,
+        external_stylesheets=[f"{prefix}_vendor/bootstrap.min.css"],
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title=SERVICE_NAME,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.server.config["DASHBOARD_SETTINGS"] = settings
+    routes.register(app, settings)
+    app.layout = shell
+    return app
+
+
+def _nav() -> dbc.Nav:
+    pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
+                   key=lambda p: p["nav_order"])
+    return dbc.Nav([
+        dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact", className="nav-page-link"))
+        for p in pages
+    ], navbar=True, className="flex-row flex-wrap gap-3")
+
+
+def shell() -> html.Div:
+    """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
+    try:
+        demo = queries.warehouse().is_demo
+    except queries.WarehouseMissing:
+        demo = True
+    figures.set_demo(demo)
+    banner = dbc.Alert(
+        [html.Strong("Synthetic demo data. "),
+         "These figures are generated for demonstration and are not official statistics. ",
+         dcc.Link("About the data", href=dash.get_relative_path("/about"), className="alert-link")],
+        color="warning", className="demo-banner mb-0 rounded-0 text-center", id="demo-banner",
+    ) if demo else None
+    return html.Div([
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        html.Header(dbc.Navbar(dbc.Container([
+            dbc.NavbarBrand(SERVICE_NAME, href=dash.get_relative_path("/")),
+            html.Nav(_nav(), **{"aria-label": "Pages"}),
+        ], fluid="xl"), color="primary", dark=True, className="site-nav"), role="banner"),
+        banner,
+        html.Main(dbc.Container(dash.page_container, fluid="xl", className="py-4"), id="main", tabIndex="-1"),
+        html.Footer(dbc.Container([
+            html.P([
+                "Contains public sector information licensed under the ",
+                html.A("Open Government Licence v3.0",
+                       href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+                ". ", dcc.Link("Methods, sources and accessibility", href=dash.get_relative_path("/about")), ".",
+            ], className="mb-0"),
+        ], fluid="xl"), className="site-footer py-3 mt-4", role="contentinfo"),
+    ])
+
+
+def ensure_warehouse(settings: Settings) -> None:
+    if not settings.db.exists():
+        from data import demo
+        from data.build import build_demo
+
+        print(f"No warehouse at {settings.db}: building the demo data first...", file=sys.stderr)
+        meta = build_demo(settings.db, participants=200_000, seed=demo.SEED)
+        print(f"Built demo warehouse {meta['data_version']} in {meta['seconds']} s", file=sys.stderr)
+
+
+def __getattr__(name: str):
+    # ``gunicorn app:server`` asks for ``server``: create the app once, on first use, not at import.
+    if name in {"app", "server"}:
+        global app, server
+        app = create_app()
+        server = app.server
+        return globals()[name]
+    raise AttributeError(name)
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    ensure_warehouse(settings)
+    application = create_app(settings)
+    application.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Accelerators page charts: did the Health and Growth Accelerators lower long-term sickness in their three
+ICBs (a difference-in-differences against all other ICBs and against ICBs matched on the rate before the
+start, and an event study to judge pre-trends), and the three side by side on their participants."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE, lts_rates
+from dashboard.figures import accelerators as fig
+from dashboard.filters import Filters, period_label
+from dashboard.registry import Chart, register
+from dashboard.stats import did as did_stats
+from dashboard.stats.disclosure import round_count
+from dashboard.stats.intervals import wilson
+from queries import run, warehouse
+
+FILTERS = ("from", "to", "condition", "age", "sex")  # geo and level do not apply: the areas are fixed
+MATCHED_PER_ACCELERATOR = 3
+CONDITION_GROUPS = ("msk", "mental", "heart", "diabetes", "other")
+DID_COLUMNS = ["comparison", "estimate", "lower", "upper", "se", "p_value", "n_treated", "n_comparison",
+               "pre_periods", "post_periods", "start", "comparison_areas"]
+
+
+def accelerator_start() -> str:
+    return warehouse().meta.get("accelerator_start", "2025Q2")
+
+
+def _panel(filters: Filters) -> pd.DataFrame:
+    """ICB x quarter long-term-sick rates (percent) with the accelerator flag as ``treated``."""
+    frame = lts_rates(filters, level="icb")
+    if frame.empty:
+        return frame
+    panel = frame[["area_code", "area_name", "period", "period_start", "rate", "accelerator"]]
+    return panel.rename(columns={"accelerator": "treated"}).dropna(subset=["rate"])
+
+
+def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
+    """(label, panel) for each comparison: all other ICBs, and the ICBs matched on the pre-start rate."""
+    others = panel.loc[~panel["treated"], "area_code"].nunique()
+    matched = did_stats.matched_comparison(panel, start, per_treated=MATCHED_PER_ACCELERATOR)
+    return [
+        (f"All other ICBs ({others})", panel),
+        (f"Matched ICBs ({len(matched)})", panel[panel["treated"] | panel["area_code"].isin(matched)]),
+    ]
+
+
+def _usable(panel: pd.DataFrame, start: str) -> bool:
+    return (not panel.empty and (panel["period"] < start).any() and (panel["period"] >= start).any()
+            and panel["treated"].any() and (~panel["treated"]).any())
+
+
+def did_data(filters: Filters) -> pd.DataFrame:
+    start = accelerator_start()
+    panel = _panel(filters)
+    if not _usable(panel, start):
+        return pd.DataFrame(columns=DID_COLUMNS)
+    rows = []
+    for label, sub in _comparisons(panel, start):
+        try:
+            result = did_stats.did(sub, start)
+        except ValueError:  # e.g. too few areas with a published rate for a narrow age and sex group
+            continue
+        names = sorted(sub.loc[~sub["treated"], "area_name"].unique())
+        rows.append({"comparison": label, "estimate": result.estimate, "lower": result.lower,
+                     "upper": result.upper, "se": result.se, "p_value": result.p_value,
+                     "n_treated": result.n_treated, "n_comparison": result.n_comparison,
+                     "pre_periods": result.pre_periods, "post_periods": result.post_periods, "start": start,
+                     "comparison_areas": "; ".join(names)})
+    return pd.DataFrame(rows, columns=DID_COLUMNS)
+
+
+def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    start = frame["start"].iloc[0]
+    parts = [f"against {_phrase(row.comparison)} {row.estimate:+.2f} points "
+             f"(95% CI {row.lower:+.2f} to {row.upper:+.2f})" for row in frame.itertuples()]
+    return (f"After the accelerators started ({period_label(start)}), the long-term-sick rate in the three "
+            f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
+            + ". Negative means a fall.")
+
+
+def _phrase(label: str) -> str:
+    """'All other ICBs (39)' -> 'all other ICBs (39)' for use inside a sentence."""
+    return label[0].lower() + label[1:]
+
+
+def event_study_data(filters: Filters) -> pd.DataFrame:
+    start = accelerator_start()
+    panel = _panel(filters)
+    if not _usable(panel, start):
+        return pd.DataFrame(columns=["comparison", "period", "period_start", "relative", "estimate", "lower",
+                                     "upper", "reference"])
+    starts = panel.groupby("period")["period_start"].first()
+    frames = []
+    for label, sub in _comparisons(panel, start):
+        try:
+            gaps = did_stats.event_study(sub, start)
+        except ValueError:
+            continue
+        gaps.insert(0, "comparison", label)
+        gaps.insert(2, "period_start", gaps["period"].map(starts))
+        frames.append(gaps)
+    if not frames:
+        return pd.DataFrame(columns=["comparison", "period", "period_start", "relative", "estimate", "lower",
+                                     "upper", "reference"])
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["accelerator_start"] = start
+    return out
+
+
+def event_study_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    main = frame[frame["comparison"] == frame["comparison"].iloc[0]]
+    pre = main[(main["relative"] < 0) & ~main["reference"]]
+    post = main[main["relative"] >= 0]
+    outside = int(((pre["lower"] > 0) | (pre["upper"] < 0)).sum())
+    text = (f"Against {_phrase(main['comparison'].iloc[0])}: before the start, the gap's interval excluded zero "
+            f"in {outside} of {len(pre)} quarters")
+    if not post.empty:
+        text += f"; after it the gap averaged {post['estimate'].mean():+.2f} points"
+    return text + " (relative to the quarter before the start)."
+
+
+def compare_data(filters: Filters) -> pd.DataFrame:
+    rows = run("accelerators_compare", age=filters.age, sex=filters.sex, condition=filters.condition,
+               start_from=pd.Period(filters.period_from, "Q").start_time.date(),
+               start_to=pd.Period(filters.period_to, "Q").end_time.date())
+    if rows.empty:
+        return rows
+    keys = ["icb_code", "icb_name", "short_name"]
+    totals = rows.groupby(keys, as_index=False)[["participants", "followed_12m", "jobs_12m", "cost_12m_gbp"]].sum()
+    mix = rows.pivot_table(index=keys, columns="condition_group", values="participants", aggfunc="sum",
+                           fill_value=0).reindex(columns=list(CONDITION_GROUPS), fill_value=0)
+    mix.columns = [f"participants_{c}" for c in mix.columns]
+    out = totals.merge(mix.reset_index(), on=keys)
+    # Sub-national counts: suppress 1-7, round to 5; rates and costs from the rounded counts.
+    for column in ["participants", "followed_12m", "jobs_12m", *mix.columns]:
+        out[column] = round_count(out[column])
+    lower, upper = wilson(out["jobs_12m"], out["followed_12m"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rate"] = np.where(out["followed_12m"] > 0, out["jobs_12m"] / out["followed_12m"] * 100, np.nan)
+        out["cost_per_job_gbp"] = np.where(out["jobs_12m"] > 0, out["cost_12m_gbp"] / out["jobs_12m"], np.nan)
+    out["lower"], out["upper"] = lower * 100, upper * 100
+    out["cost_per_job_gbp"] = out["cost_per_job_gbp"].round(0)
+    columns = [*keys, "participants", "followed_12m", "jobs_12m", "rate", "lower", "upper", "cost_per_job_gbp",
+               *mix.columns]
+    return out[columns].sort_values("icb_name", ignore_index=True)
+
+
+def compare_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    parts = []
+    for row in frame.itertuples():
+        if row.followed_12m == 0:
+            rate = "none started a year before the data cut-off yet"
+        elif np.isnan(row.rate):
+            rate = "too few started a year before the data cut-off to show a job outcome rate"
+        else:
+            rate = f"{row.rate:.0f}% in work within 12 months (95% CI {row.lower:.0f}-{row.upper:.0f}%)"
+        cost = "" if np.isnan(row.cost_per_job_gbp) else f", £{row.cost_per_job_gbp:,.0f} a job outcome"
+        starts = "fewer than 8" if np.isnan(row.participants) else f"{row.participants:,.0f}"
+        parts.append(f"{row.icb_name}: {starts} participants, {rate}{cost}")
+    return "; ".join(parts) + "."
+
+
+register(Chart(
+    id="accelerators-did",
+    title="Did long-term sickness fall in the accelerator areas?",
+    page="/accelerators",
+    description="Difference-in-differences: the change in the long-term-sick rate (percentage points) in the "
+                "three Health and Growth Accelerator ICBs after they started, beyond the change in comparison "
+                "ICBs, against all other ICBs and against the ICBs whose rate before the start was closest, "
+                "with 95% confidence intervals. Negative means a fall.",
+    source=SURVEY_SOURCE,
+    data=did_data,
+    figure=fig.did_estimates,
+    summary=did_summary,
+    filters=FILTERS,
+))
+
+register(Chart(
+    id="accelerators-event-study",
+    title="The gap, quarter by quarter",
+    page="/accelerators",
+    description="The difference in long-term-sick rate between the accelerator ICBs and comparison ICBs each "
+                "quarter, relative to the quarter before the accelerators started, with 95% confidence "
+                "intervals. Gaps near zero before the start support the comparison.",
+    source=SURVEY_SOURCE,
+    data=event_study_data,
+    figure=fig.event_study,
+    summary=event_study_summary,
+    filters=FILTERS,
+))
+
+register(Chart(
+    id="accelerators-compare",
+    title="The three accelerators side by side",
+    page="/accelerators",
+    description="Health and Growth Accelerator participants in each ICB: how many started, the share in work "
+                "within 12 months (of those who started at least a year before the data cut-off) with 95% "
+                "confidence intervals, the main conditions served and the cost per job outcome.",
+    source=PILOT_SOURCE,
+    data=compare_data,
+    figure=fig.accelerators_compare,
+    summary=compare_summary,
+    filters=FILTERS,
+))

@@ -1,0 +1,39 @@
+"""Data helpers shared by chart declarations: the long-term-sick series with rates and intervals."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.filters import ENGLAND, Filters
+from dashboard.stats.disclosure import disclose
+from dashboard.stats.intervals import survey_rates
+from data import reference
+from queries import run
+
+SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of long-term sickness, aged 16-64"
+PILOT_SOURCE = "Programme participant records (pilot returns)"
+
+
+def comparators(geo: str) -> list[str]:
+    """The area, its best-fit ONS region (for an ICB) and England, in that order."""
+    areas = reference.areas().set_index("code")
+    chain = [geo]
+    while chain[-1] != ENGLAND:
+        chain.append(areas.at[chain[-1], "parent"])
+    return chain
+
+
+def lts_rates(filters: Filters, *, areas: list[str] | None = None, level: str | None = None,
+              period_from: str | None = None, period_to: str | None = None) -> pd.DataFrame:
+    """Long-term-sick counts and rates (with 95% intervals and reliability flags) by area and quarter.
+
+    Counts are disclosure-controlled: England's unrounded, every other area's rounded to 5.
+    """
+    frame = run(
+        "long_term_sick", areas=areas, level=level,
+        period_from=period_from or filters.period_from, period_to=period_to or filters.period_to,
+        age=filters.age, sex=filters.sex, condition=filters.condition,
+    )
+    if frame.empty:
+        return frame
+    rated = survey_rates(frame)
+    return disclose(rated, ["people"], national=rated["area_code"].eq(ENGLAND))

@@ -1,0 +1,418 @@
+"""Interventions page charts: which back-to-work programmes get people into work, where, how fast and at
+what cost. Outcome rates count only cohorts with enough follow-up, as DWP advises: 365 days for a job
+within 12 months, 547 days (12 months + 26 weeks) for a sustained job."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from dashboard.charts.common import PILOT_SOURCE
+from dashboard.figures import interventions as fig
+from dashboard.filters import ENGLAND, Filters
+from dashboard.registry import Chart, register
+from dashboard.stats import funnel
+from dashboard.stats.disclosure import round_count
+from dashboard.stats.intervals import wilson
+from dashboard.stats.survival import kaplan_meier_by
+from queries import run
+
+PAGE = "/interventions"
+FOLLOWUP_JOB, FOLLOWUP_SUSTAINED = 365, 547
+JOB, SUSTAINED = "In work within 12 months", "Sustained work (26 weeks)"
+NO_PARTICIPANTS = "No participants in this selection"
+FILTERS = ("geo", "from", "to", "condition", "age", "sex")
+
+
+def _period_params(filters: Filters) -> dict[str, object]:
+    return {
+        "geo": filters.geo, "age": filters.age, "sex": filters.sex, "condition": filters.condition,
+        "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
+        "start_to": pd.Period(filters.period_to, "Q").end_time.date(),
+    }
+
+
+def programme_counts(filters: Filters) -> pd.DataFrame:
+    """Per programme counts and costs for the selection, disclosure-controlled (England unrounded)."""
+    frame = run("interventions_outcomes", **_period_params(filters)).copy()
+    counts = ["participants", "followed_12m", "jobs_12m", "followed_26w", "sustained_26w"]
+    national = filters.geo == ENGLAND
+    for column in counts:
+        frame[column] = round_count(frame[column], national)
+    return frame
+
+
+# ---- outcomes -----------------------------------------------------------------------------------------
+
+def outcomes_data(filters: Filters) -> pd.DataFrame:
+    """Two rows a programme (job within 12 months, sustained 26 weeks): cohort, outcomes, rate and Wilson 95%."""
+    frame = programme_counts(filters)
+    if frame.empty or not (frame["participants"].fillna(1) > 0).any():
+        return pd.DataFrame()
+    rows = []
+    for measure, eligible, outcomes, days in ((JOB, "followed_12m", "jobs_12m", FOLLOWUP_JOB),
+                                              (SUSTAINED, "followed_26w", "sustained_26w", FOLLOWUP_SUSTAINED)):
+        part = frame[["programme", "programme_name", "participants"]].copy()
+        part.insert(2, "measure", measure)
+        part["eligible"] = frame[eligible]
+        part["outcomes"] = frame[outcomes]
+        lower, upper = wilson(part["outcomes"], part["eligible"])
+        usable = part["eligible"] > 0
+        part["rate"] = np.where(usable, part["outcomes"] / part["eligible"].where(usable, 1) * 100, np.nan)
+        part["lower"], part["upper"] = lower * 100, upper * 100
+        part["note"] = np.select(
+            [part["participants"] == 0, part["participants"].isna() | part["eligible"].isna()
+             | part["outcomes"].isna(), ~usable],
+            [NO_PARTICIPANTS, "Suppressed: fewer than 8 people",
+             f"No cohort with {days} days' follow-up yet"], default="")
+        rows.append(part)
+    out = pd.concat(rows, ignore_index=True)
+    out.attrs["followup"] = {JOB: FOLLOWUP_JOB, SUSTAINED: FOLLOWUP_SUSTAINED}
+    return out
+
+
+def outcomes_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    jobs = frame[(frame["measure"] == JOB) & frame["rate"].notna()].sort_values("rate", ascending=False)
+    if jobs.empty:
+        return f"{filters.geo_name}: no programme has a cohort with 12 months' follow-up in this selection."
+    best, worst = jobs.iloc[0], jobs.iloc[-1]
+    waiting = frame[(frame["measure"] == JOB) & frame["note"].str.startswith("No cohort")]["programme_name"]
+    text = (f"{filters.geo_name}: of people who started at least a year ago, {best['rate']:.0f}% "
+            f"(95% CI {best['lower']:.0f}-{best['upper']:.0f}%) were in work within 12 months on "
+            f"{best['programme_name']}, the highest, and {worst['rate']:.0f}% on {worst['programme_name']}, "
+            "the lowest.")
+    if len(waiting):
+        text += " Too recent for a 12-month rate: " + ", ".join(waiting) + "."
+    return text
+
+
+register(Chart(
+    id="interventions-outcomes",
+    title="Job outcomes by programme",
+    page=PAGE,
+    description="For each programme: participants, the share in work within 12 months of starting and the share "
+                "in work sustained for 26 weeks, with 95% confidence intervals (Wilson). Only people who started "
+                "long enough ago count (365 days for the 12-month rate, 547 for the sustained rate), as DWP "
+                "advises, so recent starters do not drag a rate down.",
+    source=PILOT_SOURCE,
+    data=outcomes_data,
+    figure=fig.outcomes_by_programme,
+    summary=outcomes_summary,
+    filters=FILTERS,
+))
+
+
+# ---- funnel -------------------------------------------------------------------------------------------
+
+def funnel_programme(filters: Filters) -> tuple[str | None, bool]:
+    """The programme for the funnel and whether it was chosen (else the largest with 12-month follow-up)."""
+    if filters.intervention:
+        return filters.intervention, True
+    counts = run("interventions_outcomes", **{**_period_params(filters), "geo": ENGLAND})
+    counts = counts[counts["followed_12m"] > 0]
+    if counts.empty:
+        return None, False
+    return str(counts.sort_values(["participants", "programme"], ascending=[False, True]).iloc[0]["programme"]), \
+        False
+
+
+def funnel_data(filters: Filters) -> pd.DataFrame:
+    """ICBs' 12-month job rates for one programme against the national rate, with funnel limits and outliers."""
+    programme, chosen = funnel_programme(filters)
+    if programme is None:
+        return pd.DataFrame()
+    frame = run("interventions_funnel", programme=programme, **_period_params(filters)).copy()
+    frame = frame[frame["followed_12m"] > 0]
+    if frame.empty:
+        return pd.DataFrame()
+    national = frame["jobs_12m"].sum() / frame["followed_12m"].sum()  # England: unrounded
+    for column in ("participants", "followed_12m", "jobs_12m"):
+        frame[column] = round_count(frame[column])
+    usable = frame["followed_12m"] > 0
+    frame["rate"] = np.where(usable, frame["jobs_12m"] / frame["followed_12m"].where(usable, 1) * 100, np.nan)
+    limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0))
+    for column in ("lower_95", "upper_95", "lower_998", "upper_998"):
+        frame[column] = limits[column].to_numpy() * 100
+    frame["national_rate"] = national * 100
+    frame["comparison"] = funnel.classify(frame["jobs_12m"], frame["followed_12m"], national)
+    names = run("interventions_outcomes", **{**_period_params(filters), "geo": ENGLAND})
+    name = names.set_index("programme").at[programme, "programme_name"]
+    frame.insert(0, "programme_name", name)
+    frame.insert(0, "programme", programme)
+    frame = frame.drop(columns=["short_name"]).reset_index(drop=True)
+    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100)
+    return frame
+
+
+def funnel_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    name = frame["programme_name"].iloc[0]
+    how = "" if filters.intervention else " (the largest programme; choose another under Programme)"
+    area = frame[frame["in_area"]]
+    high = area[area["comparison"].str.startswith("High")]["area_name"].tolist()
+    low = area[area["comparison"].str.startswith("Low")]["area_name"].tolist()
+    text = f"{name}{how}: England {frame['national_rate'].iloc[0]:.1f}% in work within 12 months. "
+    if area.empty:
+        return text + (f"No ICB in {filters.geo_name} has participants with 12 months' follow-up; "
+                       "the chart shows the other ICBs.")
+    text += f"Of {len(area)} ICB{'s' if len(area) != 1 else ''} in {filters.geo_name}, "
+    text += f"{len(high)} above the 95% limits" + (f" ({', '.join(high)})" if high else "")
+    text += f" and {len(low)} below" + (f" ({', '.join(low)})" if low else "") + "."
+    return text
+
+
+register(Chart(
+    id="interventions-funnel",
+    title="Which ICBs are outliers? Job outcome rate by ICB",
+    page=PAGE,
+    description="Each ICB's 12-month job outcome rate for the chosen programme against the number of participants "
+                "with 12 months' follow-up, with 95% and 99.8% funnel limits around the national rate (OHID's "
+                "Fingertips method). ICBs outside the limits are labelled. With no programme chosen, the largest "
+                "programme is shown.",
+    source=PILOT_SOURCE,
+    data=funnel_data,
+    figure=fig.funnel_plot,
+    summary=funnel_summary,
+    filters=(*FILTERS, "intervention"),
+))
+
+
+# ---- time to work -------------------------------------------------------------------------------------
+
+MIN_GROUP = 8  # curves for fewer people than the disclosure threshold are not drawn
+
+
+def time_to_work_data(filters: Filters) -> pd.DataFrame:
+    """Kaplan-Meier share in work by day since start (1 - survival), by programme or, for one programme,
+    by main condition, with 95% intervals."""
+    frame = run("interventions_time_to_work", intervention=filters.intervention, **_period_params(filters))
+    if frame.empty:
+        return pd.DataFrame()
+    sizes = frame.groupby("grp")["people"].sum()
+    frame = frame[frame["grp"].isin(sizes[sizes >= MIN_GROUP].index)]
+    curves = kaplan_meier_by(frame, "grp", time="day", event="event", count="people")
+    if curves.empty:
+        return pd.DataFrame()
+    out = pd.DataFrame({
+        "group": curves["grp"],
+        "day": curves["time"].astype(int),
+        "in_work": (1 - curves["survival"]) * 100,
+        "lower": (1 - curves["upper"]) * 100,
+        "upper": (1 - curves["lower"]) * 100,
+        "at_risk": round_count(curves["at_risk"], filters.geo == ENGLAND),
+    })
+    out.attrs["by"] = "condition" if filters.intervention else "programme"
+    return out
+
+
+def time_to_work_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    last = frame.sort_values("day").groupby("group").tail(1).sort_values("in_work", ascending=False)
+    parts = [f"{g} {v:.0f}%" for g, v in zip(last["group"], last["in_work"], strict=True)]
+    return ("Estimated share in work within a year of starting (Kaplan-Meier, people without a job counted "
+            f"until 12 months or the data cut-off): {'; '.join(parts)}.")
+
+
+register(Chart(
+    id="interventions-time-to-work",
+    title="How quickly do people get into work?",
+    page=PAGE,
+    description="Kaplan-Meier estimate of the share of participants who have started work, by days since starting, "
+                "with 95% intervals; by programme, or by main condition when one programme is chosen. People "
+                "without a job are counted until 12 months or the data cut-off, whichever comes first (censored).",
+    source=PILOT_SOURCE,
+    data=time_to_work_data,
+    figure=fig.time_to_work,
+    summary=time_to_work_summary,
+    filters=(*FILTERS, "intervention"),
+))
+
+
+# ---- cost and return on investment ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Assumption:
+    key: str
+    label: str
+    value: float
+    unit: str
+    source: str  # a published source, or "Assumption: ..." when there is none
+
+
+HOURLY_WAGE = 12.21
+HOURS_A_WEEK = 16
+ASSUMPTIONS = (
+    Assumption("earnings", "Earnings gained a year per sustained job", round(HOURLY_WAGE * HOURS_A_WEEK * 52, 2), "£",
+               f"16 hours a week (the Work and Health Programme job outcome, DWP) x 52 weeks at the National "
+               f"Living Wage of £{HOURLY_WAGE} an hour from April 2025 (GOV.UK, National Minimum Wage and "
+               "National Living Wage rates)"),
+    Assumption("benefit", "Benefit savings a year per sustained job", 5000.0, "£",
+               "Assumption: not from a published source; replace with DWP's figure for the cohort"),
+    Assumption("years", "Years the gains last", 1.0, "years",
+               "Assumption: one year, no discounting"),
+    Assumption("additionality", "Share of sustained jobs caused by the programme", 1.0, "share",
+               "Assumption: 100%, a gross return; no counterfactual (a trial or the accelerators' "
+               "evaluation would give the share that would not have happened anyway)"),
+)
+
+
+def assumptions_table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "Assumption": [a.label for a in ASSUMPTIONS],
+        "Value": [f"£{a.value:,.0f}" if a.unit == "£" else f"{a.value:.0%}" if a.unit == "share"
+                  else f"{a.value:g} {a.unit}" for a in ASSUMPTIONS],
+        "Source": [a.source for a in ASSUMPTIONS],
+    })
+
+
+def benefit_per_sustained(assumptions=ASSUMPTIONS) -> float:
+    """Earnings gained plus benefit savings per sustained job, over the years assumed, times additionality."""
+    a = {x.key: x.value for x in assumptions}
+    return (a["earnings"] + a["benefit"]) * a["years"] * a["additionality"]
+
+
+def return_on_investment(cost_per_sustained, assumptions=ASSUMPTIONS) -> np.ndarray:
+    """Benefits per £1 spent: ``benefit_per_sustained`` over the cost per sustained outcome."""
+    benefit = benefit_per_sustained(assumptions)
+    cost = np.asarray(cost_per_sustained, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(cost > 0, benefit / cost, np.nan)
+
+
+def cost_data(filters: Filters) -> pd.DataFrame:
+    frame = programme_counts(filters)
+    frame = frame[frame["participants"].fillna(1) > 0]
+    if frame.empty:
+        return pd.DataFrame()
+
+    def per(cost, count):
+        return np.where(count > 0, cost / count.where(count > 0, 1), np.nan)
+
+    raw = run("interventions_outcomes", **_period_params(filters)).set_index("programme")
+    participants_raw = raw.loc[frame["programme"], "participants"].to_numpy()
+    out = pd.DataFrame({
+        "programme": frame["programme"],
+        "programme_name": frame["programme_name"],
+        "participants": frame["participants"],
+        # cost per participant from the unrounded count: a mean, not a disclosed count
+        "cost_per_participant": per(frame["cost_gbp"], pd.Series(participants_raw, index=frame.index)),
+        "cost_per_job": per(frame["cost_12m"], frame["jobs_12m"]),
+        "cost_per_sustained": per(frame["cost_26w"], frame["sustained_26w"]),
+    })
+    out["benefit_per_sustained"] = benefit_per_sustained()
+    out["roi"] = return_on_investment(out["cost_per_sustained"])
+    out = out.round({"cost_per_participant": 0, "cost_per_job": 0, "cost_per_sustained": 0,
+                     "benefit_per_sustained": 0, "roi": 2}).reset_index(drop=True)
+    return out
+
+
+def cost_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    rated = frame.dropna(subset=["cost_per_job"]).sort_values("cost_per_job")
+    if rated.empty:
+        return f"{filters.geo_name}: no programme has a cohort with 12 months' follow-up to cost outcomes."
+    best = rated.iloc[0]
+    roi = frame.dropna(subset=["roi"])
+    text = (f"{filters.geo_name}: the lowest cost per job outcome is {best['programme_name']} at "
+            f"£{best['cost_per_job']:,.0f}.")
+    if not roi.empty:
+        top = roi.sort_values("roi", ascending=False).iloc[0]
+        text += (f" On the assumptions shown, {top['programme_name']} returns the most: £{top['roi']:.2f} in "
+                 "earnings and benefit savings for each £1 spent.")
+    return text
+
+
+register(Chart(
+    id="interventions-cost",
+    title="Cost per outcome and return on investment",
+    page=PAGE,
+    description="Cost per participant, per job outcome within 12 months and per sustained (26-week) outcome, by "
+                "programme (outcomes from cohorts with enough follow-up), and a simple return on investment: "
+                "earnings gained plus benefit savings per sustained job, per £1 spent, on the assumptions in the "
+                "table below the chart.",
+    source=f"{PILOT_SOURCE}; return on investment on the stated assumptions",
+    data=cost_data,
+    figure=fig.cost_and_return,
+    summary=cost_summary,
+    filters=FILTERS,
+))
+
+
+# ---- digital MSK ---------------------------------------------------------------------------------------
+
+def _mean_interval(mean, sd, n, confidence: float = 0.95):
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = stats.t.ppf(1 - (1 - confidence) / 2, np.maximum(n - 1, 1)) * np.asarray(sd, float) / np.sqrt(n)
+    half = np.where(n >= 2, half, np.nan)
+    return mean - half, mean + half
+
+
+def digital_msk_data(filters: Filters) -> pd.DataFrame:
+    """Engagement and outcomes for digital MSK apps: share who used the app (Wilson 95%), mean adherence among
+    users, MSK-HQ change by app use and 12-month job rate by app use (means with t 95% intervals)."""
+    frame = run("interventions_digital_msk", **_period_params(filters))
+    if frame.empty:
+        return pd.DataFrame()
+    national = filters.geo == ENGLAND
+    rows = frame.set_index("app_used")
+    total = float(frame["participants"].sum())
+    used = float(rows["participants"].get(True, 0))
+    total_c, used_c = round_count(total, national), round_count(used, national)
+    lo, hi = wilson(used_c, total_c)
+    out = [{"measure": "Used the app", "group": "All participants", "value": used_c / total_c * 100
+            if total_c else np.nan, "lower": lo * 100, "upper": hi * 100, "n": total_c, "unit": "%"}]
+    if True in rows.index and rows.at[True, "adherence_n"] > 0:
+        r = rows.loc[True]
+        lo, hi = _mean_interval(r["adherence_mean"], r["adherence_sd"], r["adherence_n"])
+        out.append({"measure": "Adherence (share of prescribed sessions done)", "group": "Used the app",
+                    "value": r["adherence_mean"] * 100, "lower": lo * 100, "upper": hi * 100,
+                    "n": round_count(r["adherence_n"], national), "unit": "%"})
+    for flag, label in ((True, "Used the app"), (False, "Did not use the app")):
+        if flag in rows.index and rows.at[flag, "mskhq_n"] >= MIN_GROUP:
+            r = rows.loc[flag]
+            lo, hi = _mean_interval(r["mskhq_mean"], r["mskhq_sd"], r["mskhq_n"])
+            out.append({"measure": "MSK-HQ change (points; higher is better)", "group": label,
+                        "value": r["mskhq_mean"], "lower": lo, "upper": hi,
+                        "n": round_count(r["mskhq_n"], national), "unit": "points"})
+    for flag, label in ((True, "Used the app"), (False, "Did not use the app")):
+        if flag in rows.index:
+            r = rows.loc[flag]
+            followed, jobs = round_count(r["followed_12m"], national), round_count(r["jobs_12m"], national)
+            if followed > 0 and not np.isnan(jobs):
+                lo, hi = wilson(jobs, followed)
+                out.append({"measure": "In work within 12 months", "group": label, "value": jobs / followed * 100,
+                            "lower": lo * 100, "upper": hi * 100, "n": followed, "unit": "%"})
+    result = pd.DataFrame(out)
+    for column in ("value", "lower", "upper"):
+        result[column] = result[column].astype(float).round(2)
+    return result
+
+
+def digital_msk_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    rows = frame.set_index(["measure", "group"])
+    used = rows.loc[("Used the app", "All participants")]
+    text = (f"{filters.geo_name}: {used['value']:.0f}% of {used['n']:,.0f} participants used the app "
+            "(83% in the Physitrack NHS survey)")
+    key = ("Adherence (share of prescribed sessions done)", "Used the app")
+    if key in rows.index:
+        text += f"; users did {rows.loc[key, 'value']:.0f}% of prescribed sessions on average"
+    key = ("MSK-HQ change (points; higher is better)", "Used the app")
+    if key in rows.index:
+        text += f" and gained {rows.loc[key, 'value']:.1f} MSK-HQ points where recorded"
+    return text + "."
+
+
+register(Chart(
+    id="interventions-digital-msk",
+    title="Digital MSK exercise apps: engagement and outcomes",
+    page=PAGE,
+    description="For digital MSK exercise apps: the share of participants who used the app, adherence among users, "
+                "change in MSK-HQ score where recorded, and the 12-month job rate, for users and non-users, with "
+                "95% confidence intervals. Users and non-users differ in more than app use, so the gap is not "
+                "the app's effect.",
+    source=f"{PILOT_SOURCE}; MSK-HQ as recommended in NICE HTE16",
+    data=digital_msk_data,
+    figure=fig.digital_msk,
+    summary=digital_msk_summary,
+    filters=FILTERS,
+))

@@ -1,0 +1,137 @@
+"""Overview page charts: long-term sickness over time for the area, its region and England; and the
+accelerator ICBs against the rest. Also the page's headline figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE, comparators, lts_rates
+from dashboard.figures import overview as fig
+from dashboard.filters import ENGLAND, Filters, period_label
+from dashboard.registry import Chart, register
+from dashboard.stats.disclosure import round_count
+from dashboard.stats.intervals import survey_rates, wilson
+from queries import run, warehouse
+
+COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "reliability"]
+
+
+def trend_data(filters: Filters) -> pd.DataFrame:
+    frame = lts_rates(filters, areas=comparators(filters.geo))
+    return frame[COLUMNS + ["period_start"]] if not frame.empty else frame
+
+
+def trend_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    first, last = frame["period"].min(), frame["period"].max()
+    parts = []
+    for name, rows in frame.groupby("area_name", sort=False):
+        rows = rows.set_index("period")
+        parts.append(f"{name} {rows.at[first, 'rate']:.1f}% to {rows.at[last, 'rate']:.1f}%")
+    return (f"Share of people aged 16-64 out of work through long-term sickness, {period_label(first)} to "
+            f"{period_label(last)}: " + "; ".join(parts) + ".")
+
+
+def accelerator_data(filters: Filters) -> pd.DataFrame:
+    icbs = run(
+        "long_term_sick", areas=None, level="icb", period_from=filters.period_from, period_to=filters.period_to,
+        age=filters.age, sex=filters.sex, condition=filters.condition,
+    )
+    if icbs.empty:
+        return icbs
+    icbs = icbs.assign(group=icbs["accelerator"].map({True: "Accelerator ICBs (3)", False: "Other ICBs (39)"}))
+    pooled = (icbs.groupby(["group", "period", "period_start"], as_index=False)
+              [["people", "population", "sample_size", "sample_sick"]].sum())
+    out = survey_rates(pooled)
+    out["people"] = round_count(out["people"])
+    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper"]]
+    out.attrs["accelerator_start"] = warehouse().meta.get("accelerator_start", "2025Q2")
+    return out
+
+
+def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    last = frame["period"].max()
+    latest = frame[frame["period"] == last].set_index("group")["rate"]
+    return (f"In {period_label(last)}, " + " and ".join(f"{g}: {v:.1f}%" for g, v in latest.items())
+            + " of people aged 16-64 were out of work through long-term sickness.")
+
+
+register(Chart(
+    id="overview-trend",
+    title="Long-term sickness over time",
+    page="/",
+    description="Share of people aged 16-64 economically inactive because of long-term sickness, "
+                "for the chosen area, its region and England, with 95% confidence intervals.",
+    source=SURVEY_SOURCE,
+    data=trend_data,
+    figure=fig.area_trend,
+    summary=trend_summary,
+    filters=("geo", "from", "to", "condition", "age", "sex"),
+))
+
+register(Chart(
+    id="overview-accelerators",
+    title="Health and Growth Accelerator ICBs against the rest",
+    page="/",
+    description="Long-term-sick rate in the three accelerator ICBs (South Yorkshire, West Yorkshire, "
+                "North East and North Cumbria) pooled, against the other 39 ICBs pooled.",
+    source=SURVEY_SOURCE,
+    data=accelerator_data,
+    figure=fig.accelerators_against_rest,
+    summary=accelerator_summary,
+    filters=("from", "to", "condition", "age", "sex"),
+))
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    detail: str
+
+
+def headlines(filters: Filters) -> list[Headline]:
+    """The overview's headline figures for the chosen area against England, at the last quarter chosen."""
+    last = filters.period_to
+    year_before = str(pd.Period(last, "Q") - 4)
+    areas = [filters.geo] if filters.geo == ENGLAND else [filters.geo, ENGLAND]
+    out: list[Headline] = []
+    frame = lts_rates(filters.replace(condition=None), areas=areas,
+                      period_from=min(year_before, filters.period_from), period_to=last)
+    if frame.empty:
+        return out
+    rows = frame.set_index(["area_code", "period"])
+    now, before = rows.loc[(filters.geo, last)], rows.loc[(filters.geo, year_before)] \
+        if (filters.geo, year_before) in rows.index else None
+    change = "" if before is None else f"{now['rate'] - before['rate']:+.1f} points on a year earlier"
+    england = rows.loc[(ENGLAND, last)]
+    out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
+                        f"{period_label(last)}"))
+    out.append(Headline("Rate", f"{now['rate']:.1f}%",
+                        "; ".join(filter(None, [change, f"England {england['rate']:.1f}%"]))))
+
+    mix = run("conditions_mix", areas=areas, period_from=last, period_to=last, age=filters.age, sex=filters.sex)
+    if not mix.empty:
+        main = mix.groupby(["area_code", "group_id"])["people"].sum()
+        share = (main / main.groupby(level=0).transform("sum") * 100).xs("msk", level="group_id")
+        detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
+        out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
+
+    progs = run("interventions_outcomes", geo=filters.geo, age=filters.age, sex=filters.sex,
+                condition=filters.condition,
+                start_from=pd.Period(filters.period_from, "Q").start_time.date(),
+                start_to=pd.Period(filters.period_to, "Q").end_time.date())
+    progs = progs[progs["participants"] > 0]
+    if not progs.empty:
+        national = filters.geo == ENGLAND
+        participants = round_count(progs["participants"].sum(), national)
+        followed = round_count(progs["followed_12m"].sum(), national)
+        jobs = round_count(progs["jobs_12m"].sum(), national)
+        out.append(Headline("Programme participants", f"{participants:,.0f}",
+                            f"in {len(progs)} programmes starting in the period"))
+        if followed > 0:
+            lower, upper = wilson(jobs, followed)
+            out.append(Headline("In work within 12 months", f"{jobs / followed * 100:.0f}%",
+                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of {followed:,.0f} "
+                                "who started at least a year before the data cut-off"))
+    return out

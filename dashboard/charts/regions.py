@@ -1,0 +1,242 @@
+"""Regions page charts: every region or ICB compared with England (league and hex map), the focus area's
+SPC chart, and its statistical neighbours.
+
+The league and map use the latest quarter chosen (``to``); the recent-trend marker uses the five quarters
+ending there. The SPC chart uses every quarter from ``from`` to ``to``.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard.figures import regions as fig
+from dashboard.filters import ENGLAND, Filters, period_label
+from dashboard.registry import Chart, register
+from dashboard.stats import compare, spc
+from data import reference
+from queries import run
+
+PAGE = "/regions"
+PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
+LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex")
+NEIGHBOURS = 5
+NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
+LEAGUE_COLUMNS = ["code", "name", "short_name", "period", "people", "population", "rate", "lower", "upper",
+                  "reliability", "england_rate", "compared_with_england", "recent_trend", "accelerator",
+                  "workwell", "focus"]
+PHRASE = {
+    compare.BETTER: "better (lower) than",
+    compare.SIMILAR: "similar to",
+    compare.WORSE: "worse (higher) than",
+    compare.NOT_COMPARED: "not compared with",
+}
+
+
+@cache
+def hex_layout() -> pd.DataFrame:
+    """The hex cartogram's layout (data/reference/icb_hex.csv): ICB code, column and row (row 0 is north)."""
+    frame = reference.table("icb_hex").copy()
+    frame[["col", "row"]] = frame[["col", "row"]].astype(int)
+    return frame
+
+
+def _areas() -> pd.DataFrame:
+    return reference.areas().set_index("code")
+
+
+def focus_code(filters: Filters, level: str) -> str | None:
+    """The area to highlight at ``level``: the chosen area, or its best-fit region when it is an ICB."""
+    areas = _areas()
+    geo = filters.geo
+    if areas.at[geo, "level"] == level:
+        return geo
+    if level == "region" and areas.at[geo, "level"] == "icb":
+        return areas.at[geo, "parent"]
+    return None
+
+
+def _level_table(filters: Filters, level: str) -> pd.DataFrame:
+    last = filters.period_to
+    first = str(pd.Period(last, "Q") - (compare.TREND_POINTS - 1))
+    frame = lts_rates(filters, level=level, period_from=first, period_to=last)
+    england = lts_rates(filters, areas=[ENGLAND], period_from=last, period_to=last)
+    if frame.empty or england.empty or not (frame["period"] == last).any():
+        return pd.DataFrame(columns=LEAGUE_COLUMNS)
+    england_rate = float(england["rate"].iloc[0])
+    # Recent trend on the respondents behind each rate (as the Wilson interval uses them).
+    frame = frame.assign(effective=frame["rate"] / 100 * frame["sample_size"])
+    trends = {code: compare.recent_trend(rows["effective"], rows["sample_size"])
+              for code, rows in frame.sort_values("period").groupby("area_code")}
+    latest = frame[frame["period"] == last].copy()
+    latest["code"] = latest["area_code"]
+    latest["name"] = latest["area_name"]
+    latest["england_rate"] = england_rate
+    latest["compared_with_england"] = compare.compare_with_england(latest["lower"], latest["upper"], england_rate)
+    latest["recent_trend"] = latest["code"].map(trends)
+    latest["focus"] = latest["code"].eq(focus_code(filters, level))
+    return latest[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def league_data(filters: Filters) -> pd.DataFrame:
+    return _level_table(filters, filters.level)
+
+
+def _counts(frame: pd.DataFrame) -> str:
+    counts = frame["compared_with_england"].value_counts()
+    return ", ".join(f"{counts.get(k, 0)} {k}" for k in (compare.WORSE, compare.SIMILAR, compare.BETTER))
+
+
+def _describe(row: pd.Series) -> str:
+    return (f"{row['name']}'s rate is {row['rate']:.1f}% ({row['lower']:.1f}-{row['upper']:.1f}), "
+            f"{PHRASE[row['compared_with_england']]} England's {row['england_rate']:.1f}%")
+
+
+def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    kind = "ICBs" if filters.level == "icb" else "regions"
+    when = period_label(frame["period"].iloc[0])
+    focus = frame[frame["focus"]]
+    lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
+            else f"England's rate is {frame['england_rate'].iloc[0]:.1f}%")
+    return f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
+
+
+def map_data(filters: Filters) -> pd.DataFrame:
+    """One row per ICB hexagon. At ICB level each hexagon shows its ICB; at region level it shows its
+    best-fit ONS region's value and comparison (so a region reads as a patch of hexagons)."""
+    table = _level_table(filters, filters.level)
+    if table.empty:
+        return pd.DataFrame()
+    areas = _areas()
+    hexes = hex_layout().assign(name=lambda d: d["code"].map(areas["name"]),
+                                ods=lambda d: d["code"].map(areas["ods"]))
+    if filters.level == "icb":
+        hexes["area_code"] = hexes["code"]
+    else:
+        hexes["area_code"] = hexes["code"].map(areas["parent"])
+    values = table.rename(columns={"code": "area_code", "name": "area_name"})[
+        ["area_code", "area_name", "period", "rate", "lower", "upper", "england_rate", "compared_with_england",
+         "recent_trend", "focus"]]
+    out = hexes.merge(values, on="area_code", how="left")
+    out["compared_with_england"] = out["compared_with_england"].fillna(compare.NOT_COMPARED)
+    out["focus"] = out["focus"].fillna(False).astype(bool) | out["code"].eq(filters.geo)
+    return out
+
+
+def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    when = period_label(frame["period"].dropna().iloc[0])
+    if filters.level == "icb":
+        head = f"{when}: of the 42 ICBs, {_counts(frame)} compared with England"
+    else:
+        regions = frame.drop_duplicates("area_code")
+        head = (f"{when}: each ICB is shaded by its best-fit region; of the {len(regions)} regions, "
+                f"{_counts(regions)} compared with England")
+    return head + ". Select a hexagon to make that area the focus."
+
+
+def spc_data(filters: Filters) -> pd.DataFrame:
+    frame = lts_rates(filters, areas=[filters.geo])
+    frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
+    if len(frame) < 2:
+        return pd.DataFrame()
+    columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper"]
+    return spc.xmr(frame[columns].reset_index(drop=True), "rate", improvement="decrease")
+
+
+def spc_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    last = frame.iloc[-1]
+    special = int((frame["point_type"] != spc.COMMON).sum())
+    trial = " These are trial limits (fewer than 12 quarters)." if frame["trial"].iloc[0] else ""
+    return (f"{last['area_name']}'s rate in {period_label(last['period'])} is {last['rate']:.1f}% against a mean of "
+            f"{last['mean']:.1f}% (process limits {last['lpl']:.1f}-{last['upl']:.1f}); the latest quarter shows "
+            f"{spc.variation(frame)}; {special} of {len(frame)} quarters show special cause.{trial}")
+
+
+def neighbours_data(filters: Filters) -> pd.DataFrame:
+    areas = _areas()
+    level = areas.at[filters.geo, "level"]
+    if level not in ("region", "icb"):
+        return pd.DataFrame()
+    profile = run("regions_profile", level=level, before=NEIGHBOURS_BEFORE)
+    if profile.empty:
+        return pd.DataFrame()
+    wide = profile.pivot(index="area_code", columns="age_band", values="age_share")
+    bands = tuple(str(c) for c in wide.columns)
+    wide.columns = bands
+    wide["rate"] = profile.groupby("area_code")["rate"].first()
+    peers = compare.nearest_neighbours(wide, filters.geo, NEIGHBOURS, mix=bands)
+    table = _level_table(filters.replace(level=level), level)
+    if table.empty or peers.empty:
+        return pd.DataFrame()
+    keep = table[table["code"].isin([filters.geo, *peers.index])].copy()
+    keep["neighbour_rank"] = keep["code"].map({c: i + 1 for i, c in enumerate(peers.index)}).astype("Int64")
+    keep["distance"] = keep["code"].map(peers["distance"])
+    keep["profile_rate_before_2024"] = keep["code"].map(wide["rate"])
+    return keep.reset_index(drop=True)
+
+
+def neighbours_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    focus = frame[frame["focus"]]
+    peers = frame[~frame["focus"]].sort_values("neighbour_rank")
+    lead = _describe(focus.iloc[0]) if not focus.empty else "The chosen area"
+    better = peers["rate"] < focus["rate"].iloc[0] if not focus.empty else np.zeros(len(peers), bool)
+    return (f"{period_label(frame['period'].iloc[0])}: {lead}. Its {len(peers)} statistical neighbours "
+            f"(most alike before 2024 on rate and age mix) are {', '.join(peers['name'])}; "
+            f"{int(better.sum())} of them have a lower rate now.")
+
+
+register(Chart(
+    id="regions-league",
+    title="How areas compare with England",
+    page=PAGE,
+    description="Each region or ICB's long-term-sick rate in the latest quarter chosen, with its 95% confidence "
+                "interval (Wilson), against England's value: better, similar or worse than England, lower being "
+                "better, and its recent trend over the last five quarters.",
+    source=SURVEY_SOURCE,
+    data=league_data,
+    figure=fig.league,
+    summary=league_summary,
+    filters=LEAGUE_FILTERS,
+))
+
+register(Chart(
+    id="regions-map",
+    title="Map of the 42 ICBs",
+    page=PAGE,
+    description="A hexagon map, one hexagon an ICB laid out roughly as on a map of England, shaded by how the "
+                "area compares with England in the latest quarter chosen (at region level, by its region). "
+                "Select a hexagon to make it the focus of the page.",
+    source=SURVEY_SOURCE,
+    data=map_data,
+    figure=fig.hex_map,
+    summary=map_summary,
+    filters=LEAGUE_FILTERS,
+))
+
+register(Chart(
+    id="regions-spc",
+    title="Is the chosen area's rate changing? (statistical process control)",
+    page=PAGE,
+    description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean, process limits "
+                "and special-cause variation (improvement when lower, concern when higher).",
+    source=SURVEY_SOURCE,
+    data=spc_data,
+    figure=fig.spc_chart,
+    summary=spc_summary,
+    filters=("geo", "from", "to", "condition", "age", "sex"),
+))
+
+register(Chart(
+    id="regions-neighbours",
+    title="Statistical neighbours",
+    page=PAGE,
+    description="The chosen area against the five areas of its level most like it before 2024 (on its "
+                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference.",
+    source=SURVEY_SOURCE,
+    data=neighbours_data,
+    figure=fig.neighbours,
+    summary=neighbours_summary,
+    filters=("geo", "to", "condition", "age", "sex"),
+))

@@ -1,0 +1,349 @@
+"""Page building blocks shared by every page: the filter bar, chart cards and headline tiles, and the
+few callbacks that serve them all (filters -> URL, URL -> every chart on the page).
+
+Filter state lives in the URL. A page's layout reads the query string, pre-fills its controls and puts
+the canonical query in a ``page-filters`` store; chart cards render from that store through the chart
+registry. Changing a control rewrites the store and the address bar (``history.replaceState``, so the
+page is not rebuilt and keyboard focus stays where it was); a copied link restores the view.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from dashboard import figures, registry
+from dashboard.filters import FilterError, Filters, period_label
+from data import demo, reference
+
+STORE = "page-filters"
+
+
+def dom_id(component_id: dict) -> str:
+    """The DOM id Dash gives a pattern-matching id (for ``<label for>`` and links)."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+
+def parse_lenient(query: dict) -> tuple[Filters, dict[str, str]]:
+    """Filters from a page's query parameters, dropping (and reporting) any that are not accepted."""
+    try:
+        return Filters.from_query(query), {}
+    except FilterError as error:
+        url_names = {"from", "to"}
+        kept = {k: v for k, v in query.items() if k not in error.problems}
+        if "from" in error.problems and "to" in kept and "from" not in query:
+            kept.pop("to")
+        try:
+            return Filters.from_query(kept), error.problems
+        except FilterError as again:  # e.g. from/to in the wrong order once one was dropped
+            return Filters.from_query({k: v for k, v in kept.items() if k not in url_names}), {
+                **error.problems, **again.problems}
+
+
+# ---- filter bar -------------------------------------------------------------------------------------
+
+def _area_options() -> list[dict]:
+    areas = reference.areas()
+    options = [{"label": "England", "value": reference.ENGLAND}]
+    for level, prefix in (("region", "Region"), ("icb", "ICB")):
+        rows = areas[areas["level"] == level].sort_values("name")
+        options += [{"label": f"{prefix}: {name}", "value": code} for code, name in zip(rows["code"], rows["name"])]
+    return options
+
+
+def _control(name: str, filters: Filters) -> tuple[str, object]:
+    periods = demo.quarters()
+    cid = {"type": "filter", "name": name}
+    everything = {"label": "All", "value": "all"}
+    if name == "geo":
+        return "Area", dbc.Select(id=cid, options=_area_options(), value=filters.geo)
+    if name == "level":
+        return "Compare", dbc.RadioItems(
+            id=cid, value=filters.level, inline=True,
+            options=[{"label": "Regions", "value": "region"}, {"label": "ICBs", "value": "icb"}])
+    if name in ("from", "to"):
+        value = filters.period_from if name == "from" else filters.period_to
+        return ("From" if name == "from" else "To"), dbc.Select(
+            id=cid, options=[{"label": period_label(p), "value": p} for p in periods], value=value)
+    if name == "condition":
+        groups = reference.condition_groups()
+        options = [{"label": "All conditions", "value": "all"}] + [
+            {"label": ("- " if parent else "") + label, "value": gid}
+            for gid, label, parent in zip(groups["id"], groups["name"], groups["parent"], strict=True)]
+        return "Main condition", dbc.Select(id=cid, options=options, value=filters.condition or "all")
+    if name == "intervention":
+        progs = reference.programmes()
+        options = [{"label": "All programmes", "value": "all"}] + [
+            {"label": label, "value": pid} for pid, label in zip(progs["id"], progs["name"], strict=True)]
+        return "Programme", dbc.Select(id=cid, options=options, value=filters.intervention or "all")
+    if name == "age":
+        options = [{"label": "16-64 (all)", "value": "all"}] + [{"label": a, "value": a} for a in demo.AGE_BANDS]
+        return "Age", dbc.Select(id=cid, options=options, value=filters.age or "all")
+    if name == "sex":
+        options = [everything, {"label": "Women", "value": "female"}, {"label": "Men", "value": "male"}]
+        return "Sex", dbc.Select(id=cid, options=options, value=filters.sex or "all")
+    raise ValueError(f"no control for filter {name!r}")
+
+
+def filter_bar(filters: Filters, names: tuple[str, ...]) -> html.Form:
+    columns = []
+    for name in names:
+        label, control = _control(name, filters)
+        if name == "level":
+            field = html.Fieldset([html.Legend(label, className="form-label fs-6 mb-1"), control],
+                                  className="mb-0")
+        else:
+            field = html.Div([html.Label(label, htmlFor=dom_id(control.id), className="form-label mb-1"),
+                              control])
+        columns.append(dbc.Col(field, xs=12, sm=6, lg=4 if name == "geo" else 2, className="mb-2"))
+    return html.Form(dbc.Row(columns, className="g-3 align-items-end"), className="filter-bar",
+                     role="search", **{"aria-label": "Filters"})
+
+
+# ---- page scaffold ----------------------------------------------------------------------------------
+
+def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *body,
+         path: str | None = None) -> html.Div:
+    """A page: its h1 and introduction, a message for any filter not accepted, the filter bar and body."""
+    filters, problems = parse_lenient(query)
+    alert = []
+    if problems:
+        alert = [html.Div([
+            html.H2("Some filters in the link were not used", className="h5"),
+            html.Ul([html.Li(f"{name}: {message}") for name, message in problems.items()]),
+            html.P("The page shows the other filters you chose; the ones above are at their defaults.",
+                   className="mb-0"),
+        ], className="alert alert-warning filter-problems", role="alert")]
+    return html.Div([
+        dcc.Store(id=STORE, data=filters.query_string()),
+        html.H1(title),
+        html.P(intro, className="lead"),
+        *alert,
+        filter_bar(filters, filter_names) if filter_names else None,
+        page_downloads(path) if path else None,
+        *body,
+    ])
+
+
+def chart_card(chart_id: str) -> html.Section:
+    chart = registry.get(chart_id)
+    heading = f"{chart_id}-title"
+    return html.Section([
+        html.H2(chart.title, id=heading, className="h4"),
+        html.P(chart.description, className="chart-description"),
+        dcc.Loading(dcc.Graph(
+            id={"type": "chart-graph", "chart": chart_id},
+            figure=figures.empty("Loading..."),
+            config={"displaylogo": False, "responsive": True,
+                    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+                    "toImageButtonOptions": {"filename": chart_id, "width": 1200, "height": 675, "scale": 1}},
+            className="chart-graph",
+        ), type="default"),
+        html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary", **{"aria-live": "polite"}),
+        html.Details([html.Summary("Show as table", className="chart-table-toggle"),
+                      html.Div(id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
+        html.Div(share_links(chart_id, ""), id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
+    ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading})
+
+
+# ---- share, download and embed (every chart card, and a page's "all charts" links) ------------------
+
+DOWNLOADS = (("PNG image", "png"), ("SVG image", "svg"), ("CSV data", "csv"), ("Excel data", "xlsx"))
+
+
+def _canonical(search: str | None) -> str:
+    try:
+        return Filters.from_query(search or "").query_string()
+    except FilterError:
+        return ""
+
+
+def _absolute(path: str) -> str:
+    """An address for pasting elsewhere (the embed code): scheme and host of this request, then the path."""
+    import flask
+
+    host = flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
+    return host + path
+
+
+def share_links(chart_id: str, search: str | None) -> list:
+    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store)."""
+    from dashboard import exports
+
+    chart = registry.get(chart_id)
+    query = _canonical(search)
+    links = [html.A(label, href=dash.get_relative_path(f"/export/{chart_id}.{fmt}") + query, download="",
+                    className="chart-download me-3", **{"data-format": fmt,
+                                                        "aria-label": f"{label}: {chart.title}"})
+             for label, fmt in DOWNLOADS]
+    code_id = {"type": "chart-embed-code", "chart": chart_id}
+    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title)
+    return [
+        html.Span("Download: ", className="me-2"), *links,
+        html.Details([
+            html.Summary("Copy embed code", className="chart-embed-summary"),
+            html.Label("Embed code for this view (paste it into your intranet page's HTML)",
+                       htmlFor=dom_id(code_id), className="form-label small mt-2 mb-1"),
+            dcc.Textarea(id=code_id, value=snippet, readOnly=True, rows=4,
+                         className="form-control font-monospace small"),
+            dcc.Clipboard(target_id=code_id, title="Copy embed code",
+                          className="btn btn-outline-secondary btn-sm mt-1"),
+        ], className="chart-embed mt-2"),
+    ]
+
+
+def page_downloads(page_path: str) -> html.Div:
+    """A page's "download all as Excel" and "slide pack" links; pages add it once, e.g. after the filter bar."""
+    return html.Div(page_download_links(page_path, ""), id={"type": "page-downloads", "page": page_path},
+                    className="page-downloads mb-3")
+
+
+def page_download_links(page_path: str, search: str | None) -> list:
+    from dashboard import exports
+
+    query = _canonical(search)
+    ids = ",".join(c.id for c in registry.charts(page_path))
+    name = exports.page_name(page_path)
+    pack = dash.get_relative_path("/export/briefing.pptx") + "?" + urlencode({"charts": ids}) \
+        + (("&" + query[1:]) if query else "")
+    return [
+        html.A("Download all charts as Excel", href=dash.get_relative_path(f"/export/page/{name}.xlsx") + query,
+               download="", className="page-download-xlsx me-3"),
+        html.A("Slide pack (PowerPoint)", href=pack, download="", className="page-download-pptx"),
+    ]
+
+
+def headline_tiles(items) -> dbc.Row:
+    return dbc.Row([
+        dbc.Col(html.Div([
+            html.H2(item.label, className="headline-label"),
+            html.P(item.value, className="headline-value"),
+            html.P(item.detail, className="headline-detail"),
+        ], className="headline"), xs=12, sm=6, xl=True)
+        for item in items
+    ], className="g-3 mb-4")
+
+
+# ---- callbacks shared by every page -----------------------------------------------------------------
+
+@callback(
+    Output(STORE, "data"),
+    Input({"type": "filter", "name": ALL}, "value"),
+    State({"type": "filter", "name": ALL}, "id"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_page_filters(values, ids, current):
+    """Controls -> the canonical query string (other parameters in the link are kept)."""
+    try:
+        base = Filters.from_query(current or "").to_query()
+    except FilterError:
+        base = {}
+    for cid, value in zip(ids, values, strict=True):
+        base[cid["name"]] = value
+    try:
+        new = Filters.from_query(base).query_string()
+    except FilterError:
+        return no_update  # e.g. "from" after "to": keep the last good view; the control shows the choice
+    return no_update if new == current else new
+
+
+# Mirror the canonical query into the address bar without rebuilding the page, and name the page and
+# the chosen area in the browser tab (after Dash Pages has set its own title).
+clientside_callback(
+    """
+    function(search) {
+        if (typeof search !== "string") { return window.dash_clientside.no_update; }
+        const url = window.location.pathname + search + window.location.hash;
+        if (url !== window.location.pathname + window.location.search + window.location.hash) {
+            window.history.replaceState(window.history.state, "", url);
+        }
+        setTimeout(function() {
+            const h1 = document.querySelector("main h1");
+            const area = [...document.querySelectorAll("select")].find(e => e.id.includes('"name":"geo"'));
+            const parts = [h1 ? h1.textContent : null,
+                           area && area.selectedIndex >= 0 ? area.options[area.selectedIndex].text : null,
+                           "Health and work dashboard"];
+            document.title = parts.filter(Boolean).join(" - ");
+        }, 60);
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(STORE, "id"),
+    Input(STORE, "data"),
+)
+
+
+TABLE_ROWS = 500  # rows shown in a card's table; the CSV download has them all
+
+
+def chart_table(rendered) -> html.Div:
+    """The chart's numbers as an accessible table: the text alternative to the figure."""
+    from dashboard import exports
+
+    frame = exports.table(rendered)
+    if frame.empty:
+        return html.P("No data for this selection.")
+    shown = frame.head(TABLE_ROWS).copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].round(2)
+    note = [] if len(frame) <= TABLE_ROWS else [html.P(
+        f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download has them all.", className="small")]
+    return html.Div([*note, data_table(shown, f"{rendered.chart.title}: the numbers behind the chart")])
+
+
+@callback(
+    Output({"type": "chart-graph", "chart": MATCH}, "figure"),
+    Output({"type": "chart-summary", "chart": MATCH}, "children"),
+    Output({"type": "chart-table", "chart": MATCH}, "children"),
+    Input(STORE, "data"),
+    State({"type": "chart-graph", "chart": MATCH}, "id"),
+)
+def update_chart(search, graph_id):
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return figures.empty(f"Filters not accepted: {error}"), str(error), None
+    rendered = registry.render(graph_id["chart"], filters)
+    return rendered.figure, rendered.summary, chart_table(rendered)
+
+
+
+@callback(
+    Output({"type": "chart-share", "chart": MATCH}, "children"),
+    Input(STORE, "data"),
+    State({"type": "chart-share", "chart": MATCH}, "id"),
+)
+def update_chart_share(search, share_id):
+    """Keep a card's download links and embed code on the current view."""
+    return share_links(share_id["chart"], search)
+
+
+@callback(
+    Output({"type": "page-downloads", "page": MATCH}, "children"),
+    Input(STORE, "data"),
+    State({"type": "page-downloads", "page": MATCH}, "id"),
+)
+def update_page_downloads(search, downloads_id):
+    return page_download_links(downloads_id["page"], search)
+
+
+def data_table(frame, caption: str, *, index: str | None = None) -> html.Div:
+    """An accessible HTML table: a caption, column headers, and row headers from ``index``."""
+    columns = list(frame.columns)
+    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in columns]))
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(columns, record, strict=True):
+            text = "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
+            cells.append(html.Th(text, scope="row") if column == index else html.Td(text))
+        rows.append(html.Tr(cells))
+    return html.Div(html.Table([html.Caption(caption), head, html.Tbody(rows)],
+                               className="table table-sm table-striped caption-top"),
+                    className="table-responsive", tabIndex="0", role="region", **{"aria-label": caption})

@@ -1,0 +1,399 @@
+"""Every chart in the registry, out of the dashboard: images (PNG, SVG), its numbers (CSV, Excel), a
+workbook of a page, a slide pack and the embed page. One mechanism for every chart, present and future.
+
+Images are drawn server-side by kaleido with the system Chromium, kept warm (one browser for the
+process, started on first use) rather than one per image. An image carries its title, the filters in
+words, the source, the data's date, an "accessed on" line and, for demo data, "synthetic demo data".
+CSV and Excel carry the chart's ``registry.render(...).data`` (without plotting helpers such as
+``period_start``, a date that only positions ``period`` on the x axis).
+"""
+from __future__ import annotations
+
+import copy
+import html
+import io
+import os
+import textwrap
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+import queries
+from dashboard import figures, registry
+from dashboard.filters import period_label
+from dashboard.registry import Chart, Rendered
+from dashboard.theme import Colour
+
+DATA_FORMATS = ("csv", "xlsx")
+IMAGE_FORMATS = ("png", "svg")
+FORMATS = IMAGE_FORMATS + DATA_FORMATS
+MIMETYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+IMAGE_WIDTH, IMAGE_HEIGHT = 1200, 760
+SLIDE_IMAGE_WIDTH, SLIDE_IMAGE_HEIGHT = 1200, 675
+# Columns that only place a value on an axis (the start date of a "period"): not numbers behind the chart.
+HELPER_COLUMNS = {"period_start": "period"}
+MAX_BRIEFING_CHARTS = 20
+FOOTER_WRAP = 105  # characters a footer line: fits the narrowest plot area (long y labels) at 1200 px
+DISCLOSURE_NOTE = ("Disclosure control: sub-national counts of 1 to 7 are suppressed (blank cells), others are "
+                   "rounded to the nearest 5 and rates use the rounded counts; national counts are unrounded.")
+LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0"
+DEFAULT_BROWSER = "/usr/bin/chromium"
+SANDBOX_NOTE = ("If you sandbox this iframe, allow scripts, same-origin, popups and downloads "
+                '(sandbox="allow-scripts allow-same-origin allow-popups allow-downloads") '
+                "so the chart draws and its links and downloads work.")
+
+
+class ImageUnavailable(RuntimeError):
+    """The image renderer (kaleido and Chromium) could not draw the figure."""
+
+
+# ---- what goes around every output -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    """Where and when an export was made: the dashboard view's address, today's date, the data's meta."""
+    url: str
+    accessed: date
+    meta: dict
+    demo: bool
+
+    @classmethod
+    def now(cls, url: str) -> Context:
+        try:
+            wh = queries.warehouse()
+            meta, demo = dict(wh.meta), wh.is_demo
+        except queries.WarehouseMissing:
+            meta, demo = {}, True
+        return cls(url=url, accessed=date.today(), meta=meta, demo=demo)
+
+
+def page_name(path: str) -> str:
+    """A page's name in export URLs: '/' -> 'overview', '/regions' -> 'regions'."""
+    return path.strip("/") or "overview"
+
+
+def pages() -> dict[str, str]:
+    """Page name -> page path, for every page that has charts."""
+    return {page_name(c.page): c.page for c in registry.charts()}
+
+
+def charts_on_page(name: str) -> list[Chart]:
+    path = pages().get(name)
+    return [] if path is None else registry.charts(path)
+
+
+def table(rendered: Rendered) -> pd.DataFrame:
+    """The numbers behind the chart, as exported (plotting helpers dropped when what they derive from is there)."""
+    frame = rendered.data
+    drop = [c for c, source in HELPER_COLUMNS.items() if c in frame.columns and source in frame.columns]
+    return frame.drop(columns=drop)
+
+
+def data_date(rendered: Rendered, ctx: Context) -> str:
+    """'Data to Apr-Jun 2026; warehouse built 23 November 2026'."""
+    parts = []
+    periods = rendered.data["period"] if "period" in rendered.data.columns else None
+    last = str(periods.max()) if periods is not None and len(periods) else ctx.meta.get("last_period")
+    if last:
+        try:
+            parts.append(f"Data to {period_label(last)}")
+        except (IndexError, ValueError):
+            parts.append(f"Data to {last}")
+    built = ctx.meta.get("built_at")
+    if built:
+        try:
+            parts.append(f"warehouse built {_long_date(datetime.fromisoformat(built).date())}")
+        except ValueError:
+            parts.append(f"warehouse built {built}")
+    return "; ".join(parts)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def accessed_line(ctx: Context) -> str:
+    """Crown-copyright style, as FingertipsNext prints under its charts (no Crown copyright on made-up data)."""
+    crown = "" if ctx.demo else f"© Crown copyright {ctx.accessed.year}. "
+    return f"{crown}Accessed on {_long_date(ctx.accessed)} from {ctx.url}. {LICENCE}."
+
+
+def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
+    """The header block of every data export: (label, text) pairs."""
+    rows = [
+        ("Title", rendered.chart.title),
+        ("Filters", rendered.filters.describe()),
+        ("Source", rendered.chart.source),
+        ("Description", rendered.chart.description),
+        ("Summary", rendered.summary),
+        ("Data date", data_date(rendered, ctx)),
+        ("Notes", DISCLOSURE_NOTE),
+        ("Accessed", accessed_line(ctx)),
+        ("Chart id", rendered.chart.id),
+    ]
+    if ctx.demo:
+        rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
+    return rows
+
+
+# ---- images ---------------------------------------------------------------------------------------------
+
+def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
+    """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
+    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo else []
+    for text in (f"Source: {rendered.chart.source}", data_date(rendered, ctx), accessed_line(ctx)):
+        lines += [html.escape(line) for line in textwrap.wrap(text, width)]
+    return lines
+
+
+def image_figure(rendered: Rendered, ctx: Context, *, title: bool = True) -> go.Figure:
+    """The chart's figure with its title, filters, source, data date, "accessed on" line and demo label baked in.
+
+    The footer replaces the page's one-line source note and is wrapped, so it fits however far the plot
+    area is pushed right by long axis labels.
+    """
+    fig = go.Figure(copy.deepcopy(rendered.figure.to_dict()))
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source-note"]
+    margin = fig.layout.margin
+    top, bottom = margin.t if margin.t is not None else 56, margin.b if margin.b is not None else 64
+    lines = footer_lines(rendered, ctx)
+    new_bottom = max(bottom, 80 + 15 * len(lines))
+    new_top = max(top, 125) if title else top
+    # Keep the plot area the page gives it: add the height of the title and of the footer.
+    height = (fig.layout.height or 450) + (new_top - top) + (new_bottom - bottom)
+    if title:
+        fig.update_layout(title={
+            "text": f"<b>{html.escape(rendered.chart.title)}</b><br>"
+                    f"<span style='font-size:14px'>{html.escape(rendered.filters.describe())}</span>",
+            "x": 0.012, "xanchor": "left", "xref": "container", "y": 0.985, "yanchor": "top", "yref": "container",
+            "font": {"size": 20, "color": Colour.TEXT}})
+    fig.add_annotation(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper", yshift=-70,
+                       xanchor="left", yanchor="top", showarrow=False, align="left",
+                       font={"size": 12, "color": Colour.SECONDARY_TEXT}, name="export-footer")
+    fig.update_layout(margin={"t": new_top, "b": new_bottom}, width=None, autosize=False,
+                      height=max(IMAGE_HEIGHT if title else SLIDE_IMAGE_HEIGHT, height))
+    return fig
+
+
+_kaleido_lock = threading.Lock()
+
+
+def to_image(fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int | None = None) -> bytes:
+    """Draw a figure with kaleido on one warm Chromium (started on first use, shared by all requests).
+
+    The height is the figure's own (``image_figure`` sets it) unless given.
+    """
+    height = height or fig.layout.height or IMAGE_HEIGHT
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"not an image format: {fmt}")
+    import kaleido
+
+    # choreographer finds the browser through BROWSER_PATH: Debian's chromium unless told otherwise.
+    if not os.environ.get("BROWSER_PATH") and Path(DEFAULT_BROWSER).exists():
+        os.environ["BROWSER_PATH"] = DEFAULT_BROWSER
+    # The sync server is one browser fed by one queue; its call is not safe for two threads at once.
+    with _kaleido_lock:
+        try:
+            if not kaleido._global_server.is_running():  # noqa: SLF001  no public "is running" in kaleido 1.x
+                # mathjax=False: kaleido would otherwise fetch MathJax from a CDN (no CDN on an intranet).
+                kaleido.start_sync_server(mathjax=False, timeout=60, silence_warnings=True)
+            return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height})
+        except Exception as error:  # noqa: BLE001  any renderer failure becomes one clear message
+            raise ImageUnavailable(f"the image could not be drawn ({type(error).__name__})") from error
+
+
+def image(rendered: Rendered, ctx: Context, fmt: str) -> bytes:
+    return to_image(image_figure(rendered, ctx), fmt)
+
+
+# ---- data -----------------------------------------------------------------------------------------------
+
+def csv(rendered: Rendered) -> bytes:
+    return table(rendered).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31]
+    out, n = base, 2
+    while out.lower() in taken:
+        suffix = f"~{n}"
+        out, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(out.lower())
+    return out
+
+
+def _write_pairs(ws, rows: list[tuple[str, str]], start: int = 1) -> int:
+    from openpyxl.styles import Alignment, Font
+
+    for i, (label, text) in enumerate(rows, start=start):
+        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
+        cell = ws.cell(row=i, column=2, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 110
+    return start + len(rows)
+
+
+def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
+    frame.to_excel(writer, sheet_name=sheet, index=False)
+    ws = writer.sheets[sheet]
+    ws.freeze_panes = "A2"
+    for i, column in enumerate(frame.columns, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(40, len(str(column)) + 4))
+
+
+def xlsx(rendered: Rendered, ctx: Context) -> bytes:
+    """A workbook: an "About" sheet (title, filters, source, notes) and a "Data" sheet of the numbers."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="About", index=False)
+        _write_pairs(writer.sheets["About"], provenance(rendered, ctx))
+        _write_data(writer, table(rendered), "Data")
+    return buffer.getvalue()
+
+
+def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
+    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart."""
+    buffer = io.BytesIO()
+    taken = {"notes"}
+    sheets = [_sheet_name(r.chart.id, taken) for r in items]
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
+        ws = writer.sheets["Notes"]
+        head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
+        if ctx.demo:
+            head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
+        head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", DISCLOSURE_NOTE),
+                 ("Accessed", accessed_line(ctx))]
+        row = _write_pairs(ws, head) + 1
+        from openpyxl.styles import Font
+
+        for col, label in enumerate(("Sheet", "Title", "Source", "Description", "Summary"), start=1):
+            ws.cell(row=row, column=col, value=label).font = Font(bold=True)
+        for i, (sheet, rendered) in enumerate(zip(sheets, items, strict=True), start=row + 1):
+            for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
+                                         rendered.chart.description, rendered.summary), start=1):
+                ws.cell(row=i, column=col, value=value)
+        for rendered, sheet in zip(items, sheets, strict=True):
+            _write_data(writer, table(rendered), sheet)
+    return buffer.getvalue()
+
+
+# ---- slide pack -----------------------------------------------------------------------------------------
+
+def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
+    """One slide a chart: its title, the chart (drawn by kaleido), filters, source, data date, accessed on."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    layout = prs.slide_layouts[5]  # "Title Only"
+    for rendered in items:
+        slide = prs.slides.add_slide(layout)
+        title = slide.shapes.title
+        title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
+        title.text = rendered.chart.title
+        title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
+        fig = image_figure(rendered, ctx, title=False)
+        png = to_image(fig, "png", SLIDE_IMAGE_WIDTH)
+        # Fit the picture in the space between title and footer, keeping its shape.
+        scale = min(Inches(12.3) / SLIDE_IMAGE_WIDTH, Inches(5.2) / fig.layout.height)
+        width, height = Emu(int(SLIDE_IMAGE_WIDTH * scale)), Emu(int(fig.layout.height * scale))
+        slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2), Inches(1.25),
+                                 width=width, height=height)
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5), Inches(12.3), Inches(0.9))
+        frame = box.text_frame
+        frame.word_wrap = True
+        lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
+                 accessed_line(ctx)]
+        if ctx.demo:
+            lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
+        for i, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.text = line
+            paragraph.font.size = Pt(10)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- embed ----------------------------------------------------------------------------------------------
+
+def embed_figure(rendered: Rendered) -> go.Figure:
+    """The chart's figure sized by its container (the iframe), not by a fixed height; no source annotation."""
+    fig = go.Figure(rendered.figure)
+    # The source note goes in the page's footer, where it wraps to the frame's width.
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source-note"]
+    fig.update_layout(height=None, width=None, autosize=True, margin={"b": 56})
+    return fig
+
+
+def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
+               demo: bool) -> str:
+    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note."""
+    figure_json = embed_figure(rendered).to_json().replace("</", "<\\/")
+    esc = html.escape
+    links = " · ".join(f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in downloads.items())
+    demo_note = f'<strong class="demo">{esc(figures.DEMO_NOTE)}</strong>' if demo else ""
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(rendered.chart.title)}</title>
+<style>
+html, body {{ height: 100%; margin: 0; }}
+body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
+       color: {Colour.TEXT}; background: {Colour.WHITE}; }}
+h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
+#chart {{ flex: 1 1 auto; min-height: 180px; }}
+footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
+         color: {Colour.SECONDARY_TEXT}; }}
+footer a {{ color: {Colour.DARK_BLUE}; }}
+.demo {{ color: {Colour.TEXT}; }}
+</style>
+</head>
+<body>
+<h1 id="embed-title">{esc(rendered.chart.title)}</h1>
+<div id="chart" role="figure" aria-label="{esc(rendered.summary)}"></div>
+<footer>
+{demo_note}
+<span class="source">Source: {esc(rendered.chart.source)}</span>
+<a href="{esc(dashboard_url)}" target="_blank" rel="noopener" class="open-dashboard">Open in dashboard</a>
+<span>Download: {links}</span>
+</footer>
+<script type="application/json" id="embed-figure">{figure_json}</script>
+<script src="{esc(plotly_src)}"></script>
+<script>
+(function () {{
+  var fig = JSON.parse(document.getElementById("embed-figure").textContent);
+  Plotly.newPlot("chart", fig.data, fig.layout, {{responsive: true, displaylogo: false}}).then(function () {{
+    document.body.setAttribute("data-ready", "true");
+  }});
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def embed_snippet(src: str, title: str) -> str:
+    """The iframe code an intranet editor pastes, with the note about sandboxed iframes."""
+    return (f"<!-- {title}: a live chart from the health and work dashboard. {SANDBOX_NOTE} -->\n"
+            f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="520" '
+            f'style="border:0" loading="lazy"></iframe>')
+
+
+def parse_chart_list(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]

@@ -1,0 +1,54 @@
+"""Figures for the overview page."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.filters import Filters, period_label
+from dashboard.theme import Colour
+
+# Up to three lines (area, its region, England) told apart by colour, dash and marker shape.
+LINE_STYLES = (
+    (Colour.DARK_BLUE, "solid", "circle"),
+    (Colour.TURQUOISE, "dash", "diamond"),
+    (Colour.DARK_GREY, "dot", "square"),
+)
+
+
+def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term sick, % of people aged 16-64",
+               marker_period: str | None = None, marker_text: str = "") -> go.Figure:
+    """Rate over time with its 95% interval as a band, one line per value of ``series``."""
+    fig = figures.new(yaxis_title=y_title, xaxis_title="Quarter", hovermode="x unified")
+    for (name, rows), (colour, dash, symbol) in zip(frame.groupby(series, sort=False), LINE_STYLES * 3,
+                                                    strict=False):
+        rows = rows.sort_values("period")
+        x = rows["period_start"]
+        band = figures.band_colour(colour)
+        fig.add_trace(go.Scatter(x=x, y=rows["upper"], mode="lines", line={"width": 0}, hoverinfo="skip",
+                                 showlegend=False, legendgroup=str(name)))
+        fig.add_trace(go.Scatter(x=x, y=rows["lower"], mode="lines", line={"width": 0}, fill="tonexty",
+                                 fillcolor=band, hoverinfo="skip", showlegend=False, legendgroup=str(name)))
+        fig.add_trace(go.Scatter(
+            x=x, y=rows["rate"], name=str(name), legendgroup=str(name), mode="lines+markers",
+            line={"color": colour, "dash": dash, "width": 3}, marker={"symbol": symbol, "size": 7},
+            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], strict=True)),
+            hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
+                          "<extra></extra>",
+        ))
+    fig.update_xaxes(tickformat="%Y", dtick="M12", hoverformat="%b %Y")
+    if marker_period:
+        start = pd.Period(marker_period, "Q").start_time
+        fig.add_vline(x=start, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5})
+        fig.add_annotation(x=start, y=1, yref="paper", text=marker_text, showarrow=False, xanchor="left",
+                           yanchor="top", xshift=4, font={"size": 13, "color": Colour.DARK_GREY})
+    return fig
+
+
+def area_trend(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    return rate_lines(frame, "area_name")
+
+
+def accelerators_against_rest(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    start = frame.attrs.get("accelerator_start")
+    return rate_lines(frame, "group", marker_period=start, marker_text="Accelerators start")

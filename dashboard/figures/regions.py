@@ -1,0 +1,206 @@
+"""Figures for the regions page: league (Fingertips-style), hex map, SPC (XmR) chart, neighbours."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.filters import Filters, period_label
+from dashboard.stats import spc
+from dashboard.theme import COMPARISON, Colour
+
+ACCELERATOR_MARK = "\u2605"  # star
+WORKWELL_MARK = "\u25c6"  # diamond
+# Sort orders offered on the league (identifiers chosen from a whitelist, never from input).
+SORTS = {"value": ("Sort by rate", "rate", False), "name": ("Sort by name", "name", True)}
+RATE_TITLE = "Long-term sick, % of people aged 16-64"
+# SPC point types: colour and marker shape (never colour alone), MDC's convention of orange for concern.
+POINT_STYLES = {
+    spc.COMMON: (Colour.DARK_GREY, "circle", "Common cause"),
+    spc.IMPROVEMENT: (Colour.TURQUOISE, "diamond", "Special cause: improvement"),
+    spc.CONCERN: (Colour.ORANGE, "square", "Special cause: concern"),
+    spc.NEUTRAL: (Colour.LIGHT_PURPLE, "star", "Special cause: neutral"),
+}
+
+
+def area_label(row) -> str:
+    label = str(row["short_name"])
+    if row.get("accelerator"):
+        label += f" {ACCELERATOR_MARK}"
+    if row.get("workwell"):
+        label += f" {WORKWELL_MARK}"
+    return f"<b>{label}</b>" if row.get("focus") else label
+
+
+def sort_order(frame: pd.DataFrame, sort: str) -> list[str]:
+    """Labels in display order for one of ``SORTS`` (first label at the top)."""
+    _, column, ascending = SORTS[sort]
+    rows = frame.sort_values([column, "name"], ascending=[ascending, True])
+    return [area_label(r) for _, r in rows.iterrows()]
+
+
+def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortable: bool = True) -> go.Figure:
+    """Rate and 95% interval for each area against England's value, one marker shape a comparison class.
+
+    ``sort`` is a key of ``SORTS``; with ``sortable`` the figure carries buttons to re-sort in the browser.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {sorted(SORTS)}")
+    frame = frame.assign(label=[area_label(r) for _, r in frame.iterrows()])
+    england = float(frame["england_rate"].iloc[0])
+    # Room for the sort buttons above the legend, and for the source note below.
+    top, bottom = (160 if sortable else 120), 110
+    height = max(420, top + bottom + 60 + 26 * len(frame))
+    fig = figures.new(xaxis_title=f"{RATE_TITLE}, {period_label(frame['period'].iloc[0])}",
+                      height=height, margin={"l": 24, "t": top, "b": bottom})
+    for key, (colour, symbol, label) in COMPARISON.items():
+        rows = frame[frame["compared_with_england"] == key]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=rows["rate"], y=rows["label"], mode="markers", name=label,
+            marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 1, "color": colour}},
+            error_x={"type": "data", "symmetric": False, "array": rows["upper"] - rows["rate"],
+                     "arrayminus": rows["rate"] - rows["lower"], "color": colour, "thickness": 1.5, "width": 4},
+            customdata=list(zip(rows["name"], rows["lower"], rows["upper"], rows["recent_trend"],
+                                rows["compared_with_england"], strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{x:.1f}% (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
+                          "<br>%{customdata[4]} compared with England<br>Recent trend: %{customdata[3]}"
+                          "<extra></extra>",
+        ))
+    focus = frame[frame["focus"]]
+    if not focus.empty:
+        fig.add_trace(go.Scatter(
+            x=focus["rate"], y=focus["label"], mode="markers", name=f"Chosen area: {focus['name'].iloc[0]}",
+            marker={"symbol": "circle-open", "size": 22, "color": Colour.TEXT, "line": {"width": 2}},
+            hoverinfo="skip"))
+    for flag, mark, text in (("accelerator", ACCELERATOR_MARK, "Health and Growth Accelerator"),
+                             ("workwell", WORKWELL_MARK, "WorkWell vanguard")):
+        if frame[flag].any():
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{mark} {text}",
+                                     marker={"color": Colour.WHITE, "size": 1}, hoverinfo="skip"))
+    fig.add_vline(x=england, line={"color": Colour.TEXT, "dash": "dash", "width": 1.5})
+    fig.add_annotation(x=england, y=1, yref="paper", yanchor="top", xanchor="left", text=f"England {england:.1f}%",
+                       showarrow=False, bgcolor=Colour.WHITE, font={"size": 13, "color": Colour.TEXT})
+    orders = {key: sort_order(frame, key) for key in SORTS}
+    fig.update_yaxes(categoryorder="array", categoryarray=orders[sort][::-1], title=None, automargin=True,
+                     dtick=1, tickfont={"size": 13})
+    fig.update_xaxes(rangemode="normal", ticksuffix="%")
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    if sortable:
+        fig.update_layout(updatemenus=[{
+            "type": "buttons", "direction": "left", "x": 1, "xanchor": "right", "yanchor": "top",
+            "y": 1 + (top - 8) / (height - top - bottom), "showactive": True, "active": list(SORTS).index(sort),
+            "buttons": [{"label": SORTS[key][0], "method": "relayout",
+                         "args": [{"yaxis.categoryarray": orders[key][::-1]}]} for key in SORTS],
+        }])
+    return fig
+
+
+# ---- hex map ---------------------------------------------------------------------------------------
+
+HEX_RADIUS = 1 / math.sqrt(3)  # centre to corner, so pointy-top hexagons one unit wide touch side by side
+
+
+def hex_centre(col: int, row: int) -> tuple[float, float]:
+    """Pointy-top hexagons, odd rows pushed half a hexagon right; row 0 at the top (north)."""
+    return col + 0.5 * (row % 2), -row * 1.5 * HEX_RADIUS
+
+
+def hex_corners(x: float, y: float, scale: float = 0.96) -> tuple[list[float], list[float]]:
+    angles = [math.radians(90 + 60 * i) for i in range(7)]
+    r = HEX_RADIUS * scale
+    return [x + r * math.cos(a) for a in angles], [y + r * math.sin(a) for a in angles]
+
+
+def _outlines(rows: pd.DataFrame, scale: float = 0.96) -> tuple[list, list]:
+    xs, ys = [], []
+    for col, row in zip(rows["col"], rows["row"], strict=True):
+        hx, hy = hex_corners(*hex_centre(col, row), scale=scale)
+        xs += [*hx, None]
+        ys += [*hy, None]
+    return xs, ys
+
+
+def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    """A hex cartogram of the ICBs shaded by comparison with England, with a shape in each hexagon."""
+    fig = figures.new(height=640, hovermode="closest", hoverdistance=30, margin={"l": 8, "r": 8, "t": 72})
+    centres = [hex_centre(c, r) for c, r in zip(frame["col"], frame["row"], strict=True)]
+    frame = frame.assign(x=[c[0] for c in centres], y=[c[1] for c in centres])
+    for key, (colour, symbol, label) in COMPARISON.items():
+        rows = frame[frame["compared_with_england"] == key]
+        if rows.empty:
+            continue
+        xs, ys = _outlines(rows)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, name=label,
+                                 legendgroup=key, line={"color": Colour.WHITE, "width": 1}, hoverinfo="skip"))
+        ink = Colour.TEXT if key == "not compared" else Colour.WHITE
+        area = rows["area_name"].fillna(rows["name"])
+        fig.add_trace(go.Scatter(
+            x=rows["x"], y=rows["y"], mode="markers+text", name=label, legendgroup=key, showlegend=False,
+            text=rows["ods"], textposition="bottom center", textfont={"size": 10, "color": ink},
+            marker={"symbol": symbol, "size": 10, "color": ink},
+            customdata=list(zip(rows["code"], rows["name"], area, rows["rate"], rows["lower"], rows["upper"],
+                                rows["compared_with_england"], rows["area_code"], strict=True)),
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}: %{customdata[3]:.1f}% "
+                          "(95% CI %{customdata[4]:.1f}-%{customdata[5]:.1f})<br>%{customdata[6]} compared with "
+                          "England<br>Select to make this the focus<extra></extra>",
+        ))
+    focus = frame[frame["focus"]]
+    if not focus.empty:
+        xs, ys = _outlines(focus, scale=0.9)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="Chosen area", hoverinfo="skip",
+                                 line={"color": Colour.TEXT, "width": 3}))
+    fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, rangemode="normal")
+    fig.update_yaxes(visible=False, rangemode="normal")
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode=False)
+    return fig
+
+
+# ---- SPC ---------------------------------------------------------------------------------------------
+
+def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    """An XmR chart: the series, its mean, process limits and two-sigma lines, points typed by rule."""
+    trial = bool(frame["trial"].iloc[0])
+    fig = figures.new(yaxis_title=RATE_TITLE, xaxis_title="Quarter", margin={"t": 130}, height=580)
+    x = frame["period_start"]
+    fig.add_trace(go.Scatter(x=x, y=frame["rate"], mode="lines", name="Rate", showlegend=False,
+                             line={"color": Colour.MID_GREY, "width": 2}, hoverinfo="skip"))
+    limit_name = "Trial process limits" if trial else "Process limits"
+    for column, name, dash, width, legend in (
+            ("mean", "Mean", "solid", 2, True), ("upl", limit_name, "dash", 2, True),
+            ("lpl", limit_name, "dash", 2, False), ("upper_two_sigma", "Two-sigma lines", "dot", 1, True),
+            ("lower_two_sigma", "Two-sigma lines", "dot", 1, False)):
+        fig.add_trace(go.Scatter(
+            x=x, y=frame[column], mode="lines", name=name, legendgroup=name, showlegend=legend,
+            line={"color": Colour.DARK_BLUE if column == "mean" else Colour.DARK_GREY, "dash": dash, "width": width},
+            hovertemplate=f"{name}: %{{y:.2f}}%<extra></extra>"))
+    for key, (colour, symbol, label) in POINT_STYLES.items():
+        rows = frame[frame["point_type"] == key]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=rows["period_start"], y=rows["rate"], mode="markers", name=label,
+            marker={"color": colour, "symbol": symbol, "size": 10 if key == spc.COMMON else 13},
+            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], strict=True)),
+            hovertemplate="%{customdata[0]}: <b>%{y:.2f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
+                          f"<br>{label}<extra></extra>"))
+    words = f"Latest quarter: {spc.variation(frame)}"
+    if trial:
+        words += " (trial limits: fewer than 12 quarters)"
+    fig.update_layout(title={"text": words, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.98,
+                             "yref": "container", "yanchor": "top", "font": {"size": 16, "color": Colour.TEXT}})
+    fig.update_xaxes(tickformat="%Y", hoverformat="%b %Y")
+    fig.update_yaxes(rangemode="normal", ticksuffix="%")
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"})
+    return fig
+
+
+def neighbours(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    """The league chart drawn for the chosen area and its statistical neighbours, most alike first."""
+    ordered = frame.assign(_rank=frame["neighbour_rank"].fillna(0)).sort_values("_rank").drop(columns="_rank")
+    fig = league(ordered, filters, sort="value", sortable=False)
+    fig.update_yaxes(categoryarray=[area_label(r) for _, r in ordered.iterrows()][::-1])
+    return fig

@@ -1,0 +1,178 @@
+"""The one ``Filters`` value: parsed and validated in one place from a URL query string.
+
+Every view is a link: ``?geo=E54000050&level=icb&from=2022Q1&to=2026Q2&condition=msk&age=50-64&sex=female``.
+A bad value raises ``FilterError`` naming the parameter, what was given and what is accepted; routes
+answer it with 400 and pages with an alert. Unknown parameters are ignored.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from functools import cache
+from urllib.parse import parse_qs, urlencode
+
+from data import reference
+from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES
+
+ENGLAND = reference.ENGLAND
+LEVELS = ("region", "icb")
+_PERIOD = re.compile(r"(\d{4})\s*-?Q([1-4])", re.IGNORECASE)
+
+
+class FilterError(ValueError):
+    """One or more filter values are not accepted; ``problems`` maps parameter to message."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+@cache
+def _area_names() -> dict[str, str]:
+    areas = reference.areas()
+    return dict(zip(areas["code"], areas["name"], strict=True))
+
+
+@cache
+def _condition_names() -> dict[str, str]:
+    groups = reference.condition_groups()
+    return dict(zip(groups["id"], groups["name"], strict=True))
+
+
+@cache
+def _programme_names() -> dict[str, str]:
+    progs = reference.programmes()
+    return dict(zip(progs["id"], progs["name"], strict=True))
+
+
+def period_label(period: str) -> str:
+    """'2024Q1' -> 'Jan-Mar 2024' (the ONS style for a quarter)."""
+    months = ("Jan-Mar", "Apr-Jun", "Jul-Sep", "Oct-Dec")
+    return f"{months[int(period[5]) - 1]} {period[:4]}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    geo: str = ENGLAND
+    level: str = "region"
+    period_from: str = FIRST_PERIOD
+    period_to: str = LAST_PERIOD
+    condition: str | None = None
+    intervention: str | None = None
+    age: str | None = None
+    sex: str | None = None
+
+    # URL parameter name for each field where they differ ("from" is a Python keyword).
+    _URL = {"period_from": "from", "period_to": "to"}
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object] | str | None) -> Filters:
+        """Parse a query string (``"?geo=..."``) or a mapping of parameters; raise ``FilterError``."""
+        if query is None:
+            query = {}
+        if isinstance(query, str):
+            query = parse_qs(query.lstrip("?"), keep_blank_values=True)
+        raw = {}
+        for key, value in query.items():
+            if isinstance(value, list | tuple):
+                value = value[-1] if value else ""
+            raw[str(key)] = "" if value is None else str(value).strip()
+        values, problems = {}, {}
+        for field in fields(cls):
+            name = cls._URL.get(field.name, field.name)
+            text = raw.get(name, "")
+            if text == "" or text.lower() == "all":
+                continue
+            try:
+                values[field.name] = _PARSERS[field.name](text)
+            except ValueError as error:
+                problems[name] = str(error)
+        if not problems and values.get("period_from", FIRST_PERIOD) > values.get("period_to", LAST_PERIOD):
+            problems["from"] = (f"{values.get('period_from', FIRST_PERIOD)} is after "
+                                f"to={values.get('period_to', LAST_PERIOD)}; the first quarter must come first")
+        if problems:
+            raise FilterError(problems)
+        return cls(**values)
+
+    def to_query(self) -> dict[str, str]:
+        """The parameters that differ from the defaults, with their URL names."""
+        default = Filters()
+        return {
+            self._URL.get(k, k): v for k, v in asdict(self).items()
+            if v is not None and v != getattr(default, k)
+        }
+
+    def query_string(self) -> str:
+        query = self.to_query()
+        return "?" + urlencode(query) if query else ""
+
+    def replace(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    # Convenience for SQL parameters: None means "all".
+    def params(self) -> dict[str, object]:
+        return {
+            "geo": self.geo, "level": self.level, "period_from": self.period_from, "period_to": self.period_to,
+            "condition": self.condition, "intervention": self.intervention, "age": self.age, "sex": self.sex,
+        }
+
+    @property
+    def geo_name(self) -> str:
+        return _area_names()[self.geo]
+
+    def describe(self) -> str:
+        """The filters in words, for titles of exports and page titles."""
+        parts = [
+            self.geo_name,
+            f"{period_label(self.period_from)} to {period_label(self.period_to)}",
+            "ICBs" if self.level == "icb" else "regions",
+            _condition_names()[self.condition] if self.condition else "all conditions",
+            f"aged {self.age}" if self.age else "aged 16-64",
+            {"female": "women", "male": "men"}[self.sex] if self.sex else "men and women",
+        ]
+        if self.intervention:
+            parts.append(_programme_names()[self.intervention])
+        return ", ".join(parts)
+
+
+def _choice(name: str, options: Mapping[str, str] | tuple[str, ...], hint: str | None = None):
+    def parse(text: str) -> str:
+        for option in options:
+            if text.lower() == option.lower():
+                return option
+        accepted = hint or ", ".join(options)
+        raise ValueError(f"{text!r} is not a known {name}; use {accepted}")
+    return parse
+
+
+def _area(text: str) -> str:
+    code = text.upper()
+    if code not in _area_names():
+        raise ValueError(
+            f"{text!r} is not a known area code; use E92000001 (England), an ONS region code (E12000001-E12000009) "
+            "or one of the 42 ICB codes (E54...), as listed on the About page"
+        )
+    return code
+
+
+def _period(text: str) -> str:
+    match = _PERIOD.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a quarter; use the form 2024Q1 ({FIRST_PERIOD} to {LAST_PERIOD})")
+    period = f"{match[1]}Q{match[2]}"
+    if not FIRST_PERIOD <= period <= LAST_PERIOD:
+        raise ValueError(f"{period} is outside the data; use a quarter from {FIRST_PERIOD} to {LAST_PERIOD}")
+    return period
+
+
+_PARSERS = {
+    "geo": _area,
+    "level": _choice("level", LEVELS, "region or icb"),
+    "period_from": _period,
+    "period_to": _period,
+    "condition": lambda text: _choice("condition group", tuple(_condition_names()))(text),
+    "intervention": lambda text: _choice("programme", tuple(_programme_names()))(text),
+    "age": _choice("age band", AGE_BANDS),
+    "sex": _choice("sex", SEXES, "female, male or all"),
+}

@@ -1,0 +1,85 @@
+"""The one chart registry. Each chart is declared once and served to its page, embed and exports.
+
+A chart is: a stable id, a title, its page, a one-line description, its source, a ``data`` function
+(``Filters -> DataFrame``: the exact numbers behind the chart, already disclosure-controlled) and a
+``figure`` function (``DataFrame, Filters -> Figure``, pure). ``render`` is the only way a chart is
+built, so the page, ``/embed``, ``/export`` and ``/api/charts`` cannot drift apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.filters import Filters
+
+DataFn = Callable[[Filters], pd.DataFrame]
+FigureFn = Callable[[pd.DataFrame, Filters], go.Figure]
+SummaryFn = Callable[[pd.DataFrame, Filters], str]
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    page: str  # the page's path, e.g. "/" or "/regions"
+    description: str
+    source: str
+    data: DataFn = field(repr=False)
+    figure: FigureFn = field(repr=False)
+    summary: SummaryFn | None = field(default=None, repr=False)
+    filters: tuple[str, ...] = ("geo", "from", "to", "age", "sex")  # URL filters the chart responds to
+
+    def catalogue_entry(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    chart: Chart
+    filters: Filters
+    data: pd.DataFrame
+    figure: go.Figure
+    summary: str
+
+
+REGISTRY: dict[str, Chart] = {}
+
+
+def register(chart: Chart) -> Chart:
+    if chart.id in REGISTRY:
+        raise ValueError(f"chart {chart.id!r} is declared twice")
+    REGISTRY[chart.id] = chart
+    return chart
+
+
+def get(chart_id: str) -> Chart:
+    _load()
+    return REGISTRY[chart_id]
+
+
+def charts(page: str | None = None) -> list[Chart]:
+    _load()
+    return [c for c in REGISTRY.values() if page is None or c.page == page]
+
+
+def render(chart: Chart | str, filters: Filters) -> Rendered:
+    """Build a chart's data, figure and text summary for the given filters."""
+    from dashboard import figures
+
+    chart = get(chart) if isinstance(chart, str) else chart
+    data = chart.data(filters)
+    if data.empty:
+        fig = figures.empty("No data for this selection. Try a wider period, another area or fewer filters.")
+        summary = f"{chart.title}: no data for this selection."
+    else:
+        fig = chart.figure(data, filters)
+        summary = chart.summary(data, filters) if chart.summary else chart.description
+    figures.finish(fig, source=chart.source)
+    return Rendered(chart, filters, data, fig, summary)
+
+
+def _load() -> None:
+    import dashboard.charts  # noqa: F401  registers every chart module

@@ -1,0 +1,1 @@
+"""Statistics as pure functions of numbers and DataFrames, each tested against published values."""

@@ -1,0 +1,181 @@
+"""Difference-in-differences on an area x quarter panel: the estimate, an event study, matched comparisons.
+
+Pure functions of a long DataFrame with one row per unit (area) and period (``'YYYYQn'``, which sorts in
+time order), an outcome column and a per-unit ``treated`` flag. All treated units start at the same time
+(``start``), the setting where two-way fixed effects estimate the average effect on the treated without bias.
+
+Two ways to the interval, both statsmodels OLS:
+
+- ``method="cluster"``: OLS of the outcome on treated x post with unit and period fixed effects, errors
+  clustered by unit, t on (clusters - 1) degrees of freedom. With few treated clusters this is known to be
+  too narrow (Conley and Taber 2011; MacKinnon and Webb 2017): with 3 treated units of 30 a nominal 95%
+  interval covers the truth about 85% of the time (see tests/test_did.py).
+- ``method="aggregate"`` (the default, used by the dashboard): Donald and Lang's (2007) two-step. Each
+  unit's change (mean after the start minus mean before; the fixed effects difference out) is regressed on
+  the treated flag by OLS with the classical variance, t on (units - 2) degrees of freedom. The point
+  estimate equals the two-way fixed-effects one in a balanced panel; serial correlation within a unit is
+  absorbed by the averaging, and the residual variance is pooled over all units rather than estimated from
+  the three treated ones, so the interval keeps its 95% coverage (it assumes units vary alike).
+
+Either way the estimate rests on parallel trends: without the programme the treated areas would have moved
+in step with the comparison areas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+
+@dataclass(frozen=True)
+class DidResult:
+    estimate: float
+    lower: float
+    upper: float
+    se: float
+    p_value: float
+    n_treated: int
+    n_comparison: int
+    pre_periods: int
+    post_periods: int
+
+
+def _clean(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str) -> pd.DataFrame:
+    missing = {unit, time, outcome, treated} - set(panel.columns)
+    if missing:
+        raise ValueError(f"panel needs columns {sorted(missing)}")
+    out = panel[[unit, time, outcome, treated]].dropna(subset=[outcome])
+    flags = out.groupby(unit)[treated].nunique()
+    if (flags > 1).any():
+        raise ValueError(f"{treated!r} must be constant within each {unit!r}")
+    return out.reset_index(drop=True)
+
+
+def _fit(y: pd.Series, regressors: pd.DataFrame, data: pd.DataFrame, unit: str, time: str):
+    """OLS of y on the regressors plus unit and period fixed effects, errors clustered by unit."""
+    fixed = pd.get_dummies(data[[unit, time]].astype(str), drop_first=True, dtype=float)
+    design = sm.add_constant(pd.concat([regressors.astype(float), fixed], axis=1), has_constant="add")
+    groups = pd.factorize(data[unit])[0]
+    return sm.OLS(y.astype(float), design).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+
+
+METHODS = ("aggregate", "cluster")
+
+
+def _unit_changes(data: pd.DataFrame, after: pd.Series, before: pd.Series, unit: str, outcome: str,
+                  treated: str) -> pd.DataFrame:
+    """Each unit's mean outcome over ``after`` rows minus its mean over ``before`` rows, with its flag."""
+    change = data[after].groupby(unit)[outcome].mean() - data[before].groupby(unit)[outcome].mean()
+    flags = data.groupby(unit)[treated].first().astype(bool)
+    out = pd.DataFrame({"change": change, "treated": flags.reindex(change.index)}).dropna()
+    return out.astype({"change": float, "treated": bool})
+
+
+def _two_step(changes: pd.DataFrame, confidence: float) -> tuple[float, float, float, float, float]:
+    """OLS of unit changes on the treated flag, classical variance: the estimate, interval, se and p."""
+    if changes["treated"].sum() < 1 or (~changes["treated"]).sum() < 1 or len(changes) < 3:
+        raise ValueError("too few units with data on both sides of the comparison")
+    fit = sm.OLS(changes["change"].astype(float),
+                 sm.add_constant(changes["treated"].astype(float), has_constant="add")).fit(use_t=True)
+    lower, upper = fit.conf_int(alpha=1 - confidence).loc["treated"]
+    return (float(fit.params["treated"]), float(lower), float(upper), float(fit.bse["treated"]),
+            float(fit.pvalues["treated"]))
+
+
+def did(panel: pd.DataFrame, start: str, *, unit: str = "area_code", time: str = "period",
+        outcome: str = "rate", treated: str = "treated", confidence: float = 0.95,
+        method: str = "aggregate") -> DidResult:
+    """The difference-in-differences estimate of the change in ``outcome`` in treated units from ``start``.
+
+    A negative estimate means the outcome fell in the treated units relative to the comparison units.
+    Needs treated and comparison units and periods both before and after ``start``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    data = _clean(panel, unit, time, outcome, treated)
+    post = data[time].astype(str) >= start
+    is_treated = data[treated].astype(bool)
+    _require(data, unit, is_treated, post)
+    if method == "aggregate":
+        estimate, lower, upper, se, p = _two_step(_unit_changes(data, post, ~post, unit, outcome, treated),
+                                                  confidence)
+    else:
+        fit = _fit(data[outcome], pd.DataFrame({"treated_post": (is_treated & post)}), data, unit, time)
+        lower, upper = fit.conf_int(alpha=1 - confidence).loc["treated_post"]
+        estimate, se, p = fit.params["treated_post"], fit.bse["treated_post"], fit.pvalues["treated_post"]
+    return DidResult(
+        estimate=float(estimate), lower=float(lower), upper=float(upper), se=float(se), p_value=float(p),
+        n_treated=int(data.loc[is_treated, unit].nunique()), n_comparison=int(data.loc[~is_treated, unit].nunique()),
+        pre_periods=int(data.loc[~post, time].nunique()), post_periods=int(data.loc[post, time].nunique()),
+    )
+
+
+def event_study(panel: pd.DataFrame, start: str, *, unit: str = "area_code", time: str = "period",
+                outcome: str = "rate", treated: str = "treated", confidence: float = 0.95,
+                method: str = "aggregate") -> pd.DataFrame:
+    """The treated-minus-comparison gap each period relative to the one before ``start`` (fixed at 0).
+
+    Returns one row per period: ``period``, ``relative`` (quarters from the start: -1 is the reference),
+    ``estimate``, ``lower``, ``upper`` (NaN for the reference) and ``reference``. Gaps before the start
+    near zero are what parallel trends would look like; gaps after it are the effect quarter by quarter.
+    With ``method="aggregate"`` each period's gap is the two-step on units' change from the reference
+    period; with ``"cluster"`` it is one OLS with a treated dummy for every period but the reference.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    data = _clean(panel, unit, time, outcome, treated)
+    period = data[time].astype(str)
+    post = period >= start
+    is_treated = data[treated].astype(bool)
+    _require(data, unit, is_treated, post)
+    periods = sorted(period.unique())
+    origin = pd.Period(start, "Q")
+    relative = {p: (pd.Period(p, "Q") - origin).n for p in periods}
+    reference = periods[[relative[p] for p in periods].index(max(k for k in relative.values() if k < 0))]
+    estimates: dict[str, tuple[float, float, float]] = {}
+    if method == "aggregate":
+        for p in periods:
+            if p != reference:
+                changes = _unit_changes(data, period == p, period == reference, unit, outcome, treated)
+                try:
+                    estimates[p] = _two_step(changes, confidence)[:3]
+                except ValueError:  # too few units with data in this period: no estimate, not a failure
+                    estimates[p] = (np.nan, np.nan, np.nan)
+    else:
+        dummies = pd.DataFrame({p: is_treated & (period == p) for p in periods if p != reference})
+        fit = _fit(data[outcome], dummies, data, unit, time)
+        bounds = fit.conf_int(alpha=1 - confidence)
+        estimates = {p: (float(fit.params[p]), float(bounds.at[p, 0]), float(bounds.at[p, 1]))
+                     for p in dummies.columns}
+    rows = [(p, relative[p], *((0.0, np.nan, np.nan) if p == reference else estimates[p]), p == reference)
+            for p in periods]
+    return pd.DataFrame(rows, columns=["period", "relative", "estimate", "lower", "upper", "reference"])
+
+
+def matched_comparison(panel: pd.DataFrame, start: str, *, per_treated: int = 3, unit: str = "area_code",
+                       time: str = "period", outcome: str = "rate", treated: str = "treated") -> list[str]:
+    """Comparison units matched on the mean outcome before ``start``: for each treated unit in turn (highest
+    pre-period mean first), the ``per_treated`` untreated units nearest to it not already chosen."""
+    data = _clean(panel, unit, time, outcome, treated)
+    pre = data[data[time].astype(str) < start]
+    if pre.empty:
+        raise ValueError(f"no periods before {start} to match on")
+    means = pre.groupby(unit)[outcome].mean()
+    flags = pre.groupby(unit)[treated].first().astype(bool)
+    pool = means[~flags]
+    chosen: list[str] = []
+    for code in means[flags].sort_values(ascending=False).index:
+        distance = (pool.drop(chosen) - means[code]).abs().sort_values(kind="stable")
+        chosen += list(distance.index[:per_treated])
+    return chosen
+
+
+def _require(data: pd.DataFrame, unit: str, is_treated: pd.Series, post: pd.Series) -> None:
+    if not is_treated.any() or is_treated.all():
+        raise ValueError("the panel needs both treated and comparison units")
+    if not post.any() or post.all():
+        raise ValueError("the panel needs periods both before and after the start")
+    if data[unit].nunique() < 3:
+        raise ValueError("too few units to cluster errors by unit")

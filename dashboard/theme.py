@@ -1,0 +1,69 @@
+"""The one theme: colours, fonts and the plotly template, registered once for app and tests alike.
+
+Colours are the UK Government Analysis Function's accessible palettes, taken from the ``afcharts``
+package (which also registers its plotly template, extended here). No other module writes a hex colour.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+import afcharts.pio_template  # noqa: F401  registers the "afcharts" plotly template
+import plotly.graph_objects as go
+import plotly.io as pio
+from afcharts.af_colours import get_af_colours
+
+TEMPLATE = "dashboard"
+FONT = 'Arial, "Helvetica Neue", Helvetica, sans-serif'
+
+
+class Colour(StrEnum):
+    # Analysis Function categorical palette, in its recommended order.
+    DARK_BLUE = "#12436D"
+    TURQUOISE = "#28A197"
+    DARK_PINK = "#801650"
+    ORANGE = "#F46A25"
+    DARK_GREY = "#3D3D3D"
+    LIGHT_PURPLE = "#A285D1"
+    # Supporting colours for text, gridlines and interval bands.
+    TEXT = "#0B0C0C"
+    SECONDARY_TEXT = "#505A5F"
+    GRID = "#D6D6D6"
+    MID_GREY = "#BFBFBF"
+    BAND = "rgba(18, 67, 109, 0.15)"
+    BAND_GREY = "rgba(61, 61, 61, 0.12)"
+    WHITE = "#FFFFFF"
+
+
+CATEGORICAL = tuple(get_af_colours("categorical"))
+SEQUENTIAL = tuple(get_af_colours("sequential"))
+# Fingertips-style comparison with England: never colour alone; a word and a marker shape go with it.
+COMPARISON = {
+    "better": (Colour.TURQUOISE, "triangle-down", "Better (lower) than England"),
+    "similar": (Colour.DARK_GREY, "circle", "Similar to England"),
+    "worse": (Colour.DARK_PINK, "triangle-up", "Worse (higher) than England"),
+    "not compared": (Colour.MID_GREY, "square-open", "Not compared"),
+}
+
+
+def _register() -> None:
+    base = pio.templates["afcharts"]
+    template = go.layout.Template(base)
+    template.layout.update(
+        font={"family": FONT, "color": Colour.TEXT, "size": 15},
+        colorway=list(CATEGORICAL),
+        paper_bgcolor=Colour.WHITE,
+        plot_bgcolor=Colour.WHITE,
+        hovermode="closest",
+        hoverlabel={"font": {"family": FONT, "size": 14}},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
+                "itemclick": "toggle"},
+        margin={"l": 64, "r": 24, "t": 56, "b": 64},
+        xaxis={"gridcolor": Colour.GRID, "linecolor": Colour.DARK_GREY, "tickcolor": Colour.DARK_GREY,
+               "automargin": True, "title": {"standoff": 8}},
+        yaxis={"gridcolor": Colour.GRID, "linecolor": Colour.DARK_GREY, "tickcolor": Colour.DARK_GREY,
+               "automargin": True, "rangemode": "tozero", "title": {"standoff": 8}},
+    )
+    pio.templates[TEMPLATE] = template
+
+
+_register()

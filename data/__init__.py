@@ -1,0 +1,1 @@
+"""The build: reference tables, the demo generator, and writing the DuckDB warehouse."""

@@ -1,0 +1,362 @@
+"""Build the warehouse: ``python -m data.build [--participants N] [--seed S] [--db PATH] [--source DIR]``.
+
+The new warehouse is written to a temporary file beside the target and renamed over it only when the
+build has finished and checked itself, so a failed or interrupted build never touches a good warehouse.
+The previous warehouse is kept as ``<name>.bak``.
+
+With ``--source DIR`` every file under DIR is read by the reader its headers match (``data/sources``), checked
+(``data/validate.py``) and, only if no file has a problem, loaded into the ``source_*`` and ``pilot_returns``
+tables (``data/sources/schema.sql``) beside the demo fact tables; meta ``real_tables`` says which tables hold real
+data, and ``is_demo`` stays 'true' unless every fact table came from real files. ``--report FILE`` writes every
+problem as CSV (file,row,column,rule,message).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data import demo, reference, sources, validate
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+SOURCE_SCHEMA = Path(__file__).with_name("sources") / "schema.sql"
+FACT_TABLES = ("population", "long_term_sick", "participants")
+DEFAULT_DB = Path(__file__).with_name("warehouse.duckdb")
+
+
+class BuildError(Exception):
+    """A build that cannot go ahead; the message says what was wrong."""
+
+
+class SourceError(BuildError):
+    """Source files with problems: nothing was loaded. ``problems`` lists them all."""
+
+    def __init__(self, directory: Path, problems: list[validate.Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
+                         f"{directory}; first: {problems[0]}")
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA.read_text())
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, select: str = "*") -> None:
+    """Append a DataFrame to a table; ``select`` may convert columns of the frame (named ``src``)."""
+    con.register("src", frame)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT {select} FROM src")
+    finally:
+        con.unregister("src")
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    insert(con, "areas", reference.areas()[
+        ["code", "name", "short_name", "level", "parent", "ods", "nhs_region", "accelerator", "workwell"]
+    ])
+    insert(con, "condition_groups", reference.condition_groups(),
+           "id, name, NULLIF(parent, ''), sort::INT, description")
+    insert(con, "conditions", reference.conditions(), "code, name, group_id, NULLIF(subgroup, '')")
+    progs = reference.programmes()
+    insert(con, "programmes", progs, """id, name, short_name, description, "where", start::DATE,
+           NULLIF("end", '')::DATE, calibration, source_name, source_url""")
+    icb_codes = reference.icbs()["code"].tolist()
+    pairs = pd.DataFrame(
+        [(p.id, code) for p in progs.itertuples() for code in (p.icbs.split(";") if p.icbs else icb_codes)],
+        columns=["programme", "icb_code"],
+    )
+    insert(con, "programme_areas", pairs)
+
+
+def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
+    """Insert ICB-level facts, then roll them up to ONS regions (best fit) and England."""
+    insert(con, "population", data.population,
+           """period, make_date(period[1:4]::INT, (period[6]::INT - 1) * 3 + 1, 1),
+              area_code, 'icb', age_band, sex, population, sample_size""")
+    insert(con, "long_term_sick", data.long_term_sick,
+           "period, area_code, 'icb', age_band, sex, condition_code, people, sample_n")
+    for parent_expr, level in (("a.parent", "region"), ("'E92000001'", "england")):
+        con.execute(
+            f"""INSERT INTO population
+                SELECT p.period, any_value(p.period_start), {parent_expr}, '{level}', p.age_band, p.sex,
+                       sum(p.population), sum(p.sample_size)
+                FROM population p JOIN areas a ON a.code = p.area_code WHERE p.level = 'icb'
+                GROUP BY ALL"""
+        )
+        con.execute(
+            f"""INSERT INTO long_term_sick
+                SELECT l.period, {parent_expr}, '{level}', l.age_band, l.sex, l.condition_code,
+                       sum(l.people), sum(l.sample_n)
+                FROM long_term_sick l JOIN areas a ON a.code = l.area_code WHERE l.level = 'icb'
+                GROUP BY ALL"""
+        )
+    insert(con, "participants", data.participants)
+
+
+def write_meta(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    insert(con, "meta", pd.DataFrame({"key": list(values), "value": [str(v) for v in values.values()]}))
+
+
+def check(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse to publish a warehouse that is plainly incomplete."""
+    for table in ("areas", "population", "long_term_sick", "participants", "meta"):
+        if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
+            raise BuildError(f"table {table} is empty")
+    levels = dict(con.execute("SELECT level, count(DISTINCT area_code) FROM population GROUP BY level").fetchall())
+    if levels != {"icb": 42, "region": 9, "england": 1}:
+        raise BuildError(f"expected 42 ICBs, 9 regions and England in population, found {levels}")
+
+
+def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
+    """Generate the demo data and publish it at ``path`` atomically. Returns the warehouse's meta values."""
+    started = time.perf_counter()
+    data = demo.generate(participants=participants, seed=seed)
+    meta = {
+        "data_version": uuid.uuid4().hex[:12],
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "is_demo": "true",
+        "seed": seed,
+        "participants": participants,
+        "first_period": demo.FIRST_PERIOD,
+        "last_period": demo.LAST_PERIOD,
+        "data_cutoff": demo.DATA_CUTOFF.isoformat(),
+        "accelerator_start": demo.ACCELERATOR_START,
+        "accelerator_effect_pp": demo.ACCELERATOR_EFFECT_PP,
+    }
+    publish(path, data, meta)
+    meta["seconds"] = f"{time.perf_counter() - started:.1f}"
+    return {k: str(v) for k, v in meta.items()}
+
+
+@dataclass
+class SourceData:
+    """Validated source files: a frame per target table, the files read, and every problem found."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[dict[str, object]] = field(default_factory=list)
+    problems: list[validate.Problem] = field(default_factory=list)
+
+
+def source_files(directory: Path) -> list[Path]:
+    """Every file under ``directory`` except hidden ones, in a stable order."""
+    return sorted(p for p in directory.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+
+
+def read_sources(directory: Path) -> SourceData:
+    """Read and validate every file under ``directory``; the format comes from each table's headers."""
+    out = SourceData()
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for path in source_files(directory):
+        label = path.relative_to(directory).as_posix()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            tables = sources.read_tables(path, label)
+        except sources.NotTabular as error:
+            out.problems.append(validate.Problem(label, None, "", "not_tabular", str(error)))
+            continue
+        matched, unknown = 0, []
+        for table in tables:
+            if not any(not sources.blank(r) for r in table.rows):
+                continue  # an empty sheet
+            reader, index = sources.detect(table)
+            if reader is None:
+                unknown.append(table)
+                continue
+            matched += 1
+            if index is None:
+                row, missing = sources.missing_columns(table.rows, reader.REQUIRED)
+                out.problems += [validate.Problem(table.label, row, name, "missing_column",
+                                                  f"looks like {reader.NAME} but has no {name!r} column")
+                                 for name in missing]
+                continue
+            frame, problems = reader.normalise(table, index)
+            out.problems += problems + validate.check(frame, reader.SPEC, table.label)
+            frame["_file"] = table.label
+            frames.setdefault(reader.TABLE, []).append(frame)
+            out.files.append({"file": table.label, "format": reader.NAME, "target": reader.TABLE,
+                              "rows": len(frame), "sha256": digest})
+        if not matched:  # a workbook's other sheets (notes, guidance) may match nothing
+            for table in unknown[:1]:
+                out.problems.append(validate.Problem(
+                    label, None, "", "unknown_format",
+                    "headers match no known format (Fingertips, Nomis APS, INAC01, pilot returns); "
+                    f"first row: {', '.join(c for c in table.rows[0] if c)[:200]!r}"))
+    for target, parts in frames.items():
+        frame = pd.concat(parts, ignore_index=True)
+        out.problems += _duplicates_across_files(frame, _reader(target).SPEC)
+        out.tables[target] = _reader(target).table_frame(frame)
+    out.problems.sort(key=lambda p: (p.file, p.row or 0))
+    return out
+
+
+def _reader(target: str):
+    return next(r for r in sources.readers() if r.TABLE == target)
+
+
+def _duplicates_across_files(frame: pd.DataFrame, spec: validate.Spec) -> list[validate.Problem]:
+    """The same key in two files (duplicates within a file are reported by the file's own check)."""
+    if not spec.key or frame.empty:
+        return []
+    keys = frame[list(spec.key)].astype(str).apply("|".join, axis=1)
+    first_file = frame.groupby(keys, sort=False)["_file"].transform("first")
+    first_row = frame.groupby(keys, sort=False)["_row"].transform("first")
+    again = keys.duplicated() & (frame["_file"] != first_file)
+    return [validate.Problem(frame.at[i, "_file"], int(frame.at[i, "_row"]), spec.labels.get(spec.key[0], spec.key[0]),
+                             "duplicate_key", f"same key as {first_file[i]} row {int(first_row[i])}")
+            for i in frame.index[again]]
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, data: SourceData) -> None:
+    con.execute(SOURCE_SCHEMA.read_text())
+    insert(con, "source_files", pd.DataFrame(data.files, columns=["file", "format", "target", "rows", "sha256"]))
+    for table, frame in data.tables.items():
+        con.register("src", frame)
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM src")
+        finally:
+            con.unregister("src")
+
+
+def build_source(path: Path, directory: Path, participants: int, seed: int) -> dict[str, str]:
+    """Validate every file in ``directory`` and, only if all are clean, publish a warehouse with them loaded.
+    Fact tables the files do not supply come from the demo generator. Raises SourceError listing every problem."""
+    started = time.perf_counter()
+    if not directory.is_dir():
+        raise BuildError(f"source directory {directory} does not exist")
+    data = read_sources(directory)
+    if data.problems:
+        raise SourceError(directory, data.problems)
+    if not data.files:
+        raise BuildError(f"no source files found in {directory}")
+    real = sorted(t for t, f in data.tables.items() if len(f))
+    meta = {
+        "data_version": uuid.uuid4().hex[:12],
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "is_demo": "false" if set(FACT_TABLES) <= set(real) else "true",
+        "real_tables": ",".join(real),
+        "demo_tables": ",".join(t for t in FACT_TABLES if t not in real),
+        "source_dir": directory.resolve(),
+        "source_files": len(data.files),
+        "seed": seed,
+        "participants": participants,
+        "first_period": demo.FIRST_PERIOD,
+        "last_period": demo.LAST_PERIOD,
+        "data_cutoff": demo.DATA_CUTOFF.isoformat(),
+        "accelerator_start": demo.ACCELERATOR_START,
+        "accelerator_effect_pp": demo.ACCELERATOR_EFFECT_PP,
+    }
+    # No reader yet fills population, long_term_sick or participants (see data/sources/__init__.py), so the
+    # demo generator supplies them; once one does, its frame replaces the demo one here.
+    facts = demo.generate(participants=participants, seed=seed)
+    publish(path, facts, meta, extra=lambda con: load_sources(con, data))
+    meta["seconds"] = f"{time.perf_counter() - started:.1f}"
+    return {k: str(v) for k, v in meta.items()}
+
+
+def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
+            extra: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
+    """Build the warehouse in a temporary file beside ``path``, check it, then rename it over ``path``.
+    ``extra`` loads more tables (real source files) after the facts and before the checks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            create_schema(con)
+            load_reference(con)
+            load_facts(con, data)
+            if extra is not None:
+                extra(con)
+            write_meta(con, **meta)
+            check(con)
+            con.execute("CHECKPOINT")
+        if path.exists():
+            os.replace(path, path.with_name(path.name + ".bak"))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m data.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=_positive_int, default=200_000,
+                        help="synthetic programme participants to generate (default 200,000)")
+    parser.add_argument("--seed", type=int, default=demo.SEED, help="random seed (default %(default)s)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="warehouse path (default $DASHBOARD_DB or data/warehouse.duckdb)")
+    parser.add_argument("--source", type=Path, default=None, metavar="DIR",
+                        help="load real source files (Fingertips, Nomis APS, INAC01, pilot returns) from DIR")
+    parser.add_argument("--report", type=Path, default=None, metavar="FILE",
+                        help="with --source: write every problem found as CSV (file,row,column,rule,message)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    path = args.db or default_db_path()
+    if args.report and not args.source:
+        print("--report needs --source DIR", file=sys.stderr)
+        return 2
+    problems: list[validate.Problem] = []
+    try:
+        if args.source:
+            meta = build_source(path, args.source, args.participants, args.seed)
+        else:
+            meta = build_demo(path, args.participants, args.seed)
+    except SourceError as error:
+        problems = error.problems
+        shown = 50
+        print(f"build failed: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
+              f"{args.source}; nothing was loaded and the existing warehouse was left untouched", file=sys.stderr)
+        for problem in problems[:shown]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(problems) > shown:
+            print(f"  ... and {len(problems) - shown} more" + ("" if args.report else " (use --report FILE)"),
+                  file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"build failed: {error}; the existing warehouse was left untouched", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build interrupted; the existing warehouse was left untouched", file=sys.stderr)
+        return 130
+    finally:
+        if args.report:
+            validate.write_report(problems, args.report)
+    if args.source:
+        print(f"wrote {path} (real tables: {meta['real_tables'] or 'none'}; demo: {meta['demo_tables'] or 'none'}; "
+              f"{meta['source_files']} source tables, version {meta['data_version']}, {meta['seconds']} s)")
+        return 0
+    print(f"wrote {path} (demo data, version {meta['data_version']}, "
+          f"{int(meta['participants']):,} participants, {meta['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+-- The warehouse schema. Reference tables come from data/reference/*.csv; fact tables from the demo
+-- generator or from real source files. Region and England rows of the fact tables are rollups of the
+-- ICB rows, made at build time (an ICB's ONS region is a best fit: ICBs do not nest in regions).
+
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+CREATE TABLE areas (
+    code VARCHAR PRIMARY KEY,        -- GSS code: E92 England, E12 ONS region, E54 ICB
+    name VARCHAR NOT NULL,
+    short_name VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,          -- 'england' | 'region' | 'icb'
+    parent VARCHAR,                  -- ICB -> best-fit ONS region -> England
+    ods VARCHAR,                     -- ODS code (ICBs only)
+    nhs_region VARCHAR,              -- NHS England region GSS code (ICBs only)
+    accelerator BOOLEAN NOT NULL,    -- Health and Growth Accelerator ICB
+    workwell BOOLEAN NOT NULL        -- WorkWell vanguard ICB
+);
+
+CREATE TABLE condition_groups (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, parent VARCHAR,
+                               sort INTEGER NOT NULL, description VARCHAR NOT NULL);
+
+CREATE TABLE conditions (
+    code INTEGER PRIMARY KEY,        -- LFS main health problem (HEALTH20) code
+    name VARCHAR NOT NULL,
+    group_id VARCHAR NOT NULL,       -- msk | mental | heart | diabetes | other
+    subgroup VARCHAR                 -- 'back' for code 3, within msk
+);
+
+CREATE TABLE programmes (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR NOT NULL, description VARCHAR NOT NULL,
+    "where" VARCHAR NOT NULL, start DATE NOT NULL, "end" DATE, calibration VARCHAR NOT NULL,
+    source_name VARCHAR NOT NULL, source_url VARCHAR NOT NULL
+);
+
+CREATE TABLE programme_areas (programme VARCHAR NOT NULL, icb_code VARCHAR NOT NULL);
+
+-- Population aged 16-64 and survey sample size by quarter x area x age band x sex.
+CREATE TABLE population (
+    period VARCHAR NOT NULL,         -- 'YYYYQn'
+    period_start DATE NOT NULL,
+    area_code VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    age_band VARCHAR NOT NULL,       -- '16-24' | '25-34' | '35-49' | '50-64'
+    sex VARCHAR NOT NULL,            -- 'female' | 'male'
+    population DOUBLE NOT NULL,      -- weighted population estimate
+    sample_size INTEGER NOT NULL     -- respondents in the cell
+);
+
+-- Economically inactive because of long-term sickness, by main health condition.
+CREATE TABLE long_term_sick (
+    period VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    age_band VARCHAR NOT NULL,
+    sex VARCHAR NOT NULL,
+    condition_code INTEGER NOT NULL,
+    people DOUBLE NOT NULL,          -- weighted estimate
+    sample_n INTEGER NOT NULL        -- respondents behind the estimate
+);
+
+-- One row per participant in a back-to-work programme.
+CREATE TABLE participants (
+    id BIGINT NOT NULL,
+    programme VARCHAR NOT NULL,
+    icb_code VARCHAR NOT NULL,
+    condition_code INTEGER NOT NULL,
+    condition_group VARCHAR NOT NULL,
+    age_band VARCHAR NOT NULL,
+    sex VARCHAR NOT NULL,
+    referral_source VARCHAR NOT NULL,    -- GP | employer | self | Jobcentre | physio
+    long_term_unemployed BOOLEAN NOT NULL,
+    start_date DATE NOT NULL,
+    followup_days INTEGER NOT NULL,      -- days from start to the data cut-off
+    days_to_job INTEGER,                 -- start to first paid work, if seen within 12 months and by the cut-off
+    sustained_26w BOOLEAN,               -- that job lasted 26 weeks; NULL until knowable
+    cost_gbp DOUBLE NOT NULL,
+    app_used BOOLEAN,                    -- digital MSK only
+    adherence DOUBLE,                    -- digital MSK only: share of prescribed sessions done
+    mskhq_change DOUBLE                  -- digital MSK only: MSK-HQ points gained, where recorded
+);

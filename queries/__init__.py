@@ -1,0 +1,236 @@
+"""Named SQL queries over the warehouse: ``run("name", **params) -> DataFrame``.
+
+Each question is one ``queries/<name>.sql`` file in DuckDB's dialect whose values are ``$name``
+parameters bound by DuckDB, never formatted into the text. The runner keeps one read-only connection
+per warehouse file, a cursor per call (callbacks run on threads), and notices when the file is
+replaced by a new build, so the data version changes and cached results are dropped.
+
+Results are cached by (query name, bound parameters, data version) in two tiers: a small LRU in the
+process, and optionally a shared cachelib backend (``shared_cache("redis://...")``, from
+``DASHBOARD_CACHE_URL``) so every worker answers from what any other worker has already computed. The
+data version is in every key, so a new warehouse can never be answered from an old one's results.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from cachelib import BaseCache
+
+log = logging.getLogger(__name__)
+
+QUERY_DIR = Path(__file__).parent
+_PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+class QueryError(Exception):
+    """A query that cannot run as asked: unknown name or missing parameters."""
+
+
+class WarehouseMissing(Exception):
+    """There is no warehouse file at the configured path."""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    params: frozenset[str]
+
+
+@cache
+def load(name: str) -> Query:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise QueryError(f"not a query name: {name!r}")
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"no query called {name!r} (looked for {path.name})")
+    sql = path.read_text()
+    return Query(name, sql, frozenset(_PARAM.findall(_COMMENT.sub("", sql))))
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+CACHE_PREFIX = "dashboard:q:"
+CACHE_TIMEOUT = 24 * 3600  # seconds; entries of an old data version are never read again, so let them expire
+
+
+def shared_cache(url: str | None) -> BaseCache | None:
+    """A cache shared by workers for ``DASHBOARD_CACHE_URL`` (``redis://host:port/db``), or None for none."""
+    if not url:
+        return None
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import redis
+        from cachelib import RedisCache
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        return RedisCache(host=client, key_prefix=CACHE_PREFIX, default_timeout=CACHE_TIMEOUT)
+    raise ValueError(f"DASHBOARD_CACHE_URL must be a redis:// URL, got {url!r}")
+
+
+def cache_key(name: str, version: str, bound: dict) -> str:
+    """A short, stable text key for a shared cache: the query, the data version and a digest of the params."""
+    params = repr(tuple(sorted((k, _freeze(v)) for k, v in bound.items())))
+    return f"{name}:{version}:{hashlib.sha256(params.encode()).hexdigest()[:32]}"
+
+
+class Warehouse:
+    """A read-only view of one DuckDB warehouse file (or an open connection, for tests)."""
+
+    def __init__(self, path: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
+                 cache_size: int = 512, shared: BaseCache | None = None):
+        if (path is None) == (connection is None):
+            raise ValueError("give a path or a connection")
+        self.path = Path(path) if path is not None else None
+        self._con = connection
+        self._stamp: tuple | None = None if connection is None else ("connection",)
+        self._meta: dict[str, str] | None = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+        self.shared = shared
+        self.executions = 0  # queries actually run on DuckDB (not answered from a cache)
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self.path is None:
+            return self._con
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise WarehouseMissing(f"no warehouse at {self.path}; run `python -m data.build`") from None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    # DuckDB shares one database instance per path in a process: close the old
+                    # connection first, or the new one would still read the replaced file.
+                    if self._con is not None:
+                        self._con.close()
+                    self._con = duckdb.connect(str(self.path), read_only=True)
+                    self._stamp, self._meta = stamp, None
+                    self._cache.clear()
+        return self._con
+
+    @property
+    def meta(self) -> dict[str, str]:
+        con = self._connection()
+        if self._meta is None:
+            cur = con.cursor()
+            try:
+                self._meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
+            finally:
+                cur.close()
+        return self._meta
+
+    @property
+    def version(self) -> str:
+        return self.meta.get("data_version", "unknown")
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta.get("is_demo") == "true"
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next query). DuckDB shares one database instance per path
+        in a process, so two Warehouses on one path in one process (tests) see a new file only once both close."""
+        with self._lock:
+            if self.path is not None and self._con is not None:
+                self._con.close()
+                self._con, self._stamp, self._meta = None, None, None
+            self._cache.clear()
+
+    def clear_cache(self) -> None:
+        """Forget this process's cached results (the shared cache is keyed by data version, so left alone)."""
+        with self._lock:
+            self._cache.clear()
+
+    def run(self, name: str, **params) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` with its ``$params`` bound; results are cached per data version,
+        in the process and, if there is one, in the shared cache.
+
+        The frame returned is shared by the cache: copy it before changing it.
+        """
+        query = load(name)
+        missing = query.params - params.keys()
+        if missing:
+            raise QueryError(f"query {name!r} needs parameters {sorted(missing)}")
+        bound = {k: v for k, v in params.items() if k in query.params}
+        con = self._connection()
+        key = (name, self.version, tuple(sorted((k, _freeze(v)) for k, v in bound.items())))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        shared_key = cache_key(name, key[1], bound) if self.shared is not None else None
+        frame = self._shared_get(shared_key)
+        if frame is None:
+            cur = con.cursor()
+            try:
+                frame = cur.execute(query.sql, bound).df()
+            finally:
+                cur.close()
+            self.executions += 1
+            self._shared_set(shared_key, frame)
+        with self._lock:
+            self._cache[key] = frame
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return frame
+
+
+    # A shared cache that is down must not take the dashboard down: answer from DuckDB instead.
+    def _shared_get(self, key: str | None) -> pd.DataFrame | None:
+        if key is None:
+            return None
+        try:
+            value = self.shared.get(key)
+        except Exception as error:  # noqa: BLE001 - any backend failure (connection, timeout, unpickling)
+            log.warning("shared cache unavailable (%s); querying the warehouse", error)
+            return None
+        return value if isinstance(value, pd.DataFrame) else None
+
+    def _shared_set(self, key: str | None, frame: pd.DataFrame) -> None:
+        if key is None:
+            return
+        try:
+            self.shared.set(key, frame)
+        except Exception as error:  # noqa: BLE001
+            log.warning("could not store a result in the shared cache (%s)", error)
+
+
+_default: Warehouse | None = None
+_default_lock = threading.Lock()
+
+
+def warehouse() -> Warehouse:
+    """The process's warehouse, at ``$DASHBOARD_DB`` or ``data/warehouse.duckdb``."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from data.build import default_db_path
+
+            _default = Warehouse(default_db_path())
+        return _default
+
+
+def use(wh: Warehouse | None) -> None:
+    """Point the process at another warehouse (tests, or an app built with explicit settings)."""
+    global _default
+    with _default_lock:
+        _default = wh
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    return warehouse().run(name, **params)

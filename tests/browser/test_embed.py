@@ -1,0 +1,194 @@
+"""Embeds and the proxy-path mode in a real headless Chromium.
+
+A second copy of the app runs in its own process (Dash keeps callbacks in module globals, so two apps
+cannot share one) with ``Settings(url_prefix=..., frame_ancestors=<the intranet page's origin>)``. A
+stand-in intranet page on another local port frames its embed (allowed) and the session app's embed,
+whose frame-ancestors is the default ``'self'`` (refused).
+"""
+from __future__ import annotations
+
+import html
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from tests.conftest import BrowserPage
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = "/health-and-work/"
+SECOND_APP = """
+import sys
+from pathlib import Path
+import app
+from dashboard.settings import Settings
+
+db, port, prefix, ancestors = sys.argv[1:5]
+settings = Settings(db=Path(db), port=int(port), url_prefix=prefix, frame_ancestors=ancestors)
+app.create_app(settings).run(host="127.0.0.1", port=int(port), debug=False)
+"""
+
+
+class _IntranetPage(BaseHTTPRequestHandler):
+    """``/?src=a&src=b``: a page that frames each ``src`` in an iframe with id f0, f1, ..."""
+
+    def do_GET(self):  # noqa: N802
+        sources = parse_qs(urlparse(self.path).query).get("src", [])
+        frames = "".join(f'<iframe id="f{i}" title="embedded chart {i}" src="{html.escape(src)}" width="960" '
+                         f'height="520"></iframe>' for i, src in enumerate(sources))
+        body = ("<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>Intranet</title></head>"
+                f"<body><h1>Intranet page</h1>{frames}</body></html>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def intranet():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _IntranetPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def second_app(demo_db, intranet, tmp_path_factory):
+    """The app under PREFIX, letting the intranet page's origin frame its embeds; its base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("second-app") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", SECOND_APP, str(demo_db), str(port), PREFIX, intranet],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}{PREFIX}healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"second app did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return dict(response.headers)
+
+
+def test_embed_1_renders_in_an_iframe_of_an_allowed_origin(browser_page, second_app, intranet):
+    src = f"{second_app}{PREFIX}embed/overview-trend?geo=E12000007"
+    assert _headers(src)["Content-Security-Policy"].endswith(f"frame-ancestors {intranet}")
+    page = browser_page.page
+    page.goto(f"{intranet}/?src={quote(src, safe='')}")
+    frame = page.frame_locator("#f0")
+    frame.locator("body[data-ready='true'] .main-svg").first.wait_for(timeout=60_000)
+    assert frame.locator("#embed-title").inner_text() == "Long-term sickness over time"
+    assert "London" in frame.locator(".legend").first.text_content()
+    link = frame.locator("a.open-dashboard")
+    assert link.get_attribute("href") == f"{PREFIX}?geo=E12000007"
+    assert "SYNTHETIC DEMO DATA" in frame.locator("footer").inner_text()
+    # Sized to its iframe: the chart fills the frame's width.
+    width = frame.locator("#chart .main-svg").first.evaluate("svg => svg.getBoundingClientRect().width")
+    assert 900 <= width <= 960
+    assert browser_page.errors == []
+
+
+def test_embed_2_is_refused_in_an_iframe_of_an_origin_not_allowed(browser_page, second_app, server_url, intranet):
+    refused = f"{server_url}/embed/overview-trend"  # the session app: frame-ancestors 'self'
+    allowed = f"{second_app}{PREFIX}embed/overview-trend"
+    headers = _headers(refused)
+    assert headers["Content-Security-Policy"].endswith("frame-ancestors 'self'")
+    assert "X-Frame-Options" not in headers
+    page = browser_page.page
+    page.goto(f"{intranet}/?src={quote(refused, safe='')}&src={quote(allowed, safe='')}")
+    # The allowed frame on the same page draws, so the refused one has had its chance to.
+    page.frame_locator("#f1").locator("body[data-ready='true'] .main-svg").first.wait_for(timeout=60_000)
+    blocked = page.locator("#f0").element_handle().content_frame()
+    assert blocked is None or blocked.locator("#embed-title").count() == 0
+    assert blocked is None or blocked.locator(".main-svg").count() == 0
+    assert any("frame-ancestors" in error or "Refused to frame" in error for error in browser_page.errors)
+
+
+def test_embed_3_prefix_mode_serves_the_overview_with_prefixed_links(browser, second_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        wrapped = BrowserPage(context.new_page(), second_app)
+        wrapped.requests = []
+        wrapped.page.on("request", lambda r: wrapped.requests.append(r.url))
+        page = wrapped.open(f"{PREFIX}?geo=E54000050")
+        assert page.locator(".chart-card .main-svg").count() >= 2
+        assert wrapped.external_requests() == []
+        assert all(urlparse(url).path.startswith(PREFIX) for url in wrapped.requests), wrapped.requests
+        png = page.locator("#card-overview-trend a.chart-download[data-format='png']")
+        assert png.get_attribute("href") == f"{PREFIX}export/overview-trend.png?geo=E54000050"
+        csv = page.locator("#card-overview-trend a.chart-download[data-format='csv']").get_attribute("href")
+        response = page.request.get(second_app + csv)
+        assert response.status == 200 and response.text().startswith("period,")
+        page.locator("#card-overview-trend .chart-embed-summary").click()
+        code = page.locator("#card-overview-trend textarea").input_value()
+        assert f'src="{second_app}{PREFIX}embed/overview-trend?geo=E54000050"' in code
+        assert wrapped.errors == []
+    finally:
+        context.close()
+
+
+def test_embed_4_prefix_mode_serves_every_page(browser, second_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        wrapped = BrowserPage(context.new_page(), second_app)
+        page = wrapped.open(PREFIX)
+        links = [a.get_attribute("href") for a in page.locator("a.nav-page-link").all()]
+        assert len(links) >= 2 and all(link.startswith(PREFIX) for link in links), links
+        for link in links:
+            wrapped.open(link)
+            assert page.locator("h1").count() == 1, link
+        assert wrapped.errors == []
+    finally:
+        context.close()
+
+
+def test_embed_5_card_links_follow_a_filter_change(browser_page):
+    page = browser_page.open("/")
+    png = page.locator("#card-overview-trend a.chart-download[data-format='png']")
+    assert png.get_attribute("href") == "/export/overview-trend.png"
+    page.get_by_label("Area").select_option(label="Region: London")
+    page.wait_for_function(
+        """() => document.querySelector("#card-overview-trend a.chart-download[data-format='png']")
+                 .getAttribute('href').includes('geo=E12000007')""")
+    assert png.get_attribute("href") == "/export/overview-trend.png?geo=E12000007"
+    assert browser_page.errors == []

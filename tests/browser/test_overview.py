@@ -1,0 +1,45 @@
+"""The overview page in a real headless Chromium: charts drawn, filters in the URL, a clean console."""
+from urllib.parse import parse_qs, urlparse
+
+
+def test_overview_1_renders_every_chart_with_a_clean_console(browser_page):
+    page = browser_page.open("/?geo=E54000050")
+    assert page.locator(".chart-card .main-svg").count() >= 2
+    assert page.locator("h1").count() == 1
+    assert "North East and North Cumbria" in page.locator(".chart-summary").first.inner_text()
+    assert page.locator(".headline").count() >= 4
+    assert browser_page.errors == []
+
+
+def test_overview_2_loads_nothing_from_outside_the_app(browser_page):
+    browser_page.open("/")
+    assert browser_page.external_requests() == []
+
+
+def test_overview_3_changing_a_filter_rewrites_the_url_and_the_charts(browser_page):
+    page = browser_page.open("/")
+    before = page.locator(".chart-summary").first.inner_text()
+    page.get_by_label("Area", exact=True).select_option(label="Region: London")
+    page.wait_for_function("() => window.location.search.includes('geo=E12000007')")
+    browser_page.wait_for_charts()
+    page.wait_for_function("() => document.querySelector('.chart-summary').innerText.includes('London')")
+    assert page.locator(".chart-summary").first.inner_text() != before
+    assert parse_qs(urlparse(page.url).query)["geo"] == ["E12000007"]
+    assert browser_page.errors == []
+
+
+def test_overview_4_a_bad_link_shows_a_message_not_an_error(browser_page):
+    page = browser_page.open("/?geo=NOT-AN-AREA&sex=female")
+    alert = page.locator(".filter-problems")
+    assert "not a known area code" in alert.inner_text()
+    assert "women" in page.locator(".chart-summary").first.inner_text() or page.locator(".main-svg").count() >= 2
+    assert browser_page.errors == []
+
+
+def test_about_1_lists_sources_and_the_data_dictionary(browser_page):
+    page = browser_page.open("/about")
+    text = page.locator("main").inner_text()
+    assert "Synthetic demo data" in text
+    assert "E54000050" in text and "QHM" in text
+    assert "overview-trend" in text
+    assert browser_page.errors == []

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small demo warehouse, a tiny hand-made warehouse, the app served on a real port,
+and Debian's Chromium driven by Playwright for browser tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import queries
+from data import build
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+TEST_PARTICIPANTS = 40_000
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo warehouse built once per run (fewer participants than the default, same generator)."""
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    build.build_demo(path, participants=TEST_PARTICIPANTS, seed=build.demo.SEED)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_db) -> queries.Warehouse:
+    wh = queries.Warehouse(demo_db)
+    queries.use(wh)
+    return wh
+
+
+@pytest.fixture()
+def tiny_con() -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the real schema and reference tables and no facts: tests add rows."""
+    con = duckdb.connect()
+    build.create_schema(con)
+    build.load_reference(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def app(demo_warehouse, demo_db):
+    os.environ["DASHBOARD_DB"] = str(demo_db)
+    import app as app_module
+    from dashboard.settings import Settings
+
+    return app_module.create_app(Settings.from_env())
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def server_url(app) -> str:
+    """The app served by a real threaded WSGI server on a free loopback port."""
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (see README) or set CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class BrowserPage:
+    """A page with its console errors and failed requests collected, so tests can assert none."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
+
+    def open(self, path: str):
+        self.page.goto(self.base_url + path)
+        self.wait_for_charts()
+        return self.page
+
+    def wait_for_charts(self, timeout: float = 60_000):
+        """Wait until Dash has no callbacks in flight and every chart on the page has drawn."""
+        self.page.wait_for_selector("#_dash-app-content, #react-entry-point", timeout=timeout)
+        self.page.wait_for_function(
+            """() => {
+                const loading = document.querySelector('[data-dash-is-loading="true"]');
+                const graphs = [...document.querySelectorAll('.chart-graph')];
+                const summaries = [...document.querySelectorAll('.chart-summary')];
+                // Each chart's summary is written by the same callback as its figure: filled = drawn.
+                return !loading && graphs.every(g => g.querySelector('.main-svg'))
+                    && summaries.every(s => s.textContent.trim().length > 0);
+            }""", timeout=timeout)
+        self.page.wait_for_timeout(300)
+
+    def external_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith("data:")]
+
+
+@pytest.fixture()
+def browser_page(browser, server_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    wrapped = BrowserPage(page, server_url)
+    wrapped.requests = []
+    page.on("request", lambda r: wrapped.requests.append(r.url))
+    yield wrapped
+    context.close()

@@ -1,0 +1,140 @@
+"""Accelerators page: chart data on the demo warehouse, the query on a tiny warehouse, figures, page."""
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import queries
+from dashboard import registry
+from dashboard.filters import Filters
+
+IDS = ("accelerators-did", "accelerators-event-study", "accelerators-compare")
+
+
+@pytest.fixture()
+def demo(demo_warehouse):
+    queries.use(demo_warehouse)
+    return demo_warehouse
+
+
+def test_accelerators_1_every_chart_is_in_the_catalogue(client):
+    listed = {c["id"]: c for c in client.get("/api/charts").get_json()}
+    for chart_id in IDS:
+        assert listed[chart_id]["page"] == "/accelerators"
+
+
+def test_accelerators_2_did_recovers_the_injected_effect_on_demo_data(demo):
+    truth = float(demo.meta["accelerator_effect_pp"])
+    assert truth == -0.6
+    frame = registry.get("accelerators-did").data(Filters())
+    assert list(frame.columns[:4]) == ["comparison", "estimate", "lower", "upper"]
+    assert frame["comparison"].tolist() == ["All other ICBs (39)", "Matched ICBs (9)"]
+    for row in frame.itertuples():
+        assert row.lower < truth < row.upper, row
+        assert row.upper < 0
+    assert frame["n_treated"].tolist() == [3, 3] and frame["n_comparison"].tolist() == [39, 9]
+    assert frame["start"].tolist() == ["2025Q2", "2025Q2"]
+
+
+def test_accelerators_3_did_csv_has_estimate_lower_upper(client, demo):
+    response = client.get("/export/accelerators-did.csv?condition=msk")
+    assert response.status_code == 200
+    header = response.get_data(as_text=True).splitlines()
+    assert any({"estimate", "lower", "upper"} <= set(line.split(",")) for line in header[:10])
+
+
+def test_accelerators_4_no_post_period_is_an_empty_state_not_an_error(demo):
+    for chart_id in IDS[:2]:
+        rendered = registry.render(chart_id, Filters(period_to="2024Q4"))
+        assert rendered.data.empty
+        assert "no data" in rendered.summary
+
+
+def test_accelerators_5_geo_is_harmless(demo):
+    chart = registry.get("accelerators-did")
+    a, b = chart.data(Filters()), chart.data(Filters(geo="E12000007", level="icb"))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_accelerators_6_event_study_reference_is_the_quarter_before_the_start(demo):
+    frame = registry.get("accelerators-event-study").data(Filters(condition="msk"))
+    assert set(frame["comparison"]) == {"All other ICBs (39)", "Matched ICBs (9)"}
+    reference = frame[frame["reference"]]
+    assert set(reference["period"]) == {"2025Q1"} and (reference["estimate"] == 0).all()
+    post = frame[(frame["relative"] >= 0) & (frame["comparison"] == "All other ICBs (39)")]
+    assert post["estimate"].mean() < 0
+
+
+def test_accelerators_7_compare_matches_the_participants_table(demo):
+    frame = registry.get("accelerators-compare").data(Filters())
+    assert sorted(frame["icb_code"]) == ["E54000050", "E54000054", "E54000061"]
+    con = demo._connection().cursor()
+    raw = con.execute("""
+        SELECT icb_code, count(*) AS n,
+               count(*) FILTER (WHERE followup_days >= 365) AS f,
+               count(*) FILTER (WHERE followup_days >= 365 AND days_to_job IS NOT NULL) AS j,
+               sum(cost_gbp) FILTER (WHERE followup_days >= 365) AS c
+        FROM participants WHERE programme = 'accelerator' GROUP BY 1""").df().set_index("icb_code")
+    con.close()
+    for row in frame.itertuples():
+        assert row.participants == np.floor(raw.at[row.icb_code, "n"] / 5 + 0.5) * 5
+        assert abs(row.jobs_12m - raw.at[row.icb_code, "j"]) <= 2.5
+        assert row.rate == pytest.approx(row.jobs_12m / row.followed_12m * 100)
+        assert row.lower < row.rate < row.upper
+        assert row.cost_per_job_gbp == pytest.approx(raw.at[row.icb_code, "c"] / row.jobs_12m, abs=0.5)
+        shares = [getattr(row, f"participants_{g}") for g in ("msk", "mental", "heart", "diabetes", "other")]
+        assert abs(sum(shares) - row.participants) <= 15
+
+
+def test_accelerators_8_compare_query_filters_on_a_tiny_warehouse(tiny_con):
+    rows = [
+        (1, "accelerator", "E54000050", 7, "msk", "50-64", "female", 400, 30, 1000.0),
+        (2, "accelerator", "E54000050", 3, "msk", "50-64", "male", 100, None, 2000.0),
+        (3, "accelerator", "E54000061", 12, "mental", "16-24", "female", 500, None, 3000.0),
+        (4, "workwell", "E54000061", 12, "mental", "16-24", "female", 500, 20, 3000.0),
+    ]
+    for r in rows:
+        tiny_con.execute(
+            "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?, 'GP', false, DATE '2025-04-01', ?, ?, NULL, ?, "
+            "NULL, NULL, NULL)", list(r))
+    wh = queries.Warehouse(connection=tiny_con)
+    params = {"age": None, "sex": None, "condition": None, "start_from": date(2025, 1, 1),
+              "start_to": date(2026, 6, 30)}
+    out = wh.run("accelerators_compare", **params)
+    assert out[["icb_code", "condition_group", "participants", "followed_12m", "jobs_12m", "cost_12m_gbp"]] \
+        .values.tolist() == [["E54000050", "msk", 2, 1, 1, 1000.0], ["E54000061", "mental", 1, 1, 0, 3000.0]]
+    assert wh.run("accelerators_compare", **{**params, "condition": "back"})["participants"].tolist() == [1]
+    assert wh.run("accelerators_compare", **{**params, "sex": "' OR 1=1 --"}).empty
+
+
+def test_accelerators_9_figures_draw_every_estimate_and_comparison():
+    from dashboard.figures import accelerators as fig
+
+    did_frame = pd.DataFrame({"comparison": ["All other ICBs (39)", "Matched ICBs (9)"], "estimate": [-0.6, -0.5],
+                              "lower": [-0.8, -0.9], "upper": [-0.4, -0.1]})
+    figure = fig.did_estimates(did_frame, Filters())
+    points = [t for t in figure.data if t.error_y.array is not None]
+    assert [t.y[0] for t in points] == [-0.6, -0.5]
+    assert [t.marker.symbol for t in points] == ["circle", "diamond"]  # not colour alone
+    assert points[1].error_y.arrayminus[0] == pytest.approx(0.4)
+
+    es = pd.DataFrame({"comparison": ["All"] * 3, "period": ["2025Q1", "2025Q2", "2025Q3"],
+                       "period_start": pd.to_datetime(["2025-01-01", "2025-04-01", "2025-07-01"]),
+                       "relative": [-1, 0, 1], "estimate": [0.0, -0.5, -0.7], "lower": [np.nan, -0.9, -1.0],
+                       "upper": [np.nan, -0.1, -0.4], "reference": [True, False, False]})
+    figure = fig.event_study(es, Filters())
+    assert list(figure.data[0].y) == [0.0, -0.5, -0.7]
+    assert list(figure.data[0].error_y.array) == pytest.approx([0.0, 0.4, 0.3])
+
+
+def test_accelerators_10_page_lists_the_charts_and_the_caveat(client, demo):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/accelerators")
+    assert page["nav_order"] == 4
+    layout = str(page["layout"]())
+    for chart_id in IDS:
+        assert chart_id in layout
+    assert "parallel-trends assumption" in layout
+    assert client.get("/accelerators").status_code == 200

@@ -1,0 +1,73 @@
+"""The overview's callbacks called directly, and the app's routes."""
+import json
+
+import pytest
+
+from dashboard import components, registry
+from dashboard.filters import Filters
+
+
+def test_update_chart_1_renders_each_overview_chart(app):
+    for chart_id in ("overview-trend", "overview-accelerators"):
+        figure, summary, table = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
+        assert len(figure.data) >= 3 and summary
+        text = str(table)
+        assert "the numbers behind the chart" in text and "scope='col'" in text and "Caption(" in text
+    figure, summary, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
+    names = {t.name for t in figure.data if t.name}
+    assert names == {"South Yorkshire", "Yorkshire and The Humber", "England"}
+    assert "South Yorkshire" in summary
+
+
+def test_update_chart_2_bad_filters_give_a_message_not_an_exception(app):
+    figure, summary, _ = components.update_chart("?sex=robot", {"type": "chart-graph", "chart": "overview-trend"})
+    assert "sex" in summary and "female, male or all" in summary
+    assert figure.layout.annotations[0].text.startswith("Filters not accepted")
+
+
+def test_update_chart_3_every_figure_says_it_is_synthetic(app):
+    rendered = registry.render("overview-trend", Filters())
+    notes = [a.text for a in rendered.figure.layout.annotations]
+    assert any("SYNTHETIC DEMO DATA" in n for n in notes)
+
+
+def test_headlines_1_area_against_england(app):
+    import pages.overview as overview
+
+    tiles = overview.update_overview_headlines("?geo=E54000050")
+    text = json.dumps(tiles.to_plotly_json(), default=str)
+    assert "Long-term sick" in text and "England" in text and "In work within 12 months" in text
+
+
+def test_update_page_filters_1_controls_write_the_canonical_query(app):
+    ids = [{"type": "filter", "name": n} for n in ("geo", "from", "sex")]
+    assert components.update_page_filters(["E54000050", "2019Q1", "female"], ids, "") == "?geo=E54000050&sex=female"
+    # Parameters not on this page's controls survive; an impossible range keeps the last good view.
+    assert components.update_page_filters(["E54000050", "2019Q1", "all"], ids, "?level=icb") == "?geo=E54000050&level=icb"
+    ids2 = [{"type": "filter", "name": n} for n in ("from", "to")]
+    from dash import no_update
+    assert components.update_page_filters(["2026Q1", "2020Q1"], ids2, "") is no_update
+
+
+def test_routes_1_health_and_catalogue(client):
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["demo"] is True and len(health["data_version"]) == 12
+    catalogue = client.get("/api/charts").get_json()
+    ids = {c["id"] for c in catalogue}
+    assert {"overview-trend", "overview-accelerators"} <= ids
+    assert all(set(c) == {"id", "title", "page", "description"} for c in catalogue)
+
+
+@pytest.mark.parametrize("path", ["/", "/regions", "/conditions", "/interventions", "/accelerators", "/about"])
+def test_routes_2_every_page_in_the_design_answers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b'lang="en-GB"' in response.data
+
+
+def test_routes_3_bootstrap_is_served_locally_with_security_headers(client):
+    response = client.get("/_vendor/bootstrap.min.css")
+    assert response.status_code == 200 and b"Bootstrap" in response.data[:200]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get("/").data.decode()
+    assert "cdn." not in page and "https://" not in page.split("<body>")[0]

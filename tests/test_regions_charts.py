@@ -1,0 +1,189 @@
+"""The regions page's chart data, figures, summaries and map callback, on the demo warehouse and hand-made frames."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import components, registry
+from dashboard.charts import regions as charts
+from dashboard.figures import regions as fig
+from dashboard.filters import Filters
+from dashboard.stats import compare, spc
+from data import reference
+
+SOUTH_YORKSHIRE, YORKSHIRE, LONDON = "E54000061", "E12000003", "E12000007"
+
+
+def test_regions_hex_layout_1_one_cell_for_each_of_the_42_icbs():
+    layout = charts.hex_layout()
+    assert len(layout) == 42
+    assert set(layout["code"]) == set(reference.icbs()["code"])
+    assert not layout.duplicated(["col", "row"]).any()
+    # Roughly geographic: North East and North Cumbria is the top row, Cornwall the bottom-left.
+    north = layout.set_index("code")
+    assert north.at["E54000050", "row"] == 0
+    assert north.at["E54000036", "row"] == layout["row"].max() and north.at["E54000036", "col"] == 0
+
+
+def test_regions_league_1_icbs_against_england(demo_warehouse):
+    frame = charts.league_data(Filters.from_query({"level": "icb", "geo": SOUTH_YORKSHIRE}))
+    assert len(frame) == 42
+    assert {"code", "name", "rate", "lower", "upper", "compared_with_england"} <= set(frame.columns)
+    assert frame["period"].unique().tolist() == ["2026Q2"]
+    england = frame["england_rate"].iloc[0]
+    expected = np.where(frame["lower"] > england, "worse", np.where(frame["upper"] < england, "better", "similar"))
+    assert frame["compared_with_england"].tolist() == expected.tolist()
+    assert frame.loc[frame["focus"], "code"].tolist() == [SOUTH_YORKSHIRE]
+    assert frame["accelerator"].sum() == 3 and frame["workwell"].sum() == 15
+    assert set(frame["recent_trend"]) <= {compare.INCREASING, compare.DECREASING, compare.NO_CHANGE}
+    assert frame["rate"].is_monotonic_decreasing
+    assert (frame["people"] % 5 == 0).all()  # disclosure-controlled counts
+
+
+def test_regions_league_2_regions_and_an_icb_focus_highlights_its_region(demo_warehouse):
+    frame = charts.league_data(Filters.from_query({"level": "region", "geo": SOUTH_YORKSHIRE, "to": "2024Q4"}))
+    assert len(frame) == 9
+    assert frame.loc[frame["focus"], "code"].tolist() == [YORKSHIRE]
+    assert frame["period"].unique().tolist() == ["2024Q4"]
+    assert not charts.league_data(Filters.from_query({"level": "region"}))["focus"].any()  # England
+
+
+def test_regions_league_3_summary_reads_like_fingertips(demo_warehouse):
+    filters = Filters.from_query({"level": "icb", "geo": SOUTH_YORKSHIRE})
+    text = registry.render("regions-league", filters).summary
+    assert text.startswith("Apr-Jun 2026: South Yorkshire's rate is ")
+    assert "England's" in text and "Of the 42 ICBs compared with England" in text
+
+
+def test_regions_map_1_icb_level_each_hexagon_its_own_icb(demo_warehouse):
+    frame = charts.map_data(Filters.from_query({"level": "icb", "geo": LONDON}))
+    assert len(frame) == 42 and (frame["code"] == frame["area_code"]).all()
+    assert not frame["focus"].any()  # a region is not among the ICBs
+
+
+def test_regions_map_2_region_level_shades_icbs_by_their_region(demo_warehouse):
+    filters = Filters.from_query({"level": "region", "geo": LONDON})
+    frame = charts.map_data(filters)
+    league = charts.league_data(filters).set_index("code")
+    assert len(frame) == 42
+    assert (frame["compared_with_england"] == frame["area_code"].map(league["compared_with_england"])).all()
+    assert set(frame.loc[frame["focus"], "area_code"]) == {LONDON}
+    assert frame["focus"].sum() == 5  # London's five ICBs
+
+
+def test_regions_spc_1_xmr_on_the_focus_series(demo_warehouse):
+    frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "from": "2022Q1"}))
+    assert len(frame) == 18 and frame["area_code"].eq(SOUTH_YORKSHIRE).all()
+    lim = spc.limits(frame["rate"])
+    assert frame["upl"].iloc[0] == pytest.approx(lim.upl)
+    assert set(frame["point_type"]) <= {spc.COMMON, spc.IMPROVEMENT, spc.CONCERN}
+    assert "the latest quarter shows" in charts.spc_summary(frame, Filters())
+
+
+def test_regions_spc_2_one_quarter_is_the_no_data_state(demo_warehouse):
+    filters = Filters.from_query({"from": "2026Q2", "to": "2026Q2"})
+    assert charts.spc_data(filters).empty
+    rendered = registry.render("regions-spc", filters)
+    assert "No data for this selection" in rendered.figure.layout.annotations[0].text
+
+
+def test_regions_neighbours_1_five_peers_of_the_same_level(demo_warehouse):
+    frame = charts.neighbours_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    assert len(frame) == 6
+    assert frame.loc[frame["focus"], "code"].tolist() == [SOUTH_YORKSHIRE]
+    assert sorted(frame["neighbour_rank"].dropna().tolist()) == [1, 2, 3, 4, 5]
+    assert frame["code"].str.startswith("E54").all()
+    assert charts.neighbours_data(Filters()).empty  # England has no peers
+
+
+def _league_frame():
+    return pd.DataFrame({
+        "code": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"], "short_name": ["Alpha", "Beta", "Gamma"],
+        "period": "2026Q2", "people": [100.0, 200.0, 300.0], "population": [1e4] * 3,
+        "rate": [7.0, 5.0, 6.0], "lower": [6.5, 4.5, 5.5], "upper": [7.5, 5.5, 6.5], "reliability": "",
+        "england_rate": 6.0, "compared_with_england": ["worse", "better", "similar"],
+        "recent_trend": compare.NO_CHANGE, "accelerator": [True, False, False], "workwell": [False, True, False],
+        "focus": [False, False, True],
+    })
+
+
+def test_regions_league_figure_1_england_line_classes_focus_and_marks():
+    figure = fig.league(_league_frame(), Filters())
+    names = [t.name for t in figure.data]
+    assert "Worse (higher) than England" in names and "Chosen area: Gamma" in names
+    assert any(n.startswith(fig.ACCELERATOR_MARK) for n in names)
+    assert figure.layout.shapes[0].x0 == 6.0  # England's reference line
+    labels = list(figure.layout.yaxis.categoryarray)
+    assert labels[::-1] == [f"Alpha {fig.ACCELERATOR_MARK}", "<b>Gamma</b>", f"Beta {fig.WORKWELL_MARK}"]
+
+
+def test_regions_league_figure_2_sorts_from_a_whitelist():
+    figure = fig.league(_league_frame(), Filters(), sort="name")
+    assert list(figure.layout.yaxis.categoryarray)[-1].startswith("Alpha")
+    buttons = figure.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["Sort by rate", "Sort by name"]
+    with pytest.raises(ValueError):
+        fig.league(_league_frame(), Filters(), sort="rate; DROP TABLE areas")
+
+
+def test_regions_spc_figure_1_trial_limits_named_and_variation_in_words():
+    frame = spc.xmr(pd.DataFrame({
+        "period": [f"2025Q{q}" for q in range(1, 5)], "period_start": pd.date_range("2025-01-01", periods=4, freq="QS"),
+        "rate": [5.0, 5.2, 5.1, 5.3], "lower": 4.0, "upper": 6.0}), "rate")
+    figure = fig.spc_chart(frame, Filters())
+    assert "Trial process limits" in {t.name for t in figure.data}
+    assert figure.layout.title.text.startswith("Latest quarter: common cause variation (trial limits")
+
+
+def test_regions_map_figure_1_hexagons_have_shapes_and_codes_to_click(demo_warehouse):
+    frame = charts.map_data(Filters.from_query({"level": "icb", "geo": SOUTH_YORKSHIRE}))
+    figure = fig.hex_map(frame, Filters())
+    points = [t for t in figure.data if t.mode == "markers+text"]
+    assert sum(len(t.x) for t in points) == 42
+    codes = {row[7] for t in points for row in t.customdata}
+    assert SOUTH_YORKSHIRE in codes and len(codes) == 42
+    assert "Chosen area" in {t.name for t in figure.data}
+
+
+def test_regions_catalogue_1_lists_the_charts(client):
+    ids = {c["id"] for c in client.get("/api/charts").get_json()}
+    assert {"regions-league", "regions-map", "regions-spc", "regions-neighbours"} <= ids
+
+
+def test_regions_page_1_map_click_sets_the_focus(app):
+    import pages.regions as page
+
+    click = {"points": [{"customdata": [SOUTH_YORKSHIRE, "South Yorkshire", "South Yorkshire", 7.0, 6.0, 8.0,
+                                        "worse", SOUTH_YORKSHIRE]}]}
+    search, geo = page.update_focus_from_map(click, "?level=icb&condition=msk")
+    assert geo == SOUTH_YORKSHIRE
+    assert Filters.from_query(search) == Filters.from_query({"level": "icb", "condition": "msk",
+                                                              "geo": SOUTH_YORKSHIRE})
+    assert page.update_focus_from_map(None, "?level=icb") == (components.no_update, components.no_update)
+    bad = {"points": [{"customdata": ["x"] * 7 + ["'; DROP TABLE areas"]}]}
+    assert page.update_focus_from_map(bad, "") == (components.no_update, components.no_update)
+
+
+def test_regions_page_2_renders_every_chart_through_the_shared_callback(app):
+    for chart_id in ("regions-league", "regions-map", "regions-spc", "regions-neighbours"):
+        figure, summary, _table = components.update_chart("?level=icb&geo=E54000050", {"type": "chart-graph",
+                                                                             "chart": chart_id})
+        assert len(figure.data) >= 2
+        if chart_id != "regions-map":  # the map's summary counts areas rather than naming the focus
+            assert "North East and North Cumbria" in summary
+
+
+def test_regions_query_1_profile_on_a_tiny_warehouse(tiny_con):
+    import queries
+
+    tiny_con.execute("""INSERT INTO population VALUES
+        ('2023Q4', '2023-10-01', 'E54000061', 'icb', '16-24', 'female', 300, 3),
+        ('2023Q4', '2023-10-01', 'E54000061', 'icb', '50-64', 'male', 700, 7),
+        ('2024Q1', '2024-01-01', 'E54000061', 'icb', '16-24', 'female', 5000, 50)""")
+    tiny_con.execute("""INSERT INTO long_term_sick VALUES
+        ('2023Q4', 'E54000061', 'icb', '50-64', 'male', 3, 50, 1),
+        ('2024Q1', 'E54000061', 'icb', '16-24', 'female', 3, 999, 9)""")
+    frame = queries.Warehouse(connection=tiny_con).run("regions_profile", level="icb", before="2024Q1")
+    assert frame["age_share"].tolist() == [0.3, 0.7]
+    assert frame["rate"].tolist() == [5.0, 5.0]
+    empty = queries.Warehouse(connection=tiny_con).run("regions_profile", level="icb'; --", before="2024Q1")
+    assert empty.empty

@@ -1,0 +1,53 @@
+"""Intervals and disclosure control against published and hand-worked values."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.stats.disclosure import round_count, show_count
+from dashboard.stats.intervals import byar, reliability, survey_rates, wilson
+
+
+def test_wilson_1_matches_published_values():
+    # Newcombe (1998), Table I: 81/263 -> 0.2553 to 0.3662; and 65/100 -> 0.5525 to 0.7364 (PHEindicatormethods).
+    lower, upper = wilson([81, 65], [263, 100])
+    assert lower == pytest.approx([0.2553, 0.5525], abs=5e-5)
+    assert upper == pytest.approx([0.3662, 0.7364], abs=5e-5)
+
+
+def test_wilson_2_edges():
+    lower, upper = wilson([0, 10, 1], [10, 10, 0])
+    assert lower[0] == 0 and upper[0] == pytest.approx(0.2775, abs=1e-4)  # 0/10
+    assert upper[1] == pytest.approx(1.0) and lower[1] == pytest.approx(0.7225, abs=1e-4)
+    assert np.isnan(lower[2]) and np.isnan(upper[2])
+
+
+def test_byar_1_matches_published_values():
+    # PHEindicatormethods phe_rate: 100 events -> 81.36 to 121.63 (Byar); 5 events -> 1.62 to 11.67 (exact).
+    lower, upper = byar([100, 5])
+    assert lower == pytest.approx([81.36, 1.6235], abs=5e-3)
+    assert upper == pytest.approx([121.63, 11.6683], abs=5e-3)
+    assert byar([0])[0][0] == 0 and byar([0])[1][0] == pytest.approx(3.6889, abs=1e-3)
+
+
+def test_reliability_1_aps_flags():
+    assert reliability([0, 2, 3, 9, 10, 10], [10_000, 10_000, 10_000, 10_000, 499, 500]).tolist() == [
+        "!", "!", "*", "*", "~", ""]
+
+
+def test_survey_rates_1_rate_interval_and_hidden_unreliable_cells():
+    frame = pd.DataFrame({"people": [6500.0, 100.0], "population": [10_000.0, 1000.0],
+                          "sample_size": [100, 50], "sample_sick": [65, 2]})
+    out = survey_rates(frame)
+    assert out.loc[0, ["rate", "lower", "upper"]].tolist() == pytest.approx([65.0, 55.25, 73.64], abs=0.01)
+    assert out.loc[1, "reliability"] == "!" and np.isnan(out.loc[1, "rate"])
+
+
+@pytest.mark.parametrize("count, shown", [(0, 0), (1, None), (7, None), (8, 10), (12, 10), (13, 15), (1234, 1235)])
+def test_disclosure_1_boundaries(count, shown):
+    got = round_count([count])[0]
+    assert (np.isnan(got) if shown is None else got == shown)
+
+
+def test_disclosure_2_national_counts_unrounded_and_shown_as_star():
+    assert round_count([3, 12], national=[True, False]).tolist() == [3, 10]
+    assert show_count(float("nan")) == "*" and show_count(12345.0) == "12,345"
