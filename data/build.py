@@ -29,6 +29,7 @@ import pandas as pd
 from data import demo, reference, sources, validate
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+ROLLUPS = Path(__file__).with_name("rollups.sql")
 SOURCE_SCHEMA = Path(__file__).with_name("sources") / "schema.sql"
 FACT_TABLES = ("population", "long_term_sick", "participants")
 DEFAULT_DB = Path(__file__).with_name("warehouse.duckdb")
@@ -107,6 +108,11 @@ def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
     insert(con, "participants", data.participants)
 
 
+def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the rollup tables that requests read instead of participant rows (data/rollups.sql)."""
+    con.execute(ROLLUPS.read_text())
+
+
 def write_meta(con: duckdb.DuckDBPyConnection, **values: object) -> None:
     insert(con, "meta", pd.DataFrame({"key": list(values), "value": [str(v) for v in values.values()]}))
 
@@ -119,6 +125,16 @@ def check(con: duckdb.DuckDBPyConnection) -> None:
     levels = dict(con.execute("SELECT level, count(DISTINCT area_code) FROM population GROUP BY level").fetchall())
     if levels != {"icb": 42, "region": 9, "england": 1}:
         raise BuildError(f"expected 42 ICBs, 9 regions and England in population, found {levels}")
+    check_rollups(con)
+
+
+def check_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Every participant is counted once in each rollup."""
+    people = con.execute("SELECT count(*) FROM participants").fetchone()[0]
+    for rollup, column in (("participant_cells", "participants"), ("participant_days", "people")):
+        total = con.execute(f"SELECT coalesce(sum({column}), 0) FROM {rollup}").fetchone()[0]
+        if total != people:
+            raise BuildError(f"rollup {rollup} counts {total:,} participants, the participants table {people:,}")
 
 
 def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
@@ -282,6 +298,7 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             load_facts(con, data)
             if extra is not None:
                 extra(con)
+            build_rollups(con)
             write_meta(con, **meta)
             check(con)
             con.execute("CHECKPOINT")

@@ -1,26 +1,36 @@
 -- Digital MSK exercise apps: engagement and outcomes by whether the participant used the app.
 -- adherence is the share of prescribed sessions done; mskhq_change the MSK-HQ points gained where recorded.
+-- Means and sample standard deviations come from the participant_cells rollup's counts, sums and sums of
+-- squares (data/rollups.sql): sd = sqrt((sum(x^2) - sum(x)^2 / n) / (n - 1)).
 -- $geo        England, an ONS region (its best-fit ICBs) or an ICB
--- $age, $sex, $condition   NULL for all
--- $start_from, $start_to   start dates, inclusive
-SELECT coalesce(p.app_used, false) AS app_used,
-       count(*) AS participants,
-       count(p.adherence) AS adherence_n,
-       avg(p.adherence) AS adherence_mean,
-       stddev_samp(p.adherence) AS adherence_sd,
-       count(p.mskhq_change) AS mskhq_n,
-       avg(p.mskhq_change) AS mskhq_mean,
-       stddev_samp(p.mskhq_change) AS mskhq_sd,
-       count(*) FILTER (WHERE p.followup_days >= 365) AS followed_12m,
-       count(*) FILTER (WHERE p.followup_days >= 365 AND p.days_to_job IS NOT NULL) AS jobs_12m
-FROM participants p
-JOIN areas a ON a.code = p.icb_code
-WHERE p.programme = 'digital_msk'
-  AND ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
-  AND p.start_date BETWEEN $start_from AND $start_to
-  AND ($age IS NULL OR p.age_band = $age)
-  AND ($sex IS NULL OR p.sex = $sex)
-  AND ($condition IS NULL OR p.condition_group = $condition
-       OR ($condition = 'back' AND p.condition_code = 3))
-GROUP BY ALL
+-- $age, $sex, $condition   NULL for all ('back' is the back or neck subgroup of msk)
+-- $start_from, $start_to   start dates, inclusive, on quarter boundaries
+WITH chosen AS (
+    SELECT c.app_used,
+           sum(c.participants) AS participants,
+           sum(c.adherence_n) AS adherence_n, sum(c.adherence_sum) AS adherence_sum,
+           sum(c.adherence_sumsq) AS adherence_sumsq,
+           sum(c.mskhq_n) AS mskhq_n, sum(c.mskhq_sum) AS mskhq_sum, sum(c.mskhq_sumsq) AS mskhq_sumsq,
+           sum(c.followed_12m) AS followed_12m, sum(c.jobs_12m) AS jobs_12m
+    FROM participant_cells c
+    JOIN areas a ON a.code = c.icb_code
+    WHERE c.programme = 'digital_msk'
+      AND ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+      AND c.start_quarter BETWEEN $start_from AND $start_to
+      AND ($age IS NULL OR c.age_band = $age)
+      AND ($sex IS NULL OR c.sex = $sex)
+      AND ($condition IS NULL OR c.condition_group = $condition OR ($condition = 'back' AND c.back))
+    GROUP BY c.app_used
+)
+SELECT app_used, participants,
+       adherence_n,
+       adherence_sum / nullif(adherence_n, 0) AS adherence_mean,
+       CASE WHEN adherence_n > 1 THEN sqrt(greatest(0, (adherence_sumsq - adherence_sum * adherence_sum / adherence_n)
+                                                   / (adherence_n - 1))) END AS adherence_sd,
+       mskhq_n,
+       mskhq_sum / nullif(mskhq_n, 0) AS mskhq_mean,
+       CASE WHEN mskhq_n > 1 THEN sqrt(greatest(0, (mskhq_sumsq - mskhq_sum * mskhq_sum / mskhq_n)
+                                               / (mskhq_n - 1))) END AS mskhq_sd,
+       followed_12m, jobs_12m
+FROM chosen
 ORDER BY app_used DESC

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import queries
+from data import build
 from dashboard import registry
 from dashboard.filters import Filters
 
@@ -98,6 +99,7 @@ def test_accelerators_8_compare_query_filters_on_a_tiny_warehouse(tiny_con):
         tiny_con.execute(
             "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?, 'GP', false, DATE '2025-04-01', ?, ?, NULL, ?, "
             "NULL, NULL, NULL)", list(r))
+    build.build_rollups(tiny_con)
     wh = queries.Warehouse(connection=tiny_con)
     params = {"age": None, "sex": None, "condition": None, "start_from": date(2025, 1, 1),
               "start_to": date(2026, 6, 30)}

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from data import build
 from queries import Warehouse
 
 NENC, SY, LONDON_ICB = "E54000050", "E54000061", "E54000027"  # NENC is in the North East region E12000001
@@ -28,6 +29,7 @@ def wh(tiny_con):
     tiny_con.executemany(
         "INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?, 'GP', false, DATE '2024-01-01', ?, ?, ?, ?, ?, ?, ?)",
         PEOPLE)
+    build.build_rollups(tiny_con)
     tiny_con.execute("INSERT INTO meta VALUES ('data_version', 'tiny'), ('is_demo', 'true')")
     return Warehouse(connection=tiny_con)
 

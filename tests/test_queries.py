@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import queries
+from data import build
 from queries import QueryError, Warehouse
 
 ROWS = [
@@ -110,6 +111,7 @@ def test_interventions_outcomes_1_counts_only_cohorts_with_a_year_of_follow_up(t
     ]
     tiny_con.executemany("INSERT INTO participants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
                          rows)
+    build.build_rollups(tiny_con)
     wh = Warehouse(connection=tiny_con)
     params = dict(age=None, sex=None, condition=None,
                   start_from=pd.Timestamp("2019-01-01").date(), start_to=pd.Timestamp("2026-06-30").date())
