@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 TEST_PARTICIPANTS = 40_000
+BROWSER_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +94,8 @@ class BrowserPage:
         self.page = page
         self.base_url = base_url
         self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
         page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
@@ -102,9 +106,11 @@ class BrowserPage:
         self.wait_for_charts()
         return self.page
 
-    def wait_for_charts(self, timeout: float = 60_000):
+    def wait_for_charts(self, timeout: float = BROWSER_TIMEOUT_MS):
         """Wait until Dash has no callbacks in flight and every chart on the page has drawn."""
-        self.page.wait_for_selector("#_dash-app-content, #react-entry-point", timeout=timeout)
+        # The page's own layout first (every page has one h1 in main), so the check below cannot pass
+        # on a page whose charts have not been laid out yet.
+        self.page.wait_for_selector("main h1", timeout=timeout)
         self.page.wait_for_function(
             """() => {
                 const loading = document.querySelector('[data-dash-is-loading="true"]');
@@ -120,12 +126,18 @@ class BrowserPage:
         return [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith("data:")]
 
 
+@contextmanager
+def browser_context(browser, base_url: str):
+    """A fresh browser context on base_url, with generous waits: the machines that run the suite are shared."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    try:
+        yield BrowserPage(context.new_page(), base_url)
+    finally:
+        context.close()
+
+
 @pytest.fixture()
 def browser_page(browser, server_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    wrapped = BrowserPage(page, server_url)
-    wrapped.requests = []
-    page.on("request", lambda r: wrapped.requests.append(r.url))
-    yield wrapped
-    context.close()
+    with browser_context(browser, server_url) as wrapped:
+        yield wrapped

@@ -11,12 +11,30 @@ def test_update_chart_1_renders_each_overview_chart(app):
     for chart_id in ("overview-trend", "overview-accelerators"):
         figure, summary, table = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
         assert len(figure.data) >= 3 and summary
-        text = str(table)
-        assert "the numbers behind the chart" in text and "scope='col'" in text and "Caption(" in text
+        markup = _table_markup(table)
+        assert "<caption>" in markup and "the numbers behind the chart" in markup
+        assert markup.count('<th scope="col">') >= 3 and "<td>" in markup
     figure, summary, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
     names = {t.name for t in figure.data if t.name}
     assert names == {"South Yorkshire", "Yorkshire and The Humber", "England"}
     assert "South Yorkshire" in summary
+
+
+def _table_markup(component) -> str:
+    """The HTML of the one Markdown component inside a chart's table output."""
+    found = [c for c in component._traverse() if getattr(c, "dangerously_allow_html", False)]
+    assert len(found) == 1, component
+    return found[0].children
+
+
+def test_data_table_1_escapes_every_value_and_heads_rows():
+    import pandas as pd
+
+    frame = pd.DataFrame({"code": ["E1", "<script>alert(1)</script>"], "value": [1.5, None]})
+    markup = _table_markup(components.data_table(frame, "Codes & values", index="code"))
+    assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert "<caption>Codes &amp; values</caption>" in markup
+    assert markup.count('<th scope="row">') == 2 and "<td>1.5</td>" in markup and "<td></td>" in markup
 
 
 def test_update_chart_2_bad_filters_give_a_message_not_an_exception(app):

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from tests.conftest import BrowserPage
+from tests.conftest import browser_context
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/health-and-work/"
@@ -145,11 +145,7 @@ def test_embed_2_is_refused_in_an_iframe_of_an_origin_not_allowed(browser_page, 
 
 
 def test_embed_3_prefix_mode_serves_the_overview_with_prefixed_links(browser, second_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        wrapped = BrowserPage(context.new_page(), second_app)
-        wrapped.requests = []
-        wrapped.page.on("request", lambda r: wrapped.requests.append(r.url))
+    with browser_context(browser, second_app) as wrapped:
         page = wrapped.open(f"{PREFIX}?geo=E54000050")
         assert page.locator(".chart-card .main-svg").count() >= 2
         assert wrapped.external_requests() == []
@@ -163,14 +159,10 @@ def test_embed_3_prefix_mode_serves_the_overview_with_prefixed_links(browser, se
         code = page.locator("#card-overview-trend textarea").input_value()
         assert f'src="{second_app}{PREFIX}embed/overview-trend?geo=E54000050"' in code
         assert wrapped.errors == []
-    finally:
-        context.close()
 
 
 def test_embed_4_prefix_mode_serves_every_page(browser, second_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        wrapped = BrowserPage(context.new_page(), second_app)
+    with browser_context(browser, second_app) as wrapped:
         page = wrapped.open(PREFIX)
         links = [a.get_attribute("href") for a in page.locator("a.nav-page-link").all()]
         assert len(links) >= 2 and all(link.startswith(PREFIX) for link in links), links
@@ -178,8 +170,6 @@ def test_embed_4_prefix_mode_serves_every_page(browser, second_app):
             wrapped.open(link)
             assert page.locator("h1").count() == 1, link
         assert wrapped.errors == []
-    finally:
-        context.close()
 
 
 def test_embed_5_card_links_follow_a_filter_change(browser_page):
