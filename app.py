@@ -86,13 +86,23 @@ def shell() -> html.Div:
 
 
 def ensure_warehouse(settings: Settings) -> None:
-    if not settings.db.exists():
-        from data import demo
-        from data.build import build_demo
+    """Build the demo warehouse if there is none, or if the one there was built by older code (it would lack
+    tables the queries read). A warehouse of real source files is never replaced here: it is rebuilt with
+    ``python -m data.build --source DIR``."""
+    from data import build, demo
 
+    meta = build.built_meta(settings.db) if settings.db.exists() else None
+    if meta is None:
         print(f"No warehouse at {settings.db}: building the demo data first...", file=sys.stderr)
-        meta = build_demo(settings.db, participants=200_000, seed=demo.SEED)
-        print(f"Built demo warehouse {meta['data_version']} in {meta['seconds']} s", file=sys.stderr)
+    elif meta.get("schema_version") == build.schema_version():
+        return
+    elif "real_tables" in meta:  # built from source files
+        sys.exit(f"The warehouse at {settings.db} was built by an older version of the dashboard. Rebuild it from "
+                 "your source files: python -m data.build --source DIR")
+    else:
+        print(f"The demo warehouse at {settings.db} was built by an older version: rebuilding it...", file=sys.stderr)
+    meta = build.build_demo(settings.db, participants=200_000, seed=demo.SEED)
+    print(f"Built demo warehouse {meta['data_version']} in {meta['seconds']} s", file=sys.stderr)
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
+from data import build as data_build
 
 OUT = Path(__file__).with_name("out")
 SEED = 20241126
@@ -26,21 +26,13 @@ def stats_path(participants: int) -> Path:
     return OUT / f"build_{participants}.json"
 
 
-def built_participants(path: Path) -> int | None:
-    if not path.is_file():
-        return None
-    try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            row = con.execute("SELECT value FROM meta WHERE key = 'participants'").fetchone()
-    except duckdb.Error:
-        return None
-    return int(row[0]) if row else None
-
-
 def ensure(participants: int) -> dict:
     """The warehouse for ``participants``, built unless one of that size is there; returns its build stats."""
     path, stats = db_path(participants), stats_path(participants)
-    if built_participants(path) == participants and stats.is_file():
+    meta = data_build.built_meta(path) if path.is_file() else {}
+    current = (meta.get("participants") == str(participants)
+               and meta.get("schema_version") == data_build.schema_version())  # else built by older code
+    if current and stats.is_file():
         return {**json.loads(stats.read_text()), "reused": True}
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

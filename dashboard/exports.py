@@ -34,7 +34,7 @@ FORMATS = IMAGE_FORMATS + DATA_FORMATS
 MIMETYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }

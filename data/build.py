@@ -48,6 +48,24 @@ class SourceError(BuildError):
                          f"{directory}; first: {problems[0]}")
 
 
+def schema_version() -> str:
+    """A digest of the files that define the warehouse's tables: a warehouse whose meta ``schema_version``
+    differs was built by other code and may lack tables the queries read."""
+    digest = hashlib.sha256()
+    for definition in (SCHEMA, SOURCE_SCHEMA, ROLLUPS):
+        digest.update(definition.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def built_meta(path: Path) -> dict[str, str]:
+    """A warehouse file's meta values; empty if it cannot be read."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return {}
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
 
@@ -299,7 +317,7 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             if extra is not None:
                 extra(con)
             build_rollups(con)
-            write_meta(con, **meta)
+            write_meta(con, **meta, schema_version=schema_version())
             check(con)
             con.execute("CHECKPOINT")
         if path.exists():

@@ -149,3 +149,41 @@ def test_build_4_rebuild_keeps_a_backup_and_changes_the_version(tmp_path):
     second = build.build_demo(path, participants=500, seed=1)["data_version"]
     assert first != second
     assert (tmp_path / "w.duckdb.bak").exists()
+
+
+def _set_meta(path, key, value):
+    with duckdb.connect(str(path)) as c:
+        c.execute("DELETE FROM meta WHERE key = $k", {"k": key})
+        c.execute("INSERT INTO meta VALUES ($k, $v)", {"k": key, "v": value})
+
+
+def test_build_5_app_rebuilds_a_demo_warehouse_built_by_older_code(tmp_path, capsys):
+    import app
+    from dashboard.settings import Settings
+
+    path = tmp_path / "w.duckdb"
+    build.build_demo(path, participants=500, seed=1)
+    assert build.built_meta(path)["schema_version"] == build.schema_version()
+    settings = Settings.from_env({"DASHBOARD_DB": str(path)})
+    old_version = build.built_meta(path)["data_version"]
+    app.ensure_warehouse(settings)  # current: left alone
+    assert build.built_meta(path)["data_version"] == old_version
+    _set_meta(path, "schema_version", "older")
+    app.ensure_warehouse(settings)
+    meta = build.built_meta(path)
+    assert meta["schema_version"] == build.schema_version() and meta["data_version"] != old_version
+    assert "built by an older version: rebuilding" in capsys.readouterr().err
+
+
+def test_build_6_app_never_replaces_a_real_data_warehouse_built_by_older_code(tmp_path):
+    import app
+    from dashboard.settings import Settings
+
+    path = tmp_path / "w.duckdb"
+    build.build_demo(path, participants=500, seed=1)
+    _set_meta(path, "schema_version", "older")
+    _set_meta(path, "real_tables", "source_long_term_sick")
+    before = path.read_bytes()
+    with pytest.raises(SystemExit, match="python -m data.build --source DIR"):
+        app.ensure_warehouse(Settings.from_env({"DASHBOARD_DB": str(path)}))
+    assert path.read_bytes() == before

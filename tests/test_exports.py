@@ -37,7 +37,7 @@ def test_export_1_csv_of_every_chart_has_exactly_its_data_rows(client, chart_ids
     for chart_id in chart_ids:
         response = client.get(f"/export/{chart_id}.csv{query}")
         assert response.status_code == 200, (chart_id, response.data[:200])
-        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert f'filename="{chart_id}.csv"' in response.headers["Content-Disposition"]
         expected = _expected(chart_id, query)
         if len(expected.columns) == 0:  # no data for this selection: nothing to write
