@@ -302,27 +302,20 @@ def chart_table(rendered) -> html.Div:
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
     Output({"type": "chart-table", "chart": MATCH}, "children"),
+    Output({"type": "chart-share", "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
 )
 def update_chart(search, graph_id):
+    """A card on the current view: its figure, text summary, table, and download links and embed code
+    (one callback a card, so a filter change costs one request a chart)."""
+    chart_id = graph_id["chart"]
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
-        return figures.empty(f"Filters not accepted: {error}"), str(error), None
-    rendered = registry.render(graph_id["chart"], filters)
-    return rendered.figure, rendered.summary, chart_table(rendered)
-
-
-
-@callback(
-    Output({"type": "chart-share", "chart": MATCH}, "children"),
-    Input(STORE, "data"),
-    State({"type": "chart-share", "chart": MATCH}, "id"),
-)
-def update_chart_share(search, share_id):
-    """Keep a card's download links and embed code on the current view."""
-    return share_links(share_id["chart"], search)
+        return figures.empty(f"Filters not accepted: {error}"), str(error), None, share_links(chart_id, "")
+    rendered = registry.render(chart_id, filters)
+    return rendered.figure, rendered.summary, chart_table(rendered), share_links(chart_id, search)
 
 
 @callback(

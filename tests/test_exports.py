@@ -173,13 +173,26 @@ def test_embed_1_serves_the_chart_alone_with_its_links(client):
     assert response.status_code == 200
     page = response.data.decode()
     assert "<nav" not in page and "site-nav" not in page
-    assert 'src="/_vendor/plotly.min.js"' in page and "cdn" not in page.lower()
+    assert 'src="/assets/vendor/plotly-cartesian.min.js' in page and "cdn" not in page.lower()
     assert 'href="/?geo=E12000007&amp;sex=female"' in page  # open in dashboard, same view
     assert "Open in dashboard" in page and "SYNTHETIC DEMO DATA" in page
     assert f"Source: {registry.get('overview-trend').source}" in page
     assert "/export/overview-trend.png?geo=E12000007&amp;sex=female" in page
     assert "</script" not in page.split('id="embed-figure">')[1].split("</script>")[0]
-    assert client.get("/_vendor/plotly.min.js").status_code == 200
+    assert client.get("/assets/vendor/plotly-cartesian.min.js").status_code == 200
+
+
+def test_embed_1b_the_vendored_plotly_bundle_is_the_version_the_plotly_package_pins():
+    """assets/vendor holds npm's plotly.js-cartesian-dist-min; upgrading plotly means replacing it."""
+    import re
+    from pathlib import Path
+
+    import plotly
+
+    full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:400]
+    ours = (Path(__file__).parents[1] / "assets" / "vendor" / "plotly-cartesian.min.js").read_text()[:400]
+    pinned = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full).group(1)
+    assert re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", ours).group(1) == pinned
 
 
 def test_embed_2_frame_ancestors_from_settings_on_embeds_only(client, app):
@@ -211,8 +224,8 @@ def test_card_1_download_links_and_embed_code_follow_the_page_filters(app):
     from dashboard import components
 
     with app.server.test_request_context("/_dash-update-component", base_url="http://intranet.example"):
-        children = components.update_chart_share("?sex=female&geo=E12000007", {"type": "chart-share",
-                                                                               "chart": "overview-trend"})
+        *_, children = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
+                                                                             "chart": "overview-trend"})
     hrefs = _hrefs(children)
     assert hrefs["chart-download:png"] == "/export/overview-trend.png?geo=E12000007&sex=female"
     assert hrefs["chart-download:xlsx"] == "/export/overview-trend.xlsx?geo=E12000007&sex=female"

@@ -9,12 +9,12 @@ from dashboard.filters import Filters
 
 def test_update_chart_1_renders_each_overview_chart(app):
     for chart_id in ("overview-trend", "overview-accelerators"):
-        figure, summary, table = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
+        figure, summary, table, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
         assert len(figure.data) >= 3 and summary
         markup = _table_markup(table)
         assert "<caption>" in markup and "the numbers behind the chart" in markup
         assert markup.count('<th scope="col">') >= 3 and "<td>" in markup
-    figure, summary, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
+    figure, summary, _, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
     names = {t.name for t in figure.data if t.name}
     assert names == {"South Yorkshire", "Yorkshire and The Humber", "England"}
     assert "South Yorkshire" in summary
@@ -38,7 +38,7 @@ def test_data_table_1_escapes_every_value_and_heads_rows():
 
 
 def test_update_chart_2_bad_filters_give_a_message_not_an_exception(app):
-    figure, summary, _ = components.update_chart("?sex=robot", {"type": "chart-graph", "chart": "overview-trend"})
+    figure, summary, _, _ = components.update_chart("?sex=robot", {"type": "chart-graph", "chart": "overview-trend"})
     assert "sex" in summary and "female, male or all" in summary
     assert figure.layout.annotations[0].text.startswith("Filters not accepted")
 
