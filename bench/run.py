@@ -8,8 +8,12 @@
 3. A plain-pandas baseline (what most Dash apps do): the participants table loaded into pandas once, the
    interventions-outcomes aggregation computed per request, against the same request through DuckDB.
 
-Environment: ``BENCH_COMBOS`` (default 20) filter combinations per size, ``BENCH_SEED``.
-Browser and load (locust) targets are not measured here yet: the report says so.
+4. In a browser (``bench.browser``): first loads and filter changes of every page in headless Chromium.
+5. Under load (``bench.load``): 50 locust users for 2 minutes against ``gunicorn -w 2`` with Redis.
+
+Environment: ``BENCH_COMBOS`` (default 20) filter combinations per size, ``BENCH_SEED``; ``BENCH_DATA_ONLY=1``
+skips steps 4 and 5 (their last results in bench/out/ are reported if there are any).
+Needs ``pip install -r bench/requirements.txt`` (locust) beside the app's requirements.
 """
 from __future__ import annotations
 
@@ -217,14 +221,23 @@ def main() -> int:
     base_combos = random_filters(rng, combos_n)
     bases = {size: baseline(build.db_path(size), base_combos) for size in SIZES}
     print("baseline done", flush=True)
+    if os.environ.get("BENCH_DATA_ONLY") != "1":
+        for module in ("bench.browser", "bench.load"):  # each starts (and stops) its own gunicorn
+            subprocess.run([sys.executable, "-m", module, "--participants", str(LARGE)], check=True)
     png = write_chart(rows)
-    report = render(rows, builds, bases, combos_n, machine(), png)
+    report = render(rows, builds, bases, combos_n, machine(), png, last_result("browser"), last_result("load"))
     (HERE / "REPORT.md").write_text(report)
     print(report)
     return 0
 
 
-def render(rows, builds, bases, combos_n, mach, png) -> str:
+def last_result(name: str) -> dict | None:
+    path = build.OUT / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def render(rows, builds, bases, combos_n, mach, png, browser_result=None, load_result=None) -> str:
+    from bench import browser, load
     worst_p95 = max(rows, key=lambda r: r[f"p95_{LARGE}"])
     worst_ratio = max(rows, key=lambda r: r["ratio"])
     over = [r for r in rows if r[f"p95_{LARGE}"] > TARGET_P95_MS]
@@ -251,8 +264,8 @@ def render(rows, builds, bases, combos_n, mach, png) -> str:
         f"| build of 5M participants < 3 minutes | {b['seconds']:.0f} s | {verdict(b['seconds'], TARGET_BUILD_S)} |",
         (f"| build of 5M participants within 4 GB | peak RSS {b['peak_rss_mb']:,} MB | "
         f"{verdict(b['peak_rss_mb'], TARGET_BUILD_MB)} |"),
-        "| filter change renders a page's charts in a browser, p95 < 1 s at 5M; first load < 2 s | not measured yet | — |",
-        "| 50 locust users for 2 minutes on `gunicorn -w 2`: no errors, p95 < 1 s | not measured yet | — |",
+        *browser.target_rows(browser_result),
+        load.target_row(load_result),
         "",
         "## Chart data per size (milliseconds, cache cleared)",
         "",
@@ -288,7 +301,11 @@ def render(rows, builds, bases, combos_n, mach, png) -> str:
     for size, x in builds.items():
         lines.append(f"| {size:,} | {x['seconds']} | {x['peak_rss_mb']:,} MB | {x['file_mb']} MB |")
     lines += ["", ("Build figures are from the run that built the warehouse (bench/out/build_N.json); "
-              "delete bench/out/ to measure them again."), "", "## Machine", ""]
+              "delete bench/out/ to measure them again.")]
+    for section, result in ((browser.browser_section, browser_result), (load.load_section, load_result)):
+        if result is not None:
+            lines += ["", *section(result)]
+    lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in mach.items()]
     if png:
         lines += ["", "![p95 of chart data by chart and size](report.png)"]

@@ -81,7 +81,7 @@ def _survey(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     icb = reference.icbs()
     rr = reference.regions("ons_region").set_index("code")["lts_relative_risk"].astype(float)
     periods = quarters()
-    n_icb, n_q, n_a, n_s = len(icb), len(periods), len(AGE_BANDS), len(SEXES)
+    n_icb, n_q, n_s = len(icb), len(periods), len(SEXES)
 
     growth = 1 + 0.004 * np.arange(n_q) / 4  # population grows about 0.4% a year
     pop_icb = icb["population_approx"].to_numpy(float)[:, None] * WORKING_AGE_SHARE * growth[None, :]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE, comparators, lts_rates
+from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
