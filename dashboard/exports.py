@@ -13,6 +13,7 @@ import copy
 import html
 import io
 import os
+import re
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ SLIDE_IMAGE_WIDTH, SLIDE_IMAGE_HEIGHT = 1200, 675
 # Columns that only place a value on an axis (the start date of a "period"): not numbers behind the chart.
 HELPER_COLUMNS = {"period_start": "period"}
 MAX_BRIEFING_CHARTS = 20
+QUARTER = re.compile(r"\d{4}Q[1-4]")
 FOOTER_WRAP = 105  # characters a footer line: fits the narrowest plot area (long y labels) at 1200 px
 DISCLOSURE_NOTE = ("Disclosure control: sub-national counts of 1 to 7 are suppressed (blank cells), others are "
                    "rounded to the nearest 5 and rates use the rounded counts; national counts are unrounded.")
@@ -104,11 +106,8 @@ def data_date(rendered: Rendered, ctx: Context) -> str:
     parts = []
     periods = rendered.data["period"] if "period" in rendered.data.columns else None
     last = str(periods.max()) if periods is not None and len(periods) else ctx.meta.get("last_period")
-    if last:
-        try:
-            parts.append(f"Data to {period_label(last)}")
-        except (IndexError, ValueError):
-            parts.append(f"Data to {last}")
+    if last:  # a quarter ('2026Q2'), or a published series' own label ('Jan 2023-Dec 2023')
+        parts.append(f"Data to {period_label(last) if QUARTER.fullmatch(last) else last}")
     built = ctx.meta.get("built_at")
     if built:
         try:
@@ -141,7 +140,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         ("Accessed", accessed_line(ctx)),
         ("Chart id", rendered.chart.id),
     ]
-    if ctx.demo:
+    if ctx.demo and rendered.chart.synthetic:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
 
@@ -150,7 +149,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
 
 def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
     """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
-    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo else []
+    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.chart.synthetic else []
     for text in (f"Source: {rendered.chart.source}", data_date(rendered, ctx), accessed_line(ctx)):
         lines += [html.escape(line) for line in textwrap.wrap(text, width)]
     return lines
@@ -271,7 +270,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
         ws = writer.sheets["Notes"]
         head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
-        if ctx.demo:
+        if ctx.demo and any(r.chart.synthetic for r in items):
             head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
         head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", DISCLOSURE_NOTE),
                  ("Accessed", accessed_line(ctx))]
@@ -317,7 +316,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         frame.word_wrap = True
         lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
                  accessed_line(ctx)]
-        if ctx.demo:
+        if ctx.demo and rendered.chart.synthetic:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()

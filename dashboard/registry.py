@@ -31,6 +31,10 @@ class Chart:
     figure: FigureFn = field(repr=False)
     summary: SummaryFn | None = field(default=None, repr=False)
     filters: tuple[str, ...] = ("geo", "from", "to", "age", "sex")  # URL filters the chart responds to
+    # Whether the chart shows the warehouse's fact tables (synthetic in a demo build) or only published series
+    # loaded from source files (never synthetic); and what to say when it has nothing to show.
+    synthetic: bool = True
+    empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
 
     def catalogue_entry(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
@@ -43,6 +47,13 @@ class Rendered:
     data: pd.DataFrame
     figure: go.Figure
     summary: str
+
+    @property
+    def demo(self) -> bool:
+        """Whether this chart's numbers are synthetic demo data (and must say so)."""
+        from dashboard import figures
+
+        return self.chart.synthetic and figures.is_demo()
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -72,12 +83,12 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
     chart = get(chart) if isinstance(chart, str) else chart
     data = chart.data(filters)
     if data.empty:
-        fig = figures.empty("No data for this selection. Try a wider period, another area or fewer filters.")
-        summary = f"{chart.title}: no data for this selection."
+        fig = figures.empty(chart.empty_message)
+        summary = f"{chart.title}: {chart.empty_message[0].lower()}{chart.empty_message[1:]}"
     else:
         fig = chart.figure(data, filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
-    figures.finish(fig, source=chart.source)
+    figures.finish(fig, source=chart.source, demo=chart.synthetic and figures.is_demo())
     return Rendered(chart, filters, data, fig, summary)
 
 

@@ -156,7 +156,7 @@ def register(app: Dash, settings: Settings) -> None:
         page = exports.embed_html(
             rendered, plotly_src=app.get_asset_url(PLOTLY_ASSET),
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
-            demo=figures.is_demo())
+            demo=rendered.demo)
         response = flask.Response(page, mimetype="text/html")
         response.headers["Content-Security-Policy"] = CSP.format(ancestors=settings.frame_ancestors)
         return response

@@ -23,6 +23,7 @@ def layout(**query):
         components.chart_card("regions-map"),
         components.chart_card("regions-spc"),
         components.chart_card("regions-neighbours"),
+        components.chart_card("regions-published"),
         path="/regions",
     )
 

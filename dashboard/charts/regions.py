@@ -103,6 +103,58 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     return f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
 
 
+# ---- published series (Nomis APS files loaded with data.build --source) --------------------------------------
+
+PUBLISHED_SOURCE = "Nomis, Annual Population Survey (ONS), from the downloaded files loaded into the warehouse"
+PUBLISHED_COLUMNS = ["code", "name", "short_name", "variable", "period", "rate", "lower", "upper", "numerator",
+                     "denominator", "flag", "reliability", "england_rate", "compared_with_england", "recent_trend",
+                     "accelerator", "workwell", "focus", "files"]
+
+
+def published_data(filters: Filters) -> pd.DataFrame:
+    """The published Nomis APS long-term-sick percentage for every area of the chosen level, in the latest rolling
+    year ending by the chosen quarter, with its 95% interval, APS flag and class against England's published
+    value. Of several such series (variables), the one covering most areas. Empty when no file supplied one.
+
+    Areas whose estimate Nomis does not publish (flag '!') are kept, without a value, so the table says so."""
+    rows = run("published_long_term_sick", level=filters.level,
+               period_end=pd.Period(filters.period_to, "Q").end_time.date())
+    covered = rows[rows["level"] == filters.level].groupby("variable")["value"].count()
+    if covered.empty or covered.max() == 0:
+        return pd.DataFrame(columns=PUBLISHED_COLUMNS)
+    chosen = rows[rows["variable"] == covered.sort_index().idxmax()]
+    england = chosen.loc[chosen["level"] == "england", "value"].dropna()
+    england_rate = float(england.iloc[0]) if len(england) else np.nan
+    out = chosen[chosen["level"] == filters.level].rename(
+        columns={"value": "rate", "ci_lower": "lower", "ci_upper": "upper"}).copy()
+    out["england_rate"] = england_rate
+    out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], england_rate)
+    out["recent_trend"] = compare.NOT_CALCULATED  # one published year: no trend to test
+    out["focus"] = out["code"].eq(focus_code(filters, filters.level))
+    return out[PUBLISHED_COLUMNS].reset_index(drop=True)
+
+
+def published_figure(frame: pd.DataFrame, filters: Filters):
+    shown = frame[frame["rate"].notna()]
+    return fig.league(shown, filters, axis_title=f"{frame['variable'].iloc[0]}, {frame['period'].iloc[0]}")
+
+
+def published_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    kind = "ICBs" if filters.level == "icb" else "regions"
+    shown = frame[frame["rate"].notna()]
+    england = frame["england_rate"].iloc[0]
+    parts = [f"Published figures ({frame['files'].iloc[0]}): {frame['variable'].iloc[0]}, "
+             f"{frame['period'].iloc[0]}, for {len(shown)} {kind}"]
+    if np.isnan(england):
+        parts.append("The files give no value for England, so no area is compared with it")
+    else:
+        parts.append(f"England {england:.1f}%; {_counts(shown)}")
+    flagged = frame[frame["flag"].notna()]
+    if len(flagged):
+        parts.append("Flagged by Nomis: " + "; ".join(f"{r.name} {r.reliability}" for r in flagged.itertuples()))
+    return ". ".join(parts) + "."
+
+
 def map_data(filters: Filters) -> pd.DataFrame:
     """One row per ICB hexagon. At ICB level each hexagon shows its ICB; at region level it shows its
     best-fit ONS region's value and comparison (so a region reads as a patch of hexagons)."""
@@ -199,6 +251,24 @@ register(Chart(
     figure=fig.league,
     summary=league_summary,
     filters=LEAGUE_FILTERS,
+))
+
+register(Chart(
+    id="regions-published",
+    title="Published figures: long-term sickness in the Annual Population Survey",
+    page=PAGE,
+    description="The long-term-sick percentage that Nomis publishes from the Annual Population Survey, for each "
+                "region or ICB in the latest rolling year ending by the quarter chosen, with its 95% confidence "
+                "interval and Nomis's reliability flags, against England's published value. Real figures, shown "
+                "only when a Nomis download has been loaded; age, sex and condition filters do not apply.",
+    source=PUBLISHED_SOURCE,
+    data=published_data,
+    figure=published_figure,
+    summary=published_summary,
+    filters=("geo", "level", "to"),
+    synthetic=False,
+    empty_message="No published Nomis APS series is loaded for these areas and period. Load a Nomis download "
+                  "with python -m data.build --source DIR (see About the data).",
 ))
 
 register(Chart(

@@ -5,6 +5,8 @@ builders live beside it, one module a page.
 """
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from dashboard import theme
@@ -32,15 +34,16 @@ def new(**layout) -> go.Figure:
 
 def empty(message: str) -> go.Figure:
     fig = new(xaxis={"visible": False}, yaxis={"visible": False}, height=260)
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 16, "color": Colour.SECONDARY_TEXT})
     return fig
 
 
-def finish(fig: go.Figure, source: str) -> go.Figure:
-    """Add the source note (and the synthetic-data label) under the plot."""
+def finish(fig: go.Figure, source: str, demo: bool | None = None) -> go.Figure:
+    """Add the source note (and, for synthetic data, the label saying so) under the plot. ``demo`` defaults
+    to whether the warehouse is a demo one."""
     note = f"Source: {source}"
-    if _demo:
+    if _demo if demo is None else demo:
         note = f"<b>{DEMO_NOTE}</b>. {note}"
     fig.add_annotation(text=note, x=0, y=0, xref="paper", yref="paper", yshift=-8, xanchor="left",
                        yanchor="top", showarrow=False, align="left",

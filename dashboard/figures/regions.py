@@ -41,10 +41,12 @@ def sort_order(frame: pd.DataFrame, sort: str) -> list[str]:
     return [area_label(r) for _, r in rows.iterrows()]
 
 
-def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortable: bool = True) -> go.Figure:
+def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortable: bool = True,
+           axis_title: str | None = None) -> go.Figure:
     """Rate and 95% interval for each area against England's value, one marker shape a comparison class.
 
     ``sort`` is a key of ``SORTS``; with ``sortable`` the figure carries buttons to re-sort in the browser.
+    ``axis_title`` replaces the survey rate's title (a published series says what it measures).
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {sorted(SORTS)}")
@@ -53,7 +55,7 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
     # Room for the sort buttons above the legend, and for the source note below.
     top, bottom = (160 if sortable else 120), 110
     height = max(420, top + bottom + 60 + 26 * len(frame))
-    fig = figures.new(xaxis_title=f"{RATE_TITLE}, {period_label(frame['period'].iloc[0])}",
+    fig = figures.new(xaxis_title=axis_title or f"{RATE_TITLE}, {period_label(frame['period'].iloc[0])}",
                       height=height, margin={"l": 24, "t": top, "b": bottom})
     for key, (colour, symbol, label) in COMPARISON.items():
         rows = frame[frame["compared_with_england"] == key]
@@ -81,9 +83,11 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
         if frame[flag].any():
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{mark} {text}",
                                      marker={"color": Colour.WHITE, "size": 1}, hoverinfo="skip"))
-    fig.add_vline(x=england, line={"color": Colour.TEXT, "dash": "dash", "width": 1.5})
-    fig.add_annotation(x=england, y=1, yref="paper", yanchor="top", xanchor="left", text=f"England {england:.1f}%",
-                       showarrow=False, bgcolor=Colour.WHITE, font={"size": 13, "color": Colour.TEXT})
+    if not math.isnan(england):  # a published series may come without England's value
+        fig.add_vline(x=england, line={"color": Colour.TEXT, "dash": "dash", "width": 1.5})
+        fig.add_annotation(x=england, y=1, yref="paper", yanchor="top", xanchor="left",
+                           text=f"England {england:.1f}%", showarrow=False, bgcolor=Colour.WHITE,
+                           font={"size": 13, "color": Colour.TEXT})
     orders = {key: sort_order(frame, key) for key in SORTS}
     fig.update_yaxes(categoryorder="array", categoryarray=orders[sort][::-1], title=None, automargin=True,
                      dtick=1, tickfont={"size": 13})

@@ -1,6 +1,6 @@
--- Tables for real source files, applied (after data/schema.sql) only by `python -m data.build --source DIR`.
+-- Tables for real source files, created in every warehouse (empty in a demo build) and filled by `python -m data.build --source DIR`.
 -- Each holds one format's rows, normalised but not reshaped; the survey fact tables (population, long_term_sick)
--- need age x sex x condition cells that the published files do not have, so pages read these separately.
+-- need age x sex x condition cells that the published files do not have, so pages read these separately (queries/published_*.sql).
 
 -- What was loaded: one row per table (a CSV file, or one sheet of a workbook).
 CREATE TABLE source_files (

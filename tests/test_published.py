@@ -1,0 +1,81 @@
+"""Real series where supplied, demo where not: the regions page's published-figures chart reads the Nomis APS
+rows loaded by ``data.build --source`` (the sample download in tests/fixtures/sources/good), says they are
+published figures, and never carries the synthetic label that every chart of demo facts keeps."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import queries
+from dashboard import exports, figures, registry
+from dashboard.filters import Filters
+from dashboard.stats import compare
+from data import build
+
+GOOD = Path(__file__).parent / "fixtures" / "sources" / "good"
+
+
+@pytest.fixture(scope="module")
+def mixed_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("mixed") / "w.duckdb"
+    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(GOOD)]) == 0
+    return path
+
+
+@pytest.fixture()
+def mixed(mixed_db, monkeypatch):
+    wh = queries.Warehouse(mixed_db)
+    monkeypatch.setattr(queries, "_default", wh)
+    monkeypatch.setattr(figures, "_demo", wh.is_demo)  # the survey and participant facts are still demo
+    yield wh
+    wh.close()
+
+
+def notes(rendered) -> str:
+    return " ".join(a.text for a in rendered.figure.layout.annotations)
+
+
+def test_published_1_regions_show_the_nomis_values_intervals_and_flags(mixed):
+    rendered = registry.render("regions-published", Filters(level="region"))
+    frame = rendered.data.set_index("code")
+    assert list(frame.index) == ["E12000001", "E12000007"]  # North East, London: highest first
+    ne, london = frame.loc["E12000001"], frame.loc["E12000007"]
+    assert (ne["rate"], ne["numerator"], ne["denominator"]) == (35.2, 148200, 421000)
+    assert np.isclose(ne["lower"], 35.2 - 2.9) and np.isclose(ne["upper"], 35.2 + 2.9)
+    assert london["flag"] == "*" and "unreliable" in london["reliability"]
+    assert ne["period"] == "Jan 2023-Dec 2023" and "long-term sick" in ne["variable"]
+    # The file has no England row: nothing is classed against England, and the summary says why.
+    assert set(frame["compared_with_england"]) == {compare.NOT_COMPARED}
+    assert "no value for England" in rendered.summary and "London" in rendered.summary
+    assert "nomis_aps_lts.csv" in rendered.summary
+
+
+def test_published_2_say_which_is_real_and_which_synthetic(mixed):
+    published = registry.render("regions-published", Filters(level="region"))
+    survey = registry.render("regions-league", Filters(level="region"))
+    assert not published.demo and survey.demo
+    assert figures.DEMO_NOTE not in notes(published) and "Source: Nomis" in notes(published)
+    assert figures.DEMO_NOTE in notes(survey)
+    ctx = exports.Context.now("http://intranet.example/regions")
+    assert "Warning" not in dict(exports.provenance(published, ctx))
+    assert "synthetic" in dict(exports.provenance(survey, ctx))["Warning"]
+
+
+def test_published_3_unpublished_estimates_are_kept_without_a_value(mixed):
+    rendered = registry.render("regions-published", Filters(level="icb"))
+    # South Yorkshire's percentage is '!' (not published); West Yorkshire's row is a count, not a percentage.
+    assert rendered.data.empty
+    assert "no published Nomis APS series is loaded" in rendered.summary
+
+
+def test_published_4_only_years_ending_by_the_chosen_quarter(mixed):
+    assert registry.render("regions-published", Filters(level="region", period_to="2023Q4")).data["rate"].notna().all()
+    early = registry.render("regions-published", Filters(level="region", period_to="2023Q3"))
+    assert early.data.empty and "python -m data.build --source DIR" in early.summary
+
+
+def test_published_5_a_demo_warehouse_has_none_and_says_how_to_load_them(demo_warehouse):
+    rendered = registry.render("regions-published", Filters())
+    assert rendered.data.empty
+    assert "No published Nomis APS series is loaded" in notes(rendered).replace("<br>", " ")
+    assert figures.DEMO_NOTE not in notes(rendered)  # an empty published chart claims no synthetic numbers
