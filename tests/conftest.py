@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +20,7 @@ import pytest
 import queries
 from data import build
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -75,6 +82,52 @@ def server_url(app) -> str:
     server.shutdown()
 
 
+SERVE_APP = """
+import sys
+from pathlib import Path
+import app
+from dashboard.settings import Settings
+
+db, port, prefix, ancestors = sys.argv[1:5]
+settings = Settings(db=Path(db), port=int(port), url_prefix=prefix, frame_ancestors=ancestors)
+app.create_app(settings).run(host="127.0.0.1", port=int(port), debug=False)
+"""
+
+
+@contextmanager
+def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "'self'"):
+    """The app on warehouse ``db`` in its own process (a process serves one warehouse), on a free port, with
+    ``prefix`` and CSP ``frame-ancestors``; yields its base URL and stops it afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = workdir / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", SERVE_APP, str(db), str(port), prefix, ancestors],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}{prefix}healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"app on {db} did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -113,7 +166,8 @@ class BrowserPage:
         self.page.wait_for_selector("main h1", timeout=timeout)
         self.page.wait_for_function(
             """() => {
-                const loading = document.querySelector('[data-dash-is-loading="true"]');
+                // dcc.Graph marks itself pending until Plotly has drawn the figure it was last given.
+                const loading = document.querySelector('[data-dash-is-loading="true"], .dash-graph--pending');
                 const graphs = [...document.querySelectorAll('.chart-graph')];
                 const summaries = [...document.querySelectorAll('.chart-summary')];
                 // Each chart's summary is written by the same callback as its figure: filled = drawn.

@@ -8,34 +8,18 @@ whose frame-ancestors is the default ``'self'`` (refused).
 from __future__ import annotations
 
 import html
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from tests.conftest import browser_context
+from tests.conftest import browser_context, served_app
 
-ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/health-and-work/"
-SECOND_APP = """
-import sys
-from pathlib import Path
-import app
-from dashboard.settings import Settings
 
-db, port, prefix, ancestors = sys.argv[1:5]
-settings = Settings(db=Path(db), port=int(port), url_prefix=prefix, frame_ancestors=ancestors)
-app.create_app(settings).run(host="127.0.0.1", port=int(port), debug=False)
-"""
 
 
 class _IntranetPage(BaseHTTPRequestHandler):
@@ -67,42 +51,11 @@ def intranet():
     server.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def second_app(demo_db, intranet, tmp_path_factory):
     """The app under PREFIX, letting the intranet page's origin frame its embeds; its base URL."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("second-app") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", SECOND_APP, str(demo_db), str(port), PREFIX, intranet],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}{PREFIX}healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"second app did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.3)
+    with served_app(demo_db, tmp_path_factory.mktemp("second-app"), prefix=PREFIX, ancestors=intranet) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _headers(url: str) -> dict[str, str]:
