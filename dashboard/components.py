@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import figures, registry
 from dashboard.filters import FilterError, Filters, period_label
@@ -145,8 +145,10 @@ def chart_card(chart_id: str) -> html.Section:
             className="chart-graph",
         ), type="default"),
         html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary", **{"aria-live": "polite"}),
-        html.Details([html.Summary("Show as table", className="chart-table-toggle"),
-                      html.Div(id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
+        html.Details([html.Summary("Show as table", id={"type": "chart-table-toggle", "chart": chart_id},
+                                   className="chart-table-toggle"),
+                      html.Div(html.P("Loading the table...", className="small"),
+                               id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
         html.Div(share_links(chart_id, ""), id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
     ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading})
 
@@ -301,21 +303,40 @@ def chart_table(rendered) -> html.Div:
 @callback(
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
-    Output({"type": "chart-table", "chart": MATCH}, "children"),
     Output({"type": "chart-share", "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
 )
 def update_chart(search, graph_id):
-    """A card on the current view: its figure, text summary, table, and download links and embed code
-    (one callback a card, so a filter change costs one request a chart)."""
+    """A card on the current view: its figure, text summary, and download links and embed code (one request
+    a chart on a filter change)."""
     chart_id = graph_id["chart"]
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
-        return figures.empty(f"Filters not accepted: {error}"), str(error), None, share_links(chart_id, "")
+        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
     rendered = registry.render(chart_id, filters)
-    return rendered.figure, rendered.summary, chart_table(rendered), share_links(chart_id, search)
+    return rendered.figure, rendered.summary, share_links(chart_id, search)
+
+
+@callback(
+    Output({"type": "chart-table", "chart": MATCH}, "children"),
+    Input(STORE, "data"),
+    Input({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-table", "chart": MATCH}, "id"),
+)
+def update_chart_table(search, clicks, table_id):
+    """The card's table, built only once its reader has opened "Show as table" (then kept on the current
+    view): most readers never open it, and a table of hundreds of rows would weigh on every filter change."""
+    if not clicks:
+        return no_update
+    if clicks % 2 == 0 and ctx.triggered_id == table_id:
+        return no_update  # closing it: the table already shows this view
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return html.P(str(error))
+    return chart_table(registry.render(table_id["chart"], filters))
 
 
 @callback(

@@ -47,3 +47,15 @@ def test_about_1_lists_sources_and_the_data_dictionary(browser_page):
     assert "E54000050" in text and "QHM" in text
     assert "overview-trend" in text
     assert browser_page.errors == []
+
+
+def test_overview_5_a_table_is_built_when_opened_and_follows_the_filters(browser_page):
+    page = browser_page.open("/")
+    card = page.locator("#card-overview-trend")
+    assert card.locator(".chart-table table").count() == 0  # not built until asked for
+    card.locator("summary.chart-table-toggle").click()
+    assert "England" in card.locator(".chart-table table").inner_text()
+    page.get_by_label("Area").select_option(label="Region: London")
+    page.wait_for_function(
+        "() => document.querySelector('#card-overview-trend .chart-table table').innerText.includes('London')")
+    assert browser_page.errors == []
