@@ -33,5 +33,6 @@ def layout(**query):
                 "cost_per_sustained column.", className="small"),
         ], className="mb-4", id="interventions-assumptions"),
         components.chart_card("interventions-digital-msk"),
+        components.chart_card("interventions-returns"),
         path="/interventions",
     )

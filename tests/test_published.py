@@ -79,3 +79,38 @@ def test_published_5_a_demo_warehouse_has_none_and_says_how_to_load_them(demo_wa
     assert rendered.data.empty
     assert "No published Nomis APS series is loaded" in notes(rendered).replace("<br>", " ")
     assert figures.DEMO_NOTE not in notes(rendered)  # an empty published chart claims no synthetic numbers
+
+
+# ---- pilot returns on the interventions page ------------------------------------------------------------
+
+def test_returns_1_programmes_reported_with_rates_of_the_starts_whose_outcome_is_known(mixed):
+    rendered = registry.render("interventions-returns", Filters())
+    jobs = rendered.data[rendered.data["measure"] == "In work (reported so far)"].set_index("programme")
+    sustained = rendered.data[rendered.data["measure"] != "In work (reported so far)"].set_index("programme")
+    # The CSV return and the NENC workbook, summed by programme; every row but 'back' (a subgroup of msk).
+    assert set(jobs.index) == {"accelerator", "workwell"}
+    accel = jobs.loc["accelerator"]
+    # England's counts are not rounded (disclosure control rounds to 5 below national level).
+    assert accel["participants"] == 95 + 101 + 240 + 70 and accel["outcomes"] == 20 + 18 + 61 + 12
+    assert np.isclose(accel["rate"], 111 / 506 * 100) and jobs.loc["workwell", "participants"] == 44
+    assert accel["lower"] < accel["rate"] < accel["upper"]
+    # Sustained outcomes are blank (not yet known) for South Yorkshire: only West Yorkshire's 240 starts count.
+    assert sustained.loc["accelerator", "eligible"] == 240 and sustained.loc["accelerator", "outcomes"] == 40
+    assert not rendered.demo and figures.DEMO_NOTE not in notes(rendered)
+    assert "pilot_returns_q2.csv" in rendered.summary and "Health and Growth Accelerator" in rendered.summary
+
+
+def test_returns_2_area_condition_and_period_filters(mixed):
+    sy = registry.render("interventions-returns", Filters(geo="E54000061")).data
+    assert set(sy["programme"]) == {"accelerator"} and sy["participants"].iloc[0] == 195  # 196, rounded to 5
+    mental = registry.render("interventions-returns", Filters(condition="mental")).data
+    assert mental.loc[mental["programme"] == "accelerator", "participants"].iloc[0] == 101
+    before = registry.render("interventions-returns", Filters(period_to="2025Q1"))
+    assert before.data.empty and "No pilot returns are loaded" in notes(before).replace("<br>", " ")
+    aged = registry.render("interventions-returns", Filters(age="50-64"))
+    assert "do not record age or sex" in aged.summary
+
+
+def test_returns_3_a_demo_warehouse_has_none(demo_warehouse):
+    rendered = registry.render("interventions-returns", Filters())
+    assert rendered.data.empty and "python -m data.build --source DIR" in rendered.summary

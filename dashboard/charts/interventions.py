@@ -104,6 +104,76 @@ register(Chart(
 ))
 
 
+# ---- pilot returns (the project's template, loaded with data.build --source) ----------------------------------
+
+RETURNS_JOB, RETURNS_SUSTAINED = "In work (reported so far)", "Sustained 26 weeks (reported so far)"
+RETURNS_SOURCE = "Pilot returns sent by ICBs in the project's template, loaded into the warehouse"
+
+
+def returns_data(filters: Filters) -> pd.DataFrame:
+    """What pilot sites reported, a row a programme and measure (the shape of ``outcomes_data``): starts, the
+    starts whose outcome is known, outcomes, rate with Wilson 95% interval, and cost. Age and sex are not in
+    the returns, so those filters do not apply. Empty when no returns are loaded."""
+    frame = run("published_pilot_returns", geo=filters.geo, intervention=filters.intervention,
+                condition=filters.condition, period_from=filters.period_from, period_to=filters.period_to)
+    if frame.empty:
+        return pd.DataFrame()
+    national = filters.geo == ENGLAND
+    rows = []
+    for measure, known, outcomes in ((RETURNS_JOB, "starts_with_jobs_known", "job_outcomes"),
+                                     (RETURNS_SUSTAINED, "starts_with_sustained_known", "sustained_outcomes")):
+        part = frame[["programme", "programme_name", "icbs", "first_period", "last_period", "cost_gbp",
+                      "files"]].copy()
+        part.insert(2, "measure", measure)
+        part["participants"] = round_count(frame["starts"], national)
+        part["eligible"] = round_count(frame[known].fillna(0), national)
+        part["outcomes"] = round_count(frame[outcomes].fillna(0), national)
+        usable = part["eligible"].fillna(0) > 0
+        lower, upper = wilson(part["outcomes"], part["eligible"])
+        part["rate"] = np.where(usable, part["outcomes"] / part["eligible"].where(usable, 1) * 100, np.nan)
+        part["lower"], part["upper"] = lower * 100, upper * 100
+        part["note"] = np.select([part["participants"].isna() | part["outcomes"].isna(), ~usable],
+                                 ["Suppressed: fewer than 8 people", "Outcomes not yet reported"], default="")
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True)
+
+
+def returns_figure(frame: pd.DataFrame, filters: Filters):
+    return fig.outcomes_by_programme(frame, filters, axis_title="Share of reported starts, %")
+
+
+def returns_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    jobs = frame[frame["measure"] == RETURNS_JOB]
+    parts = [f"{r.programme_name}: {r.rate:.0f}% of {r.eligible:,.0f} starts in work so far (95% CI "
+             f"{r.lower:.0f}-{r.upper:.0f}%)" if not np.isnan(r.rate) else f"{r.programme_name}: {r.note.lower()}"
+             for r in jobs.itertuples()]
+    text = (f"Reported by pilot sites ({jobs['files'].iloc[0]}) for {filters.geo_name}, "
+            f"{jobs['first_period'].min()} to {jobs['last_period'].max()}: " + "; ".join(parts) + ".")
+    if filters.age or filters.sex:
+        text += " Pilot returns do not record age or sex, so those filters do not apply here."
+    return text
+
+
+register(Chart(
+    id="interventions-returns",
+    title="Reported by pilot sites: starts and job outcomes",
+    page=PAGE,
+    description="What ICB pilot sites reported in their returns (the template on the About page): for each "
+                "programme, starts and the share of them in work so far and sustained for 26 weeks, with 95% "
+                "confidence intervals (Wilson). Real figures, shown only when returns have been loaded. Returns "
+                "count outcomes as of the return, so recent starters have had less time than the 12-month rates "
+                "above allow; age and sex filters do not apply.",
+    source=RETURNS_SOURCE,
+    data=returns_data,
+    figure=returns_figure,
+    summary=returns_summary,
+    filters=("geo", "from", "to", "condition", "intervention"),
+    synthetic=False,
+    empty_message="No pilot returns are loaded for this selection. ICBs send them in the template on the About "
+                  "page; load them with python -m data.build --source DIR.",
+))
+
+
 # ---- funnel -------------------------------------------------------------------------------------------
 
 def funnel_programme(filters: Filters) -> tuple[str | None, bool]:

@@ -34,14 +34,15 @@ def _interval(rows: pd.DataFrame, value: str = "rate") -> dict:
             "arrayminus": (rows[value] - rows["lower"]).to_numpy(), "thickness": 1.5, "width": 4}
 
 
-def outcomes_by_programme(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+def outcomes_by_programme(frame: pd.DataFrame, filters: Filters, *,
+                          axis_title: str = "Share of people with enough follow-up, %") -> go.Figure:
     """Dot-and-whisker: job within 12 months and sustained 26 weeks for each programme, notes where no rate."""
     jobs = frame[frame["measure"] == frame["measure"].iloc[0]]
     order = jobs.sort_values(["rate", "participants"], ascending=[False, False], na_position="last")
     labels = {p: f"{n} ({show_count(c)})" for p, n, c in
               zip(order["programme"], order["programme_name"], order["participants"], strict=True)}
     categories = [labels[p] for p in order["programme"]]
-    fig = figures.new(xaxis_title="Share of people with enough follow-up, %", yaxis_title=None,
+    fig = figures.new(xaxis_title=axis_title, yaxis_title=None,
                       scattermode="group", scattergap=0.5, height=160 + 48 * len(categories),
                       legend_title_text=None)
     for (measure, rows), (colour, symbol, _) in zip(frame.groupby("measure", sort=False), MEASURE_STYLES,

@@ -35,3 +35,16 @@ def test_published_1_drawn_beside_the_synthetic_survey_charts(browser, mixed_app
         league_notes = page.locator("#card-regions-league .annotation-text").all_text_contents()
         assert any("SYNTHETIC DEMO DATA" in n for n in league_notes)
         assert wrapped.errors == []
+
+
+def test_published_2_pilot_returns_drawn_on_the_interventions_page(browser, mixed_app):
+    with browser_context(browser, mixed_app) as wrapped:
+        page = wrapped.open("/interventions")
+        card = page.locator("#card-interventions-returns")
+        assert card.locator(".main-svg").count() >= 1
+        assert any("Accelerator" in t for t in card.locator(".ytick text").all_text_contents())
+        notes = card.locator(".annotation-text").all_text_contents()
+        assert any(n.startswith("Source: Pilot returns") for n in notes)
+        assert not any("SYNTHETIC" in n for n in notes)
+        assert "Reported by pilot sites" in card.locator(".chart-summary").inner_text()
+        assert wrapped.errors == []
