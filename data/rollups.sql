@@ -9,14 +9,15 @@
 --
 -- Outcome counts use the follow-up DWP advises: a job within 12 months counts only for people followed for
 -- 365 days, a sustained (26-week) job only for people followed for 547 days (12 months + 26 weeks).
-CREATE OR REPLACE TABLE participant_cells AS
-SELECT programme,
-       icb_code,
+-- The filter dimensions, derived once for both rollups.
+CREATE OR REPLACE TEMP VIEW keyed_participants AS
+SELECT *,
        CAST(date_trunc('quarter', start_date) AS DATE) AS start_quarter,
-       age_band,
-       sex,
-       condition_group,
-       condition_code = 3 AS back,
+       condition_code = 3 AS back  -- back or neck pain, the subgroup of msk a filter can choose
+FROM participants;
+
+CREATE OR REPLACE TABLE participant_cells AS
+SELECT programme, icb_code, start_quarter, age_band, sex, condition_group, back,
        coalesce(app_used, false) AS app_used,
        count(*) AS participants,
        count(*) FILTER (WHERE followup_days >= 365) AS followed_12m,
@@ -32,23 +33,17 @@ SELECT programme,
        count(mskhq_change) AS mskhq_n,
        sum(mskhq_change) AS mskhq_sum,
        sum(mskhq_change * mskhq_change) AS mskhq_sumsq
-FROM participants
+FROM keyed_participants
 GROUP BY ALL
 ORDER BY programme, icb_code, start_quarter;
 
 -- participant_days: the same cells by day of first paid work within 12 months (an event) or of censoring
 -- (12 months passed without a job, or still being followed at the data cut-off), for Kaplan-Meier curves.
 CREATE OR REPLACE TABLE participant_days AS
-SELECT programme,
-       icb_code,
-       CAST(date_trunc('quarter', start_date) AS DATE) AS start_quarter,
-       age_band,
-       sex,
-       condition_group,
-       condition_code = 3 AS back,
+SELECT programme, icb_code, start_quarter, age_band, sex, condition_group, back,
        coalesce(days_to_job, least(365, followup_days)) AS day,
        days_to_job IS NOT NULL AS event,
        count(*) AS people
-FROM participants
+FROM keyed_participants
 GROUP BY ALL
 ORDER BY programme, icb_code, start_quarter;
