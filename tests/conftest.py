@@ -104,7 +104,8 @@ def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", SERVE_APP, str(db), str(port), prefix, ancestors],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -34,8 +34,8 @@ def new(**layout) -> go.Figure:
 
 def empty(message: str) -> go.Figure:
     fig = new(xaxis={"visible": False}, yaxis={"visible": False}, height=260)
-    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 16, "color": Colour.SECONDARY_TEXT})
+    fig.add_annotation(text="<br>".join(textwrap.wrap(message, 90)), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 16, "color": Colour.SECONDARY_TEXT})
     return fig
 
 
