@@ -104,9 +104,13 @@ def table(rendered: Rendered) -> pd.DataFrame:
 def data_date(rendered: Rendered, ctx: Context) -> str:
     """'Data to Apr-Jun 2026; warehouse built 23 November 2026'."""
     parts = []
-    periods = rendered.data["period"] if "period" in rendered.data.columns else None
-    last = str(periods.max()) if periods is not None and len(periods) else ctx.meta.get("last_period")
-    if last:  # a quarter ('2026Q2'), or a published series' own label ('Jan 2023-Dec 2023')
+    data = rendered.data
+    last = ctx.meta.get("last_period")
+    if "period" in data.columns and len(data):
+        # Quarters ('2026Q2') sort as text; a published series' own labels ('Mar-May 2024') by their end date.
+        last = str(data.loc[data["period_end"].idxmax(), "period"] if "period_end" in data.columns
+                   else data["period"].max())
+    if last:
         parts.append(f"Data to {period_label(last) if QUARTER.fullmatch(last) else last}")
     built = ctx.meta.get("built_at")
     if built:

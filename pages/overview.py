@@ -20,6 +20,7 @@ def layout(**query):
         html.Div(id="overview-headlines", **{"aria-live": "polite"}),
         components.chart_card("overview-trend"),
         components.chart_card("overview-accelerators"),
+        components.chart_card("overview-uk-published"),
         path="/",
     )
 

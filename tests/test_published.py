@@ -4,6 +4,7 @@ published figures, and never carries the synthetic label that every chart of dem
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import queries
@@ -113,4 +114,25 @@ def test_returns_2_area_condition_and_period_filters(mixed):
 
 def test_returns_3_a_demo_warehouse_has_none(demo_warehouse):
     rendered = registry.render("interventions-returns", Filters())
+    assert rendered.data.empty and "python -m data.build --source DIR" in rendered.summary
+
+
+# ---- ONS INAC01 on the overview page ------------------------------------------------------------------------
+
+def test_uk_1_the_published_uk_series_in_the_quarters_chosen(mixed):
+    rendered = registry.render("overview-uk-published", Filters())
+    assert set(rendered.data["series_id"]) == {"LF6A"}
+    last = rendered.data.iloc[-1]
+    assert (last["period"], last["people"]) == ("Mar-May 2024", 2_780_000)
+    assert rendered.data["period_end"].min() >= pd.Timestamp("2019-01-01")  # 1992 is before the range chosen
+    assert "2.78 million people" in rendered.summary and "inac01_people.csv" in rendered.summary
+    # Published periods are dated by their end, not sorted as text ('Nov-Jan 2024' > 'Mar-May 2024').
+    assert exports.data_date(rendered, exports.Context.now("x")).startswith("Data to Mar-May 2024;")
+    assert not rendered.demo and figures.DEMO_NOTE not in notes(rendered)
+    women = registry.render("overview-uk-published", Filters(sex="female"))  # the file has persons only
+    assert women.data.empty and "No ONS INAC01 series is loaded" in women.summary.replace("no ONS", "No ONS")
+
+
+def test_uk_2_a_demo_warehouse_has_none(demo_warehouse):
+    rendered = registry.render("overview-uk-published", Filters())
     assert rendered.data.empty and "python -m data.build --source DIR" in rendered.summary

@@ -83,6 +83,43 @@ register(Chart(
 ))
 
 
+UK_SOURCE = "ONS, INAC01: economic inactivity by reason (series LF6A), from the files loaded into the warehouse"
+
+
+def uk_data(filters: Filters) -> pd.DataFrame:
+    """The published UK long-term-sick series (ONS INAC01, LF6A) for the quarters and sex chosen; empty when no
+    INAC01 file has been loaded."""
+    return run("published_uk_series", reason="long-term sick", sex=filters.sex or "persons",
+               start=pd.Period(filters.period_from, "Q").start_time.date(),
+               end=pd.Period(filters.period_to, "Q").end_time.date())
+
+
+def uk_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    first, last = frame.iloc[0], frame.iloc[-1]
+    who = {"female": "women", "male": "men"}.get(filters.sex or "", "people")
+    return (f"Published by ONS ({last['files']}): {last['people'] / 1e6:.2f} million {who} aged 16-64 in the UK were "
+            f"economically inactive because of long-term sickness in {last['period']}, against "
+            f"{first['people'] / 1e6:.2f} million in {first['period']}.")
+
+
+register(Chart(
+    id="overview-uk-published",
+    title="Published figures: the UK's long-term sick",
+    page="/",
+    description="ONS's own estimate of people aged 16-64 in the UK who are economically inactive because of "
+                "long-term sickness (INAC01, series LF6A), by rolling three-month period. Real figures, shown only "
+                "when an INAC01 file has been loaded; area, age and condition filters do not apply.",
+    source=UK_SOURCE,
+    data=uk_data,
+    figure=fig.uk_series,
+    summary=uk_summary,
+    filters=("from", "to", "sex"),
+    synthetic=False,
+    empty_message="No ONS INAC01 series is loaded for this period. Load an INAC01 download with "
+                  "python -m data.build --source DIR (see About the data).",
+))
+
+
 @dataclass(frozen=True)
 class Headline:
     label: str

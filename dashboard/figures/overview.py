@@ -52,3 +52,14 @@ def area_trend(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 def accelerators_against_rest(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     start = frame.attrs.get("accelerator_start")
     return rate_lines(frame, "group", marker_period=start, marker_text="Accelerators start")
+
+
+def uk_series(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    """A published UK series over time (people, millions), one point a rolling three-month period."""
+    fig = figures.new(xaxis_title=None, yaxis_title="People aged 16-64, millions", showlegend=False)
+    fig.add_trace(go.Scatter(
+        x=frame["period_end"], y=frame["people"] / 1e6, mode="lines+markers", name=frame["series_name"].iloc[0],
+        line={"color": Colour.DARK_BLUE, "width": 2.5}, marker={"size": 7}, customdata=frame[["period"]],
+        hovertemplate="%{customdata[0]}: <b>%{y:.2f} million</b><extra></extra>"))
+    fig.update_yaxes(rangemode="tozero", ticksuffix="m")
+    return fig

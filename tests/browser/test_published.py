@@ -48,3 +48,14 @@ def test_published_2_pilot_returns_drawn_on_the_interventions_page(browser, mixe
         assert not any("SYNTHETIC" in n for n in notes)
         assert "Reported by pilot sites" in card.locator(".chart-summary").inner_text()
         assert wrapped.errors == []
+
+
+def test_published_3_the_uk_series_drawn_on_the_overview(browser, mixed_app):
+    with browser_context(browser, mixed_app) as wrapped:
+        page = wrapped.open("/")
+        card = page.locator("#card-overview-uk-published")
+        assert card.locator(".scatterlayer .point").count() >= 3
+        notes = card.locator(".annotation-text").all_text_contents()
+        assert any(n.startswith("Source: ONS, INAC01") for n in notes) and not any("SYNTHETIC" in n for n in notes)
+        assert "2.78 million" in card.locator(".chart-summary").inner_text()
+        assert wrapped.errors == []
