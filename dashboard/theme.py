@@ -43,6 +43,14 @@ COMPARISON = {
     "worse": (Colour.DARK_PINK, "triangle-up", "Worse (higher) than England"),
     "not compared": (Colour.MID_GREY, "square-open", "Not compared"),
 }
+# The same classes for an indicator whose better direction is its own (a published indicator where higher may
+# be better): no direction in the words, and shapes that point nowhere.
+COMPARISON_ANY_POLARITY = {
+    "better": (Colour.TURQUOISE, "diamond", "Better than England"),
+    "similar": (Colour.DARK_GREY, "circle", "Similar to England"),
+    "worse": (Colour.DARK_PINK, "square", "Worse than England"),
+    "not compared": (Colour.MID_GREY, "square-open", "Not compared"),
+}
 
 
 def _register() -> None:

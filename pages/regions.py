@@ -24,6 +24,7 @@ def layout(**query):
         components.chart_card("regions-spc"),
         components.chart_card("regions-neighbours"),
         components.chart_card("regions-published"),
+        components.chart_card("regions-fingertips"),
         path="/regions",
     )
 

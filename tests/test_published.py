@@ -136,3 +136,24 @@ def test_uk_1_the_published_uk_series_in_the_quarters_chosen(mixed):
 def test_uk_2_a_demo_warehouse_has_none(demo_warehouse):
     rendered = registry.render("overview-uk-published", Filters())
     assert rendered.data.empty and "python -m data.build --source DIR" in rendered.summary
+
+
+# ---- OHID Fingertips on the regions page --------------------------------------------------------------------
+
+def test_fingertips_1_the_indicator_covering_most_areas_with_fingertips_own_comparison(mixed):
+    rendered = registry.render("regions-fingertips", Filters(level="icb"))
+    frame = rendered.data.set_index("code")
+    assert set(frame["indicator_id"]) == {93881}  # two ICBs with values, against one for the back-pain indicator
+    # Surrey Heartlands came under its 2022 code, E54000052, and is shown under its current one.
+    assert frame.loc["E54000063", "rate"] == 70.1 and frame.loc["E54000063", "compared_with_england"] == "better"
+    assert frame.loc["E54000061", "compared_with_england"] == "worse" and frame["england_rate"].iloc[0] == 65.5
+    assert np.isnan(frame.loc["E54000054", "rate"]) and "Value suppressed" in rendered.summary
+    # Higher is better for this indicator: the legend says better or worse, never "lower" or "higher".
+    assert {t.name for t in rendered.figure.data} >= {"Better than England", "Worse than England"}
+    assert not rendered.demo and figures.DEMO_NOTE not in notes(rendered)
+    assert "fingertips_export.csv" in rendered.summary and "2022/23" in rendered.summary
+
+
+def test_fingertips_2_none_at_a_level_the_export_does_not_cover(mixed):
+    rendered = registry.render("regions-fingertips", Filters(level="region"))
+    assert rendered.data.empty and "No OHID Fingertips export is loaded" in notes(rendered).replace("<br>", " ")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dashboard import figures
 from dashboard.filters import Filters, period_label
 from dashboard.stats import spc
-from dashboard.theme import COMPARISON, Colour
+from dashboard.theme import COMPARISON, COMPARISON_ANY_POLARITY, Colour
 
 ACCELERATOR_MARK = "\u2605"  # star
 WORKWELL_MARK = "\u25c6"  # diamond
@@ -42,11 +42,12 @@ def sort_order(frame: pd.DataFrame, sort: str) -> list[str]:
 
 
 def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortable: bool = True,
-           axis_title: str | None = None) -> go.Figure:
+           axis_title: str | None = None, lower_is_better: bool = True) -> go.Figure:
     """Rate and 95% interval for each area against England's value, one marker shape a comparison class.
 
     ``sort`` is a key of ``SORTS``; with ``sortable`` the figure carries buttons to re-sort in the browser.
-    ``axis_title`` replaces the survey rate's title (a published series says what it measures).
+    ``axis_title`` replaces the survey rate's title (a published series says what it measures); with
+    ``lower_is_better`` False the classes' words and shapes say nothing about direction.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {sorted(SORTS)}")
@@ -57,7 +58,7 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
     height = max(420, top + bottom + 60 + 26 * len(frame))
     fig = figures.new(xaxis_title=axis_title or f"{RATE_TITLE}, {period_label(frame['period'].iloc[0])}",
                       height=height, margin={"l": 24, "t": top, "b": bottom})
-    for key, (colour, symbol, label) in COMPARISON.items():
+    for key, (colour, symbol, label) in (COMPARISON if lower_is_better else COMPARISON_ANY_POLARITY).items():
         rows = frame[frame["compared_with_england"] == key]
         if rows.empty:
             continue

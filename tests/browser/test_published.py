@@ -32,6 +32,12 @@ def test_published_1_drawn_beside_the_synthetic_survey_charts(browser, mixed_app
         assert not any("SYNTHETIC" in n for n in notes)
         summary = card.locator(".chart-summary").inner_text()
         assert "Jan 2023-Dec 2023" in summary and "London unreliable" in summary
+        assert "Published by OHID Fingertips" not in page.locator("#card-regions-fingertips").inner_text()  # regions
+        page.goto(mixed_app + "/regions?level=icb")
+        wrapped.wait_for_charts()
+        fingertips = page.locator("#card-regions-fingertips")
+        assert any("Surrey Heartlands" in t for t in fingertips.locator(".ytick text").all_text_contents())
+        assert "Published by OHID Fingertips" in fingertips.locator(".chart-summary").inner_text()
         league_notes = page.locator("#card-regions-league .annotation-text").all_text_contents()
         assert any("SYNTHETIC DEMO DATA" in n for n in league_notes)
         assert wrapped.errors == []
