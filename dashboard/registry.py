@@ -88,8 +88,9 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
     else:
         fig = chart.figure(data, filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
-    figures.finish(fig, source=chart.source, demo=chart.synthetic and figures.is_demo())
-    return Rendered(chart, filters, data, fig, summary)
+    rendered = Rendered(chart, filters, data, fig, summary)
+    figures.finish(fig, source=chart.source, demo=rendered.demo)
+    return rendered
 
 
 def _load() -> None:

@@ -16,8 +16,7 @@ latest AS (
 SELECT r.indicator_id, r.indicator_name, r.time_period, r.age, r.area_code AS code, r.name, r.short_name, r.level,
        r.value, r.lower_95, r.upper_95, r.count, r.denominator, r.value_note, r.compared_to_england,
        r.accelerator, r.workwell,
-       (SELECT string_agg(DISTINCT s.file, ', ' ORDER BY s.file) FROM source_files s
-        WHERE s.target = 'source_fingertips') AS files
+       (SELECT files FROM source_file_names WHERE target = 'source_fingertips') AS files
 FROM rows r
 JOIN latest l USING (indicator_id, time_period_sortable)
 ORDER BY r.indicator_id, r.value DESC NULLS LAST, r.name

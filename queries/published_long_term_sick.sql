@@ -18,8 +18,7 @@ latest AS (
 SELECT s.variable, s.period, s.period_end, s.area_code AS code, s.name, s.short_name, s.level,
        s.value, s.ci_lower, s.ci_upper, s.numerator, s.denominator, s.flag, s.reliability,
        s.accelerator, s.workwell,
-       (SELECT string_agg(DISTINCT f.file, ', ' ORDER BY f.file) FROM source_files f
-        WHERE f.target = 'source_nomis_aps') AS files
+       (SELECT files FROM source_file_names WHERE target = 'source_nomis_aps') AS files
 FROM series s
 JOIN latest l USING (variable, period_end)
 ORDER BY s.variable, s.value DESC NULLS LAST, s.name

@@ -18,8 +18,7 @@ SELECT r.programme, g.name AS programme_name, g.short_name,
        sum(r.cost_gbp) AS cost_gbp,
        min(r.period) AS first_period,
        max(r.period) AS last_period,
-       (SELECT string_agg(DISTINCT f.file, ', ' ORDER BY f.file) FROM source_files f
-        WHERE f.target = 'pilot_returns') AS files
+       (SELECT files FROM source_file_names WHERE target = 'pilot_returns') AS files
 FROM pilot_returns r
 JOIN areas a ON a.code = r.icb_code
 JOIN programmes g ON g.id = r.programme

@@ -4,8 +4,7 @@
 -- $sex          'persons' | 'female' | 'male'
 -- $start, $end  DATEs: periods ending within them count
 SELECT series_id, series_name, sex, period, period_start, period_end, thousands, people,
-       (SELECT string_agg(DISTINCT f.file, ', ' ORDER BY f.file) FROM source_files f
-        WHERE f.target = 'source_inac01') AS files
+       (SELECT files FROM source_file_names WHERE target = 'source_inac01') AS files
 FROM source_inac01
 WHERE lower(series_name) LIKE '%' || lower($reason) || '%'
   AND sex = $sex

@@ -111,6 +111,22 @@ PUBLISHED_COLUMNS = ["code", "name", "short_name", "variable", "period", "rate",
                      "accelerator", "workwell", "focus", "files"]
 
 
+def _published_areas(rows: pd.DataFrame, series: str, filters: Filters, columns: dict[str, str]) -> pd.DataFrame | None:
+    """Of a published file's rows (an area and ``series`` a row, England's among them), the series with a value
+    for most areas of the chosen level: its rows at that level, ``columns`` renamed to the league's, with
+    England's value, the focus flag and no trend (one published period has none). None when nothing has a value."""
+    covered = rows[rows["level"] == filters.level].groupby(series)["value"].count()
+    if covered.empty or covered.max() == 0:
+        return None
+    chosen = rows[rows[series] == covered.sort_index().idxmax()]
+    england = chosen.loc[chosen["level"] == "england", "value"].dropna()
+    out = chosen[chosen["level"] == filters.level].rename(columns={"value": "rate", **columns}).copy()
+    out["england_rate"] = float(england.iloc[0]) if len(england) else np.nan
+    out["recent_trend"] = compare.NOT_CALCULATED
+    out["focus"] = out["code"].eq(focus_code(filters, filters.level))
+    return out
+
+
 def published_data(filters: Filters) -> pd.DataFrame:
     """The published Nomis APS long-term-sick percentage for every area of the chosen level, in the latest rolling
     year ending by the chosen quarter, with its 95% interval, APS flag and class against England's published
@@ -119,18 +135,10 @@ def published_data(filters: Filters) -> pd.DataFrame:
     Areas whose estimate Nomis does not publish (flag '!') are kept, without a value, so the table says so."""
     rows = run("published_long_term_sick", level=filters.level,
                period_end=pd.Period(filters.period_to, "Q").end_time.date())
-    covered = rows[rows["level"] == filters.level].groupby("variable")["value"].count()
-    if covered.empty or covered.max() == 0:
+    out = _published_areas(rows, "variable", filters, {"ci_lower": "lower", "ci_upper": "upper"})
+    if out is None:
         return pd.DataFrame(columns=PUBLISHED_COLUMNS)
-    chosen = rows[rows["variable"] == covered.sort_index().idxmax()]
-    england = chosen.loc[chosen["level"] == "england", "value"].dropna()
-    england_rate = float(england.iloc[0]) if len(england) else np.nan
-    out = chosen[chosen["level"] == filters.level].rename(
-        columns={"value": "rate", "ci_lower": "lower", "ci_upper": "upper"}).copy()
-    out["england_rate"] = england_rate
-    out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], england_rate)
-    out["recent_trend"] = compare.NOT_CALCULATED  # one published year: no trend to test
-    out["focus"] = out["code"].eq(focus_code(filters, filters.level))
+    out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], out["england_rate"].iloc[0])
     return out[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
@@ -168,19 +176,12 @@ def fingertips_data(filters: Filters) -> pd.DataFrame:
     Higher / Lower, shown as not compared, where it has none). Of several indicators, the one covering most
     areas. Empty when no Fingertips export was loaded."""
     rows = run("published_fingertips", level=filters.level)
-    covered = rows[rows["level"] == filters.level].groupby("indicator_id")["value"].count()
-    if covered.empty or covered.max() == 0:
+    out = _published_areas(rows, "indicator_id", filters, {"lower_95": "lower", "upper_95": "upper",
+                                                           "compared_to_england": "fingertips_comparison"})
+    if out is None:
         return pd.DataFrame(columns=FINGERTIPS_COLUMNS)
-    chosen = rows[rows["indicator_id"] == covered.sort_index().idxmax()]
-    england = chosen.loc[chosen["level"] == "england", "value"].dropna()
-    out = chosen[chosen["level"] == filters.level].rename(
-        columns={"value": "rate", "lower_95": "lower", "upper_95": "upper",
-                 "compared_to_england": "fingertips_comparison"}).copy()
-    out["england_rate"] = float(england.iloc[0]) if len(england) else np.nan
     out["compared_with_england"] = (out["fingertips_comparison"].fillna("").str.lower()
                                     .map(FINGERTIPS_CLASSES).fillna(compare.NOT_COMPARED))
-    out["recent_trend"] = compare.NOT_CALCULATED
-    out["focus"] = out["code"].eq(focus_code(filters, filters.level))
     out["period"] = out["time_period"]
     return out[FINGERTIPS_COLUMNS].reset_index(drop=True)
 

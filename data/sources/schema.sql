@@ -11,6 +11,12 @@ CREATE TABLE source_files (
     sha256 VARCHAR NOT NULL          -- of the whole file
 );
 
+-- The files behind each table, for the source line of a chart that draws it.
+CREATE VIEW source_file_names AS
+SELECT target, string_agg(DISTINCT file, ', ' ORDER BY file) AS files
+FROM source_files
+GROUP BY target;
+
 -- Fingertips (OHID) all_data/csv exports.
 CREATE TABLE source_fingertips (
     indicator_id INTEGER, indicator_name VARCHAR, parent_code VARCHAR, parent_name VARCHAR,
