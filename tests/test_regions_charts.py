@@ -86,6 +86,11 @@ def test_regions_spc_2_one_quarter_is_the_no_data_state(demo_warehouse):
     assert "No data for this selection" in rendered.figure.layout.annotations[0].text
 
 
+def test_regions_neighbours_0_england_asks_for_an_area(demo_warehouse):
+    rendered = registry.render("regions-neighbours", Filters())
+    assert "choose one in Area" in rendered.summary and "wider period" not in rendered.summary
+
+
 def test_regions_neighbours_1_five_peers_of_the_same_level(demo_warehouse):
     frame = charts.neighbours_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
     assert len(frame) == 6

@@ -379,4 +379,5 @@ register(Chart(
     figure=fig.neighbours,
     summary=neighbours_summary,
     filters=("geo", "to", "condition", "age", "sex"),
+    empty_message="Statistical neighbours are found for a region or an ICB: choose one in Area.",
 ))
