@@ -131,6 +131,11 @@ def accessed_line(ctx: Context) -> str:
     return f"{crown}Accessed on {_long_date(ctx.accessed)} from {ctx.url}. {LICENCE}."
 
 
+def assumptions(rendered: Rendered) -> str:
+    """The assumptions a chart's numbers rest on (e.g. the return on investment's), recorded in every export."""
+    return str(rendered.data.attrs.get("assumptions", ""))
+
+
 def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
     """The header block of every data export: (label, text) pairs."""
     rows = [
@@ -144,6 +149,8 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         ("Accessed", accessed_line(ctx)),
         ("Chart id", rendered.chart.id),
     ]
+    if assumptions(rendered):
+        rows.insert(rows.index(("Notes", DISCLOSURE_NOTE)), ("Assumptions", assumptions(rendered)))
     if ctx.demo and rendered.chart.synthetic:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
@@ -154,7 +161,8 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
 def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
     """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
     lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.chart.synthetic else []
-    for text in (f"Source: {rendered.chart.source}", data_date(rendered, ctx), accessed_line(ctx)):
+    noted = [f"Assumptions: {assumptions(rendered)}"] if assumptions(rendered) else []
+    for text in (f"Source: {rendered.chart.source}", *noted, data_date(rendered, ctx), accessed_line(ctx)):
         lines += [html.escape(line) for line in textwrap.wrap(text, width)]
     return lines
 
@@ -320,6 +328,8 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         frame.word_wrap = True
         lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
                  accessed_line(ctx)]
+        if assumptions(rendered):
+            lines.insert(2, f"{rendered.summary}")
         if ctx.demo and rendered.chart.synthetic:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):

@@ -90,21 +90,55 @@ def test_time_to_work_chart_2_one_programme_by_condition():
     assert frame.attrs["by"] == "condition" and "Mental health" in set(frame["group"])
 
 
-def test_cost_chart_1_costs_per_outcome_and_return_on_investment():
+def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
     frame = iv.cost_data(Filters()).set_index("programme")
     whp = frame.loc["whp"]
     assert whp["cost_per_participant"] == pytest.approx(2000, rel=0.05)  # demo cost £2,000 a participant
     assert whp["cost_per_job"] > whp["cost_per_participant"]
-    benefit = (iv.HOURLY_WAGE * 16 * 52 + 5000) * 1 * 1.0
-    assert whp["roi"] == pytest.approx(benefit / whp["cost_per_sustained"], rel=0.01)
+    # Society, central case: half the sustained jobs additional, 52 weeks at £195.36, over the cost per outcome.
+    assert whp["return_society_central"] == pytest.approx(0.5 * 52 * 195.36 / whp["cost_per_sustained"], abs=1e-4)
+    assert whp["return_society_low"] < whp["return_society_central"] < whp["return_society_high"]
+    assert whp["assumed_deadweight_pct"] == 50 and whp["assumed_discount_pct"] == 3.5
     assert np.isnan(frame.at["universal_support", "cost_per_job"])
 
 
-def test_cost_chart_2_every_assumption_has_a_source_or_says_assumption():
-    table = iv.assumptions_table()
-    assert len(table) == len(iv.ASSUMPTIONS) == 4
-    for source in table["Source"]:
-        assert source.startswith("Assumption") or "GOV.UK" in source or "DWP" in source
+def test_cost_chart_2_assumptions_from_the_link_change_the_numbers_and_are_recorded():
+    default = iv.cost_data(Filters()).set_index("programme")
+    changed = iv.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
+    # 20% additional over 26 weeks instead of 50% over 52: a fifth of the central return.
+    assert changed.at["whp", "return_society_central"] == pytest.approx(
+        0.2 * 26 * 195.36 / default.at["whp", "cost_per_sustained"], abs=1e-4)
+    assert changed.at["whp", "assumed_deadweight_pct"] == 80
+    rendered = registry.render("interventions-cost", Filters.from_query("deadweight=80&persistence=26"))
+    assert "estimated" in rendered.summary and "deadweight 80%" in rendered.summary
+    assert "low and high assumptions" in rendered.summary
+
+
+def test_cost_chart_3_every_export_records_the_assumptions(client):
+    query = "?deadweight=35&discount=1.5"
+    csv = client.get("/export/interventions-cost.csv" + query).get_data(as_text=True)
+    header, first = csv.splitlines()[:2]
+    assert "assumed_deadweight_pct" in header.split(",") and "return_society_low" in header.split(",")
+    row = dict(zip(header.split(","), first.split(","), strict=False))
+    assert float(row["assumed_deadweight_pct"]) == 35 and float(row["assumed_discount_pct"]) == 1.5
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    book = load_workbook(BytesIO(client.get("/export/interventions-cost.xlsx" + query).data))
+    about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True)}
+    assert "deadweight 35%" in about["Assumptions"] and "discount rate 1.5%" in about["Assumptions"]
+    from dashboard import exports
+
+    rendered = registry.render("interventions-cost", Filters.from_query(query))
+    footer = " ".join(exports.footer_lines(rendered, exports.Context.now("http://x/")))
+    assert "Assumptions: Estimated return" in footer
+
+
+def test_cost_chart_4_an_assumption_out_of_range_is_refused_in_one_line(client):
+    response = client.get("/export/interventions-cost.csv?deadweight=120")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "deadweight" in text and "0 to 95" in text and "Traceback" not in text
 
 
 def test_digital_msk_chart_1_engagement_near_the_published_83_percent():

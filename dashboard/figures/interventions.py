@@ -153,12 +153,18 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     return fig
 
 
+RETURN_STYLES = (("society", "to society", Colour.DARK_PINK, "diamond"),
+                 ("exchequer", "to the Exchequer", Colour.DARK_GREY, "square"))
+
+
 def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
-    """Left: cost per participant / job / sustained job by programme; right: £ returned per £1 spent."""
+    """Left: cost per participant / job / sustained job by programme; right: the estimated £ returned per £1
+    spent, to society and to the Exchequer, central assumptions with the low-high range as a whisker."""
     order = frame.sort_values("cost_per_job", na_position="last")
     names = order["programme_name"].tolist()
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.04)
-    fig.update_layout(template=TEMPLATE, barmode="group", height=200 + 60 * len(names), bargap=0.25)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.58, 0.42], horizontal_spacing=0.04)
+    fig.update_layout(template=TEMPLATE, barmode="group", height=300 + 60 * len(names), bargap=0.25,
+                      scattermode="group", scattergap=0.4, margin={"t": 150})
     measures = (("cost_per_participant", "Per participant"), ("cost_per_job", "Per job outcome (12 months)"),
                 ("cost_per_sustained", "Per sustained outcome (26 weeks)"))
     for (column, label), (colour, _, pattern) in zip(measures, MEASURE_STYLES, strict=True):
@@ -167,16 +173,27 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                                                                            "pattern": {"shape": pattern}},
             hovertemplate="%{y}<br>" + label + ": <b>£%{x:,.0f}</b><extra></extra>",
         ), row=1, col=1)
-    fig.add_trace(go.Bar(
-        x=order["roi"], y=names, orientation="h", name="£ returned per £1", marker={"color": Colour.DARK_PINK},
-        text=[("n/a" if np.isnan(v) else f"£{v:.2f}") for v in order["roi"].astype(float)], textposition="outside",
-        hovertemplate="%{y}: <b>£%{x:.2f}</b> per £1 spent<extra></extra>", showlegend=False,
-    ), row=1, col=2)
+    for key, label, colour, symbol in RETURN_STYLES:
+        low, mid, high = (order[f"return_{key}_{n}"].astype(float) for n in ("low", "central", "high"))
+        fig.add_trace(go.Scatter(
+            x=mid, y=names, mode="markers", name=f"Estimated return {label}", orientation="h",
+            marker={"color": colour, "symbol": symbol, "size": 11},
+            error_x={"type": "data", "symmetric": False, "array": (high - mid).to_numpy(),
+                     "arrayminus": (mid - low).to_numpy(), "color": colour, "thickness": 2, "width": 5},
+            customdata=np.stack([low, high], axis=-1),
+            hovertemplate="%{y}<br>Estimated return " + label + ": <b>£%{x:.2f}</b> per £1 spent "
+                          "(£%{customdata[0]:.2f} to £%{customdata[1]:.2f} on low and high assumptions)"
+                          "<extra></extra>",
+        ), row=1, col=2)
     fig.add_vline(x=1, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5}, row=1, col=2)
+    fig.add_annotation(text="Estimates: marker on central assumptions, whisker from low to high", x=1, y=1.0,
+                       xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
+                       font={"size": 12, "color": Colour.SECONDARY_TEXT})
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(tickprefix="£", title_text="Cost, £", row=1, col=1)
-    top = float(np.nanmax(order["roi"].to_numpy(dtype=float))) if order["roi"].notna().any() else 2.0
-    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="Return: £ of benefits per £1 spent",
+    highs = order[[f"return_{k}_high" for k, *_ in RETURN_STYLES]].to_numpy(dtype=float)
+    top = float(np.nanmax(highs)) if np.isfinite(highs).any() else 2.0
+    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.1)], title_text="Estimated £ returned per £1 spent",
                      row=1, col=2)
     return fig
 
