@@ -66,15 +66,30 @@ def test_funnel_chart_1_defaults_to_the_largest_programme_and_says_so():
     assert len(rendered.data) == 42
 
 
-def test_funnel_chart_2_chosen_programme_limits_and_outliers():
-    frame = iv.funnel_data(Filters(intervention="ips", geo="E12000007"))
+def test_funnel_chart_2_chosen_programme_points_and_national_line_from_the_same_unrounded_counts():
+    filters = Filters(intervention="ips", geo="E12000007")
+    frame = iv.funnel_data(filters)
     assert (frame["programme"] == "ips").all() and frame.attrs["chosen"]
     assert frame["in_area"].sum() == 5  # the five London ICBs
+    raw = queries.run("interventions_funnel", programme="ips", **iv._period_params(filters))
+    raw = raw[raw["followed_12m"] > 0].set_index("area_code")
+    national = raw["jobs_12m"].sum() / raw["followed_12m"].sum()
+    assert frame["national_rate"].iloc[0] == pytest.approx(national * 100)
+    spread = funnel.overdispersion(raw["jobs_12m"], raw["followed_12m"], national)
+    expected = funnel.classify(raw["jobs_12m"], raw["followed_12m"], national, spread.tau2)
+    shown = frame.set_index("area_code")
+    for code, comparison in zip(raw.index, expected, strict=True):
+        if np.isnan(shown.at[code, "rate"]):  # a suppressed count: no rate, not compared
+            assert shown.at[code, "comparison"] == funnel.NOT_COMPARED
+            continue
+        assert shown.at[code, "rate"] == pytest.approx(raw.at[code, "jobs_12m"] / raw.at[code, "followed_12m"] * 100)
+        assert shown.at[code, "comparison"] == comparison
+    # Published counts are controlled; limits are drawn at the published denominator.
+    assert (shown["followed_12m"].dropna() % 5 == 0).all()
     row = frame.dropna(subset=["rate"]).iloc[0]
-    limits = funnel.funnel_limits(row["national_rate"] / 100, [row["followed_12m"]]).iloc[0]
+    limits = funnel.funnel_limits(national, [row["followed_12m"]], spread.tau2).iloc[0]
     assert row["upper_95"] == pytest.approx(limits["upper_95"] * 100)
-    expected = funnel.classify(frame["jobs_12m"], frame["followed_12m"], frame["national_rate"].iloc[0] / 100)
-    assert frame["comparison"].tolist() == expected.tolist()
+    assert "overdispersion" in registry.render("interventions-funnel", filters).summary.lower()
 
 
 def test_time_to_work_chart_1_curves_rise_and_end_near_the_12_month_rate():

@@ -195,22 +195,30 @@ def funnel_data(filters: Filters) -> pd.DataFrame:
     frame = frame[frame["followed_12m"] > 0]
     if frame.empty:
         return pd.DataFrame()
-    national = frame["jobs_12m"].sum() / frame["followed_12m"].sum()  # England: unrounded
+    # Points, limits and the national line all from the same unrounded counts; only controlled counts are
+    # published, and a rate whose numerator or denominator is suppressed is not shown or compared.
+    jobs, followed = frame["jobs_12m"].to_numpy(dtype=float), frame["followed_12m"].to_numpy(dtype=float)
+    national = jobs.sum() / followed.sum()
+    spread = funnel.overdispersion(jobs, followed, national)
+    comparison = funnel.classify(jobs, followed, national, spread.tau2)
     for column in ("participants", "followed_12m", "jobs_12m"):
         frame[column] = round_count(frame[column])
-    usable = frame["followed_12m"] > 0
-    frame["rate"] = np.where(usable, frame["jobs_12m"] / frame["followed_12m"].where(usable, 1) * 100, np.nan)
-    limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0))
+    shown = frame["followed_12m"].notna() & frame["jobs_12m"].notna()
+    frame["rate"] = np.where(shown, jobs / followed * 100, np.nan)
+    # Limits at the published denominator (where the point is drawn): limits at the exact one would give it away.
+    limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0), spread.tau2)
     for column in ("lower_95", "upper_95", "lower_998", "upper_998"):
         frame[column] = limits[column].to_numpy() * 100
     frame["national_rate"] = national * 100
-    frame["comparison"] = funnel.classify(frame["jobs_12m"], frame["followed_12m"], national)
+    frame["comparison"] = np.where(shown, comparison, funnel.NOT_COMPARED)
+    frame["overdispersion_tau2"] = spread.tau2
     names = run("interventions_outcomes", **{**_period_params(filters), "geo": ENGLAND})
     name = names.set_index("programme").at[programme, "programme_name"]
     frame.insert(0, "programme_name", name)
     frame.insert(0, "programme", programme)
     frame = frame.drop(columns=["short_name"]).reset_index(drop=True)
-    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100)
+    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100,
+                       tau2=spread.tau2, overdispersion=spread.describe())
     return frame
 
 
@@ -227,7 +235,7 @@ def funnel_summary(frame: pd.DataFrame, filters: Filters) -> str:
     text += f"Of {len(area)} ICB{'s' if len(area) != 1 else ''} in {filters.geo_name}, "
     text += f"{len(high)} above the 95% limits" + (f" ({', '.join(high)})" if high else "")
     text += f" and {len(low)} below" + (f" ({', '.join(low)})" if low else "") + "."
-    return text
+    return text + " " + frame.attrs.get("overdispersion", "")
 
 
 register(Chart(
@@ -235,9 +243,10 @@ register(Chart(
     title="Which ICBs are outliers? Job outcome rate by ICB",
     page=PAGE,
     description="Each ICB's 12-month job outcome rate for the chosen programme against the number of participants "
-                "with 12 months' follow-up, with 95% and 99.8% funnel limits around the national rate (OHID's "
-                "Fingertips method). ICBs outside the limits are labelled. With no programme chosen, the largest "
-                "programme is shown.",
+                "with 12 months' follow-up, with 95% and 99.8% funnel limits around the national rate: exact "
+                "binomial limits, widened when ICBs vary more than chance allows (Spiegelhalter's method; the "
+                "chart says which). ICBs outside the 99.8% limits are labelled. With no programme chosen, the "
+                "largest programme is shown.",
     source=PILOT_SOURCE,
     data=funnel_data,
     figure=fig.funnel_plot,

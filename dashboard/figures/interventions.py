@@ -72,14 +72,18 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     national = float(frame["national_rate"].iloc[0]) / 100
     n_max = float(np.nanmax(frame["followed_12m"].to_numpy(dtype=float))) if frame["followed_12m"].notna().any() \
         else 10.0
-    curve = funnel.funnel_curve(national, n_max * 1.1)
+    tau2 = float(frame.attrs.get("tau2", 0.0))
+    curve = funnel.funnel_curve(national, n_max * 1.1, tau2=tau2)
     programme = "Programme: " + str(frame["programme_name"].iloc[0])
     if not frame.attrs.get("chosen", True):
         programme += " (the largest; none chosen)"
     fig = figures.new(xaxis_title="Participants with 12 months' follow-up", yaxis_title="In work within 12 months, %",
                       height=560)
+    if frame.attrs.get("overdispersion"):
+        programme += "<br>" + ("Limits widened for overdispersion" if tau2 > 0 else "Exact binomial limits; "
+                                                                                   "no overdispersion found")
     fig.add_annotation(text=programme, x=0.01, y=0.99, xref="paper", yref="paper", xanchor="left", yanchor="top",
-                       showarrow=False, font={"size": 14, "color": Colour.TEXT}, bgcolor=Colour.WHITE)
+                       showarrow=False, align="left", font={"size": 14, "color": Colour.TEXT}, bgcolor=Colour.WHITE)
     for column, name, dash in (("upper_998", "99.8% limits", "dot"), ("upper_95", "95% limits", "dash")):
         low = column.replace("upper", "lower")
         fig.add_trace(go.Scatter(x=curve["n"], y=curve[column] * 100, mode="lines", name=name, legendgroup=name,
@@ -101,7 +105,7 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         rows = area[area["comparison"] == label]
         if rows.empty or label == funnel.NOT_COMPARED:
             continue
-        outlier = label != funnel.SIMILAR
+        outlier = label in (funnel.HIGH_998, funnel.LOW_998)  # labelled: beyond the 99.8% limits
         fig.add_trace(go.Scatter(
             x=rows["followed_12m"], y=rows["rate"], name=label, mode="markers+text" if outlier else "markers",
             marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 1.5, "color": colour}},
@@ -114,7 +118,7 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     # Keep the view on the data: the limits widen without bound as n falls to 1.
     shown = frame[frame["rate"].notna()]
     n_min = float(shown["followed_12m"].min()) if len(shown) else 1.0
-    near = funnel.funnel_limits(national, [n_min]).iloc[0]
+    near = funnel.funnel_limits(national, [n_min], tau2).iloc[0]
     low = min(float(shown["rate"].min()) if len(shown) else 100.0, near["lower_998"] * 100)
     high = max(float(shown["rate"].max()) if len(shown) else 0.0, near["upper_998"] * 100)
     pad = max(2.0, (high - low) * 0.15)
