@@ -140,7 +140,8 @@ def test_pre_trend_1_no_rejection_under_parallel_trends_rejection_under_a_drift(
     assert test.quarters == 9 and (test.df_num, test.df_den) == (9, 30 - 9 - 1)
     assert test.p_value > 0.05
     drifting = frame.copy()
-    quarter = pd.PeriodIndex(drifting["period"], freq="Q").year * 4 + pd.PeriodIndex(drifting["period"], freq="Q").quarter
+    periods = pd.PeriodIndex(drifting["period"], freq="Q")
+    quarter = periods.year * 4 + periods.quarter
     drifting.loc[drifting["treated"], "rate"] += 0.15 * (quarter[drifting["treated"]] - quarter.min())
     assert did.pre_trend_test(drifting, start).p_value < 0.001
 

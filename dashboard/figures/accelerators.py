@@ -53,7 +53,7 @@ def did_estimates(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 def _ri_words(row) -> str:
     """The randomisation-inference p-value under the interval's label, where the data have it."""
     value = getattr(row, "ri_p_value", None)
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return ""
     shown = "< 0.001" if value < 0.001 else f"= {value:.3f}"
     return f"<br>randomisation p {shown}"

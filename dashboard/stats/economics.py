@@ -71,17 +71,20 @@ class Setting:
 
 DEFAULT = Assumptions()
 SETTINGS = (
-    Setting("deadweight", "deadweight", "Deadweight: share who would have found sustained work anyway", "deadweight", "%", 0, 95,
+    Setting("deadweight", "deadweight", "Deadweight: share who would have found sustained work anyway", "deadweight",
+            "%", 0, 95,
             "low: central + 20 points; high: central - 20 points (within 0-95%)",
             "Assumption: the pilot data have no comparison group. About half, as in the one published comparison "
             "among these programmes: in the EQOLISE trial of IPS 27.6% of the control group worked against 54.5% "
             "with IPS, so 27.6 / 54.5 = 51% of IPS job outcomes would have happened anyway (Burns et al., Lancet "
             "2007)"),
-    Setting("persistence_weeks", "persistence", "Weeks a sustained job lasts in all", "job lasts", "weeks", EVIDENCED_WEEKS, 520,
+    Setting("persistence_weeks", "persistence", "Weeks a sustained job lasts in all", "job lasts", "weeks",
+            EVIDENCED_WEEKS, 520,
             "low: 26 weeks (only what the outcome evidences); high: twice the central value",
             "Assumption: the data evidence 26 weeks in work (the sustained outcome); the central case assumes the "
             "job lasts a year"),
-    Setting("weekly_earnings", "earnings", "Gross earnings a week in work", "earnings a week", "£", 0, 2_000, "same in every scenario",
+    Setting("weekly_earnings", "earnings", "Gross earnings a week in work", "earnings a week", "£", 0, 2_000,
+            "same in every scenario",
             f"16 hours a week (the Work and Health Programme job outcome, DWP) at the National Living Wage of "
             f"£{HOURLY_WAGE} an hour from April 2025 (GOV.UK, National Minimum Wage and National Living Wage "
             "rates)"),
