@@ -318,12 +318,15 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
         fig = image_figure(rendered, ctx, title=False)
         png = to_image(fig, "png", SLIDE_IMAGE_WIDTH)
+        # A chart resting on assumptions (the estimated return) also carries its summary, with the range and
+        # the caveat: the picture gives up the room for it.
+        noted = 0.7 if assumptions(rendered) else 0.0
         # Fit the picture in the space between title and footer, keeping its shape.
-        scale = min(Inches(12.3) / SLIDE_IMAGE_WIDTH, Inches(5.2) / fig.layout.height)
+        scale = min(Inches(12.3) / SLIDE_IMAGE_WIDTH, Inches(5.2 - noted) / fig.layout.height)
         width, height = Emu(int(SLIDE_IMAGE_WIDTH * scale)), Emu(int(fig.layout.height * scale))
         slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2), Inches(1.25),
                                  width=width, height=height)
-        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5), Inches(12.3), Inches(0.9))
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5 - noted), Inches(12.3), Inches(0.9 + noted))
         frame = box.text_frame
         frame.word_wrap = True
         lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
@@ -335,7 +338,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = line
-            paragraph.font.size = Pt(10)
+            paragraph.font.size = Pt(9 if noted else 10)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

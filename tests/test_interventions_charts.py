@@ -147,6 +147,11 @@ def test_cost_chart_3_every_export_records_the_assumptions(client):
     rendered = registry.render("interventions-cost", Filters.from_query(query))
     footer = " ".join(exports.footer_lines(rendered, exports.Context.now("http://x/")))
     assert "Assumptions: Estimated return" in footer
+    from pptx import Presentation
+
+    deck = Presentation(BytesIO(client.get("/export/briefing.pptx?charts=interventions-cost&deadweight=35").data))
+    texts = "\n".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "returns an estimated" in texts and "low and high assumptions" in texts and "deadweight 35%" in texts
 
 
 def test_cost_chart_4_an_assumption_out_of_range_is_refused_in_one_line(client):
