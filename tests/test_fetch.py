@@ -79,6 +79,10 @@ class Recorded(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body[:len(body) // 2] if action == "drop" else body)
 
+    def do_CONNECT(self):  # an HTTPS request through this server as a proxy: record it, refuse the tunnel
+        self.server.requests.append((f"CONNECT {self.path}", None))
+        self.send_error(403, "Tunnel refused by the test proxy")
+
     def log_message(self, *args):
         pass
 
@@ -235,6 +239,18 @@ def test_fetch_9_the_proxy_settings_in_the_environment_are_used(env, server, tmp
     assert [path.split("?")[0] for path, _ in server.requests] == [
         f"http://ons.example.test{INAC01}/data", f"http://ons.example.test{INAC01}/current/data",
         "http://ons.example.test/file", "http://ons.example.test/generator"]
+
+
+def test_fetch_9b_https_requests_go_through_https_proxy(env, server, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("NO_PROXY")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("DASHBOARD_FETCH_BASE_ONS", "https://ons.example.test")
+    out = tmp_path / "real"
+    assert main(["--out", str(out), "--sources", "ons", "--retries", "0"]) == 1
+    assert server.requests == [("CONNECT ons.example.test:443", None)]
+    error = capsys.readouterr().err
+    assert f"https://ons.example.test{INAC01}/data: cannot connect (Tunnel connection failed: 403" in error
+    assert not out.exists() and leftovers(out) == []
 
 
 def test_fetch_10_the_nomis_key_is_sent_but_never_written(env, server, tmp_path, capsys, monkeypatch):

@@ -61,7 +61,7 @@ _XLS, _ZIP = b"\xd0\xcf\x11\xe0", b"PK\x03\x04"
 class Settings:
     """Where the publishers are and how Nomis is asked (from the environment, see data.fetch.settings)."""
 
-    fingertips: str = "https://fingertips.ohid.gov.uk/api"
+    fingertips: str = "https://fingertips.phe.org.uk/api"  # the root fingertips_py and fingertipsR call
     nomis: str = "https://www.nomisweb.co.uk/api/v01"
     ons: str = "https://www.ons.gov.uk"
     nomis_uid: str | None = None
