@@ -55,7 +55,7 @@ def route(path: str, query: dict) -> str | None:
 
 class Recorded(BaseHTTPRequestHandler):
     """Serves the recorded responses; ``server.plan[name]`` lists what to do on the next requests for a response
-    instead: an HTTP status, ('sleep', seconds), 'drop' (half the body, then close) or 'header only'."""
+    instead: an HTTP status, ('sleep', seconds), 'drop' (half the body, then close), 'header only' or 'web page'."""
 
     def do_GET(self):
         url = urlsplit(self.path)
@@ -73,6 +73,8 @@ class Recorded(BaseHTTPRequestHandler):
                 return
         if action == "header only":
             body = body.split(b"\n", 1)[0] + b"\n"
+        if action == "web page":  # what a portal or a maintenance page answers, with 200
+            body = b"<!DOCTYPE html><html><body>Service unavailable</body></html>"
         self.send_response(200)
         self.send_header("Content-Type", "application/json" if name.endswith(".json") else "text/csv")
         self.send_header("Content-Length", str(len(body)))
@@ -220,12 +222,23 @@ def test_fetch_7_a_404_is_reported_at_once_not_retried(env, server, tmp_path, ca
     assert not out.exists() and leftovers(out) == []
 
 
-def test_fetch_8_an_existing_directory_is_not_overwritten_without_replace(env, server, tmp_path, capsys):
+def test_fetch_7b_a_web_page_in_place_of_the_workbook_is_refused(env, server, tmp_path, capsys):
+    server.plan["inac01sanov2025.xls"] = ["web page"]
+    out = tmp_path / "real"
+    assert main(["--out", str(out), "--sources", "ons"]) == 1
+    error = capsys.readouterr().err
+    assert "inac01sanov2025.xls: not an Excel workbook (the server answered with a web page" in error
+    assert not out.exists() and leftovers(out) == []
+
+
+def test_fetch_8_an_existing_directory_is_only_replaced_when_it_is_an_earlier_download(env, server, tmp_path, capsys):
     out = tmp_path / "real"
     out.mkdir()
     (out / "mine.csv").write_text("a,b\n")
     assert main(["--out", str(out), "--sources", "ons"]) == 1
     assert "already exists and is not empty" in capsys.readouterr().err
+    assert main(["--out", str(out), "--sources", "ons", "--replace"]) == 1  # --replace only swaps a download
+    assert "is not an earlier download (it has no .manifest.json)" in capsys.readouterr().err
     assert server.requests == [] and [p.name for p in out.iterdir()] == ["mine.csv"]
 
 

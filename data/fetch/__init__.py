@@ -60,9 +60,13 @@ def staging(out: Path, replace: bool):
     remove_stale(out)
     if out.exists() and not out.is_dir():
         raise FetchError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not replace:
-        raise FetchError(f"{out} already exists and is not empty: choose a new directory, or pass --replace to swap "
-                         "it for the new download once every file has arrived")
+    if out.is_dir() and any(out.iterdir()):
+        if not replace:
+            raise FetchError(f"{out} already exists and is not empty: choose a new directory, or pass --replace to "
+                             "swap an earlier download for the new one once every file has arrived")
+        if not (out / MANIFEST).is_file():  # --replace removes the old directory: only ever one of ours
+            raise FetchError(f"{out} is not an earlier download (it has no {MANIFEST}), so --replace will not "
+                             "remove it: choose a new directory")
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.fetch-{os.getpid()}-", dir=out.parent))
     try:
         yield folder

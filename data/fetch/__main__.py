@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     except FetchError as error:
         print(f"fetch failed: {error}; nothing was written to {args.out}", file=sys.stderr)
         return 1
+    except OSError as error:  # the disk, not the network: DIR full, not writable
+        print(f"fetch failed: cannot write ({error}); nothing was written to {args.out}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"fetch interrupted; nothing was written to {args.out}", file=sys.stderr)
         return 130

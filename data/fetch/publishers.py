@@ -138,8 +138,10 @@ def fetch_nomis(client: Client, settings: Settings, request: Request, save) -> l
             if total is None:
                 raise FetchError(f"{answer.url}: no records (check the geography, variable and dates)")
             raise FetchError(f"{answer.url}: Nomis returned {offset} of {total} records")
-        first = data[0]
-        count, start = int(first[columns.index("RECORD_COUNT")]), int(first[columns.index("RECORD_OFFSET")])
+        try:
+            count, start = (int(data[0][columns.index(c)]) for c in ("RECORD_COUNT", "RECORD_OFFSET"))
+        except (ValueError, IndexError):
+            raise FetchError(f"{answer.url}: RECORD_COUNT / RECORD_OFFSET are not whole numbers") from None
         if start != offset or (total is not None and count != total):
             raise FetchError(f"{answer.url}: page starts at record {start} of {count}, expected {offset} of {total}")
         total = count
@@ -158,12 +160,10 @@ def fetch_nomis(client: Client, settings: Settings, request: Request, save) -> l
 
 
 def fetch_ons(client: Client, settings: Settings, request: Request, save) -> list[Saved]:
-    landing = _json(client.get(f"{settings.ons}{INAC01_PAGE}/data"), "datasets")
-    version = landing["datasets"][0].get("uri", "") if landing["datasets"] else ""
+    version = _first(_json(client.get(f"{settings.ons}{INAC01_PAGE}/data"), "datasets"), "uri")
     if not version.startswith("/"):
         raise FetchError(f"{settings.ons}{INAC01_PAGE}/data: lists no dataset version")
-    files = _json(client.get(f"{settings.ons}{version}/data"), "downloads")["downloads"]
-    name = (files[0].get("file", "") if files else "").rsplit("/", 1)[-1]
+    name = _first(_json(client.get(f"{settings.ons}{version}/data"), "downloads"), "file").rsplit("/", 1)[-1]
     if not _SAFE_NAME.fullmatch(name) or not name.lower().endswith((".xls", ".xlsx")):
         raise FetchError(f"{settings.ons}{version}/data: no .xls or .xlsx download listed (found {name!r})")
     answer = client.get(f"{settings.ons}/file?uri={quote(version + '/' + name, safe='/')}")
@@ -198,14 +198,20 @@ def _expect_csv(answer: Response, word: str, what: str) -> None:
         raise FetchError(f"{answer.url}: not {what} ({_what(answer)})")
 
 
-def _json(answer: Response, key: str) -> dict:
+def _json(answer: Response, key: str) -> list:
+    """The list under ``key`` in an ONS page's JSON."""
     try:
         document = json.loads(answer.body)
     except ValueError:
         raise FetchError(f"{answer.url}: not the ONS page JSON ({_what(answer)})") from None
     if not isinstance(document, dict) or not isinstance(document.get(key), list):
         raise FetchError(f"{answer.url}: the ONS page JSON has no {key!r} list")
-    return document
+    return document[key]
+
+
+def _first(items: list, key: str) -> str:
+    value = items[0].get(key) if items and isinstance(items[0], dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _sha256(body: bytes) -> str:
