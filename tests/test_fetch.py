@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from data import build, sources
-from data.fetch import MANIFEST
+from data.fetch import MANIFEST, remove_stale
 from data.fetch.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,6 +303,15 @@ def test_fetch_12_a_killed_run_is_cleaned_up_and_sigterm_removes_its_own(env, se
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 128 + signal.SIGTERM
     assert not out.exists() and leftovers(out) == []
+
+
+def test_fetch_12b_a_download_caught_between_the_two_renames_is_put_back(tmp_path):
+    out = tmp_path / "real"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    caught = tmp_path / f".real.old-{dead.stdout.strip()}"
+    caught.mkdir()
+    (caught / MANIFEST).write_text("{}")
+    assert remove_stale(out) == [] and (out / MANIFEST).read_text() == "{}" and not caught.exists()
 
 
 READERS_TAKE_XLS = True
