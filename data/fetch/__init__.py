@@ -56,6 +56,7 @@ def run(out: Path, request: Request, settings: Settings, client: Client, replace
 def staging(out: Path, replace: bool):
     """A hidden temporary sibling of ``out``, renamed to ``out`` when the block succeeds and removed otherwise."""
     out = out.absolute()
+    made = [d for d in (out.parent, *out.parent.parents) if not d.exists()]  # removed again if the fetch fails
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
     if out.exists() and not out.is_dir():
@@ -72,6 +73,9 @@ def staging(out: Path, replace: bool):
         yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        for directory in made:  # innermost first; only if still empty
+            if directory.exists() and not any(directory.iterdir()):
+                directory.rmdir()
         raise
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
