@@ -211,6 +211,16 @@ def test_fetch_6_a_dropped_connection_leaves_the_previous_download_alone(env, se
     assert leftovers(out) == []
 
 
+def test_fetch_6b_replace_swaps_an_earlier_download_for_the_new_one(env, server, tmp_path):
+    out = tmp_path / "real"
+    assert main(["--out", str(out), "--sources", "ons"]) == 0
+    assert main(["--out", str(out), "--sources", "fingertips", "--replace"]) == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        ".manifest.json", "fingertips/fingertips_icb.csv", "fingertips/fingertips_region.csv"]
+    assert json.loads((out / MANIFEST).read_text())["request"]["publishers"] == ["fingertips"]
+    assert leftovers(out) == []
+
+
 def test_fetch_7_a_404_is_reported_at_once_not_retried(env, server, tmp_path, capsys):
     server.plan["fingertips_icb.csv"] = [404]
     out = tmp_path / "real"
