@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -150,9 +151,14 @@ def event_study(panel: pd.DataFrame, start: str, *, unit: str = "area_code", tim
     reference = periods[[relative[p] for p in periods].index(max(k for k in relative.values() if k < 0))]
     estimates: dict[str, tuple[float, float, float]] = {}
     if method == "aggregate":
+        # Units x periods once (a unit's mean where a period repeats), then each period's change from the
+        # reference is a column difference: the same changes as ``_unit_changes``, without a groupby a period.
+        wide = data.assign(_period=period).pivot_table(index=unit, columns="_period", values=outcome,
+                                                       aggfunc="mean")
+        flags = data.groupby(unit)[treated].first().astype(bool).reindex(wide.index)
         for p in periods:
             if p != reference:
-                changes = _unit_changes(data, period == p, period == reference, unit, outcome, treated)
+                changes = pd.DataFrame({"change": wide[p] - wide[reference], "treated": flags}).dropna()
                 try:
                     estimates[p] = _two_step(changes, confidence)[:3]
                 except ValueError:  # too few units with data in this period: no estimate, not a failure
@@ -195,6 +201,14 @@ def _require(data: pd.DataFrame, unit: str, is_treated: pd.Series, post: pd.Seri
         raise ValueError("too few units to cluster errors by unit")
 
 
+@lru_cache(maxsize=16)
+def _all_sets(m: int, k: int) -> np.ndarray:
+    """Every set of ``k`` of ``m`` indices, one a row (cached: the same sizes recur on every request)."""
+    sets = np.array(list(itertools.combinations(range(m), k)), dtype=np.int64).reshape(-1, k)
+    sets.flags.writeable = False
+    return sets
+
+
 @dataclass(frozen=True)
 class RandomisationResult:
     estimate: float
@@ -220,7 +234,7 @@ def randomisation_inference(panel: pd.DataFrame, start: str, *, unit: str = "are
     estimate = real.mean() - pool.mean()
     total = comb(m, k)
     if total <= max_draws:
-        sets = np.array(list(itertools.combinations(range(m), k)))
+        sets = _all_sets(m, k)
     else:
         rng = np.random.default_rng(seed)
         sets = np.array([rng.choice(m, k, replace=False) for _ in range(max_draws)])
@@ -246,7 +260,7 @@ def pre_trend_test(panel: pd.DataFrame, start: str, *, unit: str = "area_code", 
     """Joint F test that the event study's pre-start gaps are all zero (see the module notes)."""
     data = _clean(panel, unit, time, outcome, treated)
     period = data[time].astype(str)
-    wide = data.pivot_table(index=unit, columns=period, values=outcome, aggfunc="mean")
+    wide = data.assign(_period=period).pivot_table(index=unit, columns="_period", values=outcome, aggfunc="mean")
     flags = data.groupby(unit)[treated].first().astype(bool).reindex(wide.index)
     pre = sorted(p for p in wide.columns if p < start)
     if len(pre) < 2:
