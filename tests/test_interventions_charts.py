@@ -182,14 +182,17 @@ def test_figures_2_outcomes_note_drawn_for_programme_without_cohort():
     assert "No cohort with 365 days' follow-up yet" in texts
 
 
-def test_figures_3_funnel_labels_outliers_only():
+def test_figures_3_funnel_labels_only_the_outliers_beyond_99_8_percent_as_the_about_page_says():
     frame = pd.DataFrame({
-        "programme": "x", "programme_name": "X", "area_code": ["a", "b"], "area_name": ["Alpha", "Beta"],
-        "in_area": True, "participants": [100, 100], "followed_12m": [100, 100], "jobs_12m": [20, 40],
-        "rate": [20.0, 40.0], "national_rate": 20.0, "comparison": [funnel.SIMILAR, funnel.HIGH_998]})
+        "programme": "x", "programme_name": "X", "area_code": ["a", "b", "c"], "area_name": ["Alpha", "Beta", "Gamma"],
+        "in_area": True, "participants": [100, 100, 100], "followed_12m": [100, 100, 100], "jobs_12m": [20, 40, 29],
+        "rate": [20.0, 40.0, 29.0], "national_rate": 20.0,
+        "comparison": [funnel.SIMILAR, funnel.HIGH_998, funnel.HIGH_95]})
+    frame.attrs.update(tau2=0.0, overdispersion="No overdispersion found")
     fig = iv.fig.funnel_plot(frame, Filters())
     labelled = [t for tr in fig.data if tr.text is not None for t in np.atleast_1d(tr.text)]
     assert labelled == ["Beta"]
+    assert any("no overdispersion found" in (a.text or "") for a in fig.layout.annotations)
 
 
 def test_catalogue_1_lists_the_interventions_charts(client):

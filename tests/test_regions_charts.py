@@ -144,6 +144,16 @@ def test_regions_spc_figure_1_trial_limits_named_and_variation_in_words():
     figure = fig.spc_chart(frame, Filters())
     assert "Trial process limits" in {t.name for t in figure.data}
     assert figure.layout.title.text.startswith("Latest quarter: common cause variation (trial limits")
+    assert not [a for a in figure.layout.annotations if a.name == "spc-notes"]
+
+
+def test_regions_spc_figure_2_says_when_the_series_is_rolling_annual_and_shades_the_baseline(demo_warehouse):
+    frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    figure = fig.spc_chart(frame, Filters())
+    notes = [a.text for a in figure.layout.annotations if a.name == "spc-notes"]
+    assert len(notes) == 1 and "Rolling 12-month estimates" in notes[0]
+    assert "Limits fixed on Jan-Mar 2019 to Jan-Mar 2025" in notes[0]
+    assert len(figure.layout.shapes) == 1  # the shaded baseline
 
 
 def test_regions_map_figure_1_hexagons_have_shapes_and_codes_to_click(demo_warehouse):
