@@ -386,6 +386,7 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 <footer>
 {demo_note}
 <span class="source">Source: {esc(rendered.chart.source)}</span>
+{f'<span class="assumptions">Assumptions: {esc(assumptions(rendered))}</span>' if assumptions(rendered) else ""}
 <a href="{esc(dashboard_url)}" target="_blank" rel="noopener" class="open-dashboard">Open in dashboard</a>
 <span>Download: {links}</span>
 </footer>

@@ -79,9 +79,10 @@ METHODS = [
      "work; how long the job lasts beyond that is an assumption. Outcomes are reduced by deadweight, the share who "
      "would have found work anyway: the pilot data have no comparison group, so it is a stated assumption. Later "
      "years are discounted at 3.5% a year. Displacement is assumed nil and forgone leisure is not valued. The low "
-     "case takes the less favourable value of each assumption and the high case the more favourable. The "
+     "case takes the less favourable deadweight, persistence and benefit savings together, and the high case the "
+     "more favourable; earnings and the discount rate are the same in every case. The "
      "assumptions, their defaults and sources are beside the chart; they can be changed there, are kept in the "
-     "page's address, and are recorded in every download, image and slide of the chart."),
+     "page's address, and are recorded in every download, image, slide and embed of the chart."),
     ("Did the accelerators work?",
      "A difference-in-differences estimate compares the change in the long-term-sick rate in the three "
      "accelerator ICBs after they started with the change in comparison ICBs (all others, or those most alike "

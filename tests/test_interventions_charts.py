@@ -154,6 +154,12 @@ def test_cost_chart_3_every_export_records_the_assumptions(client):
     assert "returns an estimated" in texts and "low and high assumptions" in texts and "deadweight 35%" in texts
 
 
+def test_cost_chart_3b_the_embed_shows_the_assumptions_it_was_drawn_on(client):
+    page = client.get("/embed/interventions-cost?persistence=78").get_data(as_text=True)
+    assert 'class="assumptions"' in page and "job lasts 78 weeks" in page
+    assert 'class="assumptions"' not in client.get("/embed/interventions-funnel").get_data(as_text=True)
+
+
 def test_cost_chart_4_an_assumption_out_of_range_is_refused_in_one_line(client):
     response = client.get("/export/interventions-cost.csv?deadweight=120")
     assert response.status_code == 400
