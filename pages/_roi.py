@@ -27,7 +27,8 @@ def assumptions_form(query: dict) -> html.Section:
         default = economics.table(economics.DEFAULT).set_index("Assumption").at[s.label, "Default"]
         rows.append(html.Tr([
             html.Th(html.Label(f"{s.label} ({s.unit})", htmlFor=dom_id(control.id)), scope="row"),
-            html.Td(control, style={"minWidth": "7rem"}),
+            html.Td([control, html.Small(f"{s.minimum:g} to {s.maximum:g}", className="text-muted")],
+                    style={"minWidth": "7rem"}),
             html.Td(default),
             html.Td(s.range_rule),
             html.Td(s.source, className="small"),
@@ -35,7 +36,8 @@ def assumptions_form(query: dict) -> html.Section:
     return html.Section([
         html.H3("Assumptions behind the estimated return", className="h5"),
         html.P("Change any value: the chart, its summary, its downloads and its embed code use the values here "
-               "(they are kept in the page's address). A value outside the range shown is not used.",
+               "(they are kept in the page's address). A value outside the range shown under its box is not used: the "
+               "chart keeps the last accepted value, and its summary says which values it used.",
                className="small"),
         html.Div(dbc.Table([
             html.Caption("Return on investment assumptions: the value used, the default, how the low and high "
