@@ -150,7 +150,9 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         ("Chart id", rendered.chart.id),
     ]
     if assumptions(rendered):
-        rows.insert(rows.index(("Notes", DISCLOSURE_NOTE)), ("Assumptions", assumptions(rendered)))
+        labels = [label for label, _ in rows]
+        at = labels.index("Notes") if "Notes" in labels else len(rows)
+        rows.insert(at, ("Assumptions", assumptions(rendered)))
     if ctx.demo and rendered.chart.synthetic:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
@@ -332,7 +334,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
                  accessed_line(ctx)]
         if assumptions(rendered):
-            lines.insert(2, f"{rendered.summary}")
+            lines.insert(2, rendered.summary)
         if ctx.demo and rendered.chart.synthetic:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
