@@ -50,6 +50,6 @@ def assumptions_form(query: dict) -> html.Section:
                "discounted at the discount rate, divided by the cost per sustained outcome. Return to the "
                "Exchequer counts the benefits saved and the income tax and National Insurance received over the "
                "same weeks instead of earnings. Benefit savings are a transfer, so they are never added to "
-               "earnings. The low case takes the less favourable value of every assumption at once, the high "
-               "case the more favourable.", className="small"),
+               "earnings. The low-return case takes the less favourable deadweight, persistence and benefit savings "
+               "together, the high-return case the more favourable.", className="small"),
     ], className="mb-4", id="interventions-assumptions")

@@ -34,7 +34,9 @@ def _panel(filters: Filters) -> pd.DataFrame:
     Every cell with respondents is kept, its rate from the unrounded weighted count over the population: cells
     blanked for display because few sick people answered would be dropped for having a low outcome, and dropping
     them would make which cells are missing depend on the outcome. The panel is analysed, never published cell by
-    cell (the charts publish only the estimates).
+    cell (the charts publish only the estimates). Quarters are not weighted by sample size: the two-step averages
+    each ICB's quarters, an ICB's sample is much the same from quarter to quarter, and the ICB, not the
+    respondent, is the unit the interval treats as independent.
     """
     frame = run("long_term_sick", areas=None, level="icb", period_from=filters.period_from,
                 period_to=filters.period_to, age=filters.age, sex=filters.sex, condition=filters.condition)

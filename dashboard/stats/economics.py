@@ -73,28 +73,28 @@ DEFAULT = Assumptions()
 SETTINGS = (
     Setting("deadweight", "deadweight", "Deadweight: share who would have found sustained work anyway", "deadweight",
             "%", 0, 95,
-            "low: central + 20 points; high: central - 20 points (within 0-95%)",
+            "low-return case: central + 20 points; high-return case: central - 20 points (within 0-95%)",
             "Assumption: the pilot data have no comparison group. About half, as in the one published comparison "
             "among these programmes: in the EQOLISE trial of IPS 27.6% of the control group worked against 54.5% "
             "with IPS, so 27.6 / 54.5 = 51% of IPS job outcomes would have happened anyway (Burns et al., Lancet "
             "2007)"),
     Setting("persistence_weeks", "persistence", "Weeks a sustained job lasts in all", "job lasts", "weeks",
             EVIDENCED_WEEKS, 520,
-            "low: 26 weeks (only what the outcome evidences); high: twice the central value",
+            "low-return case: 26 weeks (only what the outcome evidences); high-return case: twice the central value",
             "Assumption: the data evidence 26 weeks in work (the sustained outcome); the central case assumes the "
             "job lasts a year"),
     Setting("weekly_earnings", "earnings", "Gross earnings a week in work", "earnings a week", "£", 0, 2_000,
-            "same in every scenario",
+            "same in every case",
             f"16 hours a week (the Work and Health Programme job outcome, DWP) at the National Living Wage of "
             f"£{HOURLY_WAGE} an hour from April 2025 (GOV.UK, National Minimum Wage and National Living Wage "
             "rates)"),
     Setting("benefit_saving", "benefit_saving", "Benefits no longer paid, a year in work (Exchequer view only)",
             "benefits saved a year (Exchequer only)", "£",
-            0, 30_000, "low: half the central value; high: one and a half times",
+            0, 30_000, "low-return case: half the central value; high-return case: one and a half times",
             "Assumption: about a year of the Universal Credit standard allowance for a single person aged 25 or "
             "over (£400.14 a month in 2025/26, GOV.UK Benefit and pension rates); replace with DWP's figure for "
             "the cohort"),
-    Setting("discount_rate", "discount", "Discount rate a year", "discount rate", "%", 0, 10, "same in every scenario",
+    Setting("discount_rate", "discount", "Discount rate a year", "discount rate", "%", 0, 10, "same in every case",
             "HM Treasury Green Book: 3.5% a year for the first 30 years"),
 )
 BY_PARAM = {s.param: s for s in SETTINGS}
