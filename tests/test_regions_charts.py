@@ -80,6 +80,9 @@ def test_regions_spc_1_xmr_limits_fixed_on_the_quarters_before_the_accelerators(
     # The same limits whatever range is shown: they do not move with "from".
     assert frame["upl"].iloc[0] == pytest.approx(lim.upl) and whole["upl"].iloc[0] == pytest.approx(lim.upl)
     assert not frame["trial"].any()
+    # Nor with "to": a view ending before the start keeps the same baseline, and no later quarter flags its points.
+    early = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "to": "2023Q4"}))
+    assert early["upl"].iloc[0] == pytest.approx(lim.upl) and early["period"].max() == "2023Q4"
     assert set(frame["point_type"]) <= {spc.COMMON, spc.IMPROVEMENT, spc.CONCERN}
     summary = charts.spc_summary(frame, Filters())
     assert "the latest quarter shows" in summary and "fixed on the 25 quarters" in summary

@@ -156,6 +156,15 @@ def test_xmr_5_rebase_at_a_known_change_starts_new_limits_and_new_runs():
     assert (spc.xmr(_series(values), baseline=20)["point_type"].iloc[20:] == spc.CONCERN).all()
 
 
+def test_xmr_6_limits_fixed_elsewhere_are_used_as_given():
+    values = [10, 12] * 6 + [13] * 8
+    fixed = spc.limits([10, 12] * 10)
+    chart = spc.xmr(_series(values), fixed=fixed)
+    assert (chart["mean"] == 11).all() and np.allclose(chart["upl"], fixed.upl)
+    assert not chart["in_baseline"].any()
+    assert chart["shift"].tolist() == [0] * 11 + [1] * 9
+
+
 def test_limits_4_moving_ranges_at_the_screen_are_screened_out_as_nhsrplotthedots():
     # Moving ranges 1, 1, 1, 1, 16.4: mean 4.08; 3.267 x 4.08 = 13.33 < 16.4, dropped. NHSRplotthedots keeps
     # a moving range only if it is strictly below the screen.

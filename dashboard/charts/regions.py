@@ -248,23 +248,32 @@ ROLLING_NOTE = ("Each point is a rolling 12-month survey estimate: neighbouring 
 
 
 def spc_data(filters: Filters) -> pd.DataFrame:
-    """The area's quarterly rate as an XmR chart, limits fixed on every quarter before the accelerators started
-    (a known change), whatever range is shown; the rules run over the whole series, the chosen range is shown."""
+    """The area's quarterly rate as an XmR chart against limits fixed on every quarter before the accelerators
+    started (a known change), whatever range is chosen; the rules run over the quarters up to ``to`` (never on
+    later ones), and the chosen range is shown."""
     from dashboard.charts.accelerators import accelerator_start
 
     start = accelerator_start()
-    frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from)
+    before_start = str(pd.Period(start, "Q") - 1)
+    frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from,
+                      period_to=max(filters.period_to, before_start))
     frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
-    if frame.empty or (frame["period"] >= filters.period_from).sum() < 2:
+    if frame.empty:
         return pd.DataFrame()
     columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper"]
-    series = frame[columns].reset_index(drop=True)
-    before = int((series["period"] < start).sum())
-    baseline = before if before >= 2 else len(series)
-    chart = spc.xmr(series, "rate", improvement="decrease", baseline=baseline, minimum_points=SPC_MIN_BASELINE)
+    whole = frame[columns].reset_index(drop=True)
+    base = whole[whole["period"] < start]
+    if len(base) < 2:  # no quarters before the start in these data: limits from the whole series, as trial
+        base = whole
+    limits = spc.limits(base["rate"], minimum_points=SPC_MIN_BASELINE)
+    series = whole[whole["period"] <= filters.period_to].reset_index(drop=True)
+    if (series["period"] >= filters.period_from).sum() < 2:
+        return pd.DataFrame()
+    chart = spc.xmr(series, "rate", improvement="decrease", fixed=limits)
+    chart["in_baseline"] = chart["period"].isin(base["period"])
     shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
-    shown.attrs.update(baseline_from=series["period"].iloc[0], baseline_to=series["period"].iloc[baseline - 1],
-                       baseline_points=baseline, known_change=start,
+    shown.attrs.update(baseline_from=base["period"].iloc[0], baseline_to=base["period"].iloc[-1],
+                       baseline_points=len(base), known_change=start,
                        rolling_year=warehouse().meta.get("survey_period", "rolling year") == "rolling year")
     return shown
 

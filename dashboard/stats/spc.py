@@ -114,9 +114,10 @@ def rule_two_of_three(y: np.ndarray, lim: Limits) -> np.ndarray:
 
 
 def _segment(y: np.ndarray, *, baseline: int | None, screen_outliers: bool, minimum_points: int,
-             shift_length: int, trend_length: int) -> tuple[Limits, dict[str, np.ndarray]]:
-    fixed = y[:baseline] if baseline else y
-    lim = limits(fixed, screen_outliers=screen_outliers, minimum_points=minimum_points)
+             shift_length: int, trend_length: int,
+             fixed: Limits | None = None) -> tuple[Limits, dict[str, np.ndarray]]:
+    lim = fixed or limits(y[:baseline] if baseline else y, screen_outliers=screen_outliers,
+                          minimum_points=minimum_points)
     rules = {
         "beyond_limits": rule_beyond_limits(y, lim),
         "two_of_three": rule_two_of_three(y, lim),
@@ -127,13 +128,14 @@ def _segment(y: np.ndarray, *, baseline: int | None, screen_outliers: bool, mini
 
 
 def xmr(frame: pd.DataFrame, value: str = "value", *, improvement: str | None = "decrease",
-        baseline: int | None = None, rebase=None, shift_length: int = 7, trend_length: int = 7,
-        minimum_points: int = 12, screen_outliers: bool = True) -> pd.DataFrame:
+        baseline: int | None = None, rebase=None, fixed: Limits | None = None, shift_length: int = 7,
+        trend_length: int = 7, minimum_points: int = 12, screen_outliers: bool = True) -> pd.DataFrame:
     """An XmR chart's numbers: ``frame`` (oldest first, no missing values) with limits, rule flags and types.
 
     ``improvement`` is "decrease" (lower is better), "increase" or None (neutral). ``baseline``: limits from the
     first ``baseline`` points of each segment (None: all of them). ``rebase``: a boolean per row, True where a
-    known change starts a new segment. Adds columns ``segment``, ``baseline``, ``mean``, ``lpl``, ``upl``,
+    known change starts a new segment. ``fixed``: limits already computed on a baseline outside ``frame`` (e.g.
+    quarters before the range shown), used instead for the first segment. Adds columns ``segment``, ``baseline``, ``mean``, ``lpl``, ``upl``,
     ``lower_two_sigma``, ``upper_two_sigma``, ``trial``, ``beyond_limits``, ``shift``, ``trend``,
     ``two_of_three`` (each +1/-1/0), ``side`` (the point's side of the mean) and ``point_type``.
     """
@@ -151,10 +153,11 @@ def xmr(frame: pd.DataFrame, value: str = "value", *, improvement: str | None = 
         rows = np.flatnonzero(segment == seg)
         lim, seg_rules = _segment(y[rows], baseline=baseline, screen_outliers=screen_outliers,
                                   minimum_points=minimum_points, shift_length=shift_length,
-                                  trend_length=trend_length)
+                                  trend_length=trend_length, fixed=fixed if seg == 0 else None)
         for name in ("mean", "lpl", "upl", "lower_two_sigma", "upper_two_sigma", "trial"):
             columns[name][rows] = getattr(lim, name)
-        columns["in_baseline"][rows[:baseline] if baseline else rows] = True
+        if not (fixed and seg == 0):
+            columns["in_baseline"][rows[:baseline] if baseline else rows] = True
         for name, flags in seg_rules.items():
             rules[name][rows] = flags
     out["segment"] = segment
