@@ -1,0 +1,107 @@
+"""Where a source row's area sits, and Nomis APS local-authority counts put on ICBs by best fit.
+
+Published files name areas the dashboard draws (England, the 9 ONS regions, the 42 ICBs) and areas it does not:
+local authorities (E06/E07/E08/E09: Nomis APS by local authority, Fingertips district files), NHS England regions
+(E40, 2024 codes; the older E40000007/E40000010 are mapped through ``area_lookup.csv``), counties, Wales, Scotland.
+All are kept; only a code that is not a GSS code of a known kind is an error. Local authorities are their own
+level, and survey counts on them are summed to ICBs with ``data/reference/lad_icb.csv`` (see its ``.md``).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+
+from data import reference
+
+SHOWN = ("england", "region", "icb")  # the levels the dashboard draws
+NHS_REGIONS_2024 = frozenset({"E40000003", "E40000005", "E40000006", "E40000011", "E40000012", "E40000013",
+                              "E40000014"})
+METHOD = "best fit"
+# GSS entity codes the build recognises without drawing: wards, old districts, counties, combined authorities,
+# sub-ICB locations, Welsh, Scottish and Northern Irish areas, UK / GB / England and Wales.
+_OTHER = re.compile(r"(E0[5-9]|E1[01]|E13|E38|E47|W0[5-6]|W92|S12|S92|N09|N92|K0[2-4])\d{6}")
+
+
+@cache
+def lad_icb() -> pd.DataFrame:
+    """The LAD -> ICB lookup (one row per LAD x ICB pair; ``best_fit`` marks one ICB a LAD)."""
+    frame = reference.table("lad_icb").copy()
+    frame["share"] = frame["share"].astype(float)
+    return frame
+
+
+@cache
+def best_fit() -> dict[str, str]:
+    """LAD code -> its best-fit ICB code."""
+    fit = lad_icb()[lad_icb()["best_fit"]]
+    return dict(zip(fit["lad_code"], fit["icb_code"], strict=True))
+
+
+@cache
+def _levels() -> dict[str, str]:
+    areas = reference.areas()
+    out = dict(zip(areas["code"], areas["level"], strict=True))
+    out.update({code: "la" for code in lad_icb()["lad_code"]})
+    out.update({code: "nhs_region" for code in NHS_REGIONS_2024})
+    return out
+
+
+def level(code: str) -> str | None:
+    """'england' | 'region' | 'icb' | 'la' | 'nhs_region' | 'other' (a GSS code the dashboard does not draw),
+    or None for a code that is not a known kind of GSS code."""
+    found = _levels().get(code)
+    if found is not None:
+        return found
+    return "other" if _OTHER.fullmatch(code or "") else None
+
+
+def describe(codes, names, limit: int = 8) -> str:
+    """'W92000004 Wales, E40000013 East of England' for a file's areas (the first ``limit``, then a count)."""
+    pairs = list(dict.fromkeys(zip(codes, names, strict=True)))
+    text = ", ".join(f"{c} {n}".strip() for c, n in pairs[:limit])
+    return text + (f" and {len(pairs) - limit} more" if len(pairs) > limit else "")
+
+
+def aggregate_nomis(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """ICB rows summed from Nomis APS local-authority rows, best fit, and (file, note) on the ICBs left out.
+
+    Only counts are summed (numerator, denominator; and the value of a count variable); a percentage is the
+    summed numerator over the summed denominator. An ICB gets a row for a period and variable only when every
+    LAD whose best fit it is has the counts needed, and the files give no ICB row of their own for it. The
+    interval of a sum of survey estimates cannot be had from the published intervals alone, so it is left empty."""
+    fit = best_fit()
+    la = frame[frame["area_code"].isin(fit)].copy()
+    if la.empty:
+        return frame.iloc[0:0], []
+    la["icb_code"] = la["area_code"].map(fit)
+    lads_of = pd.Series(list(fit)).groupby(pd.Series(list(fit.values()))).apply(frozenset)
+    existing = set(zip(frame["period"], frame["area_code"], frame["variable"], strict=True))
+    names = reference.areas().set_index("code")["name"]
+    rows, notes = [], []
+    for (period, icb, variable), part in la.groupby(["period", "icb_code", "variable"], sort=True):
+        if (period, icb, variable) in existing:
+            continue
+        percentage = bool(part["is_percentage"].iloc[0])
+        needed = ["numerator", "denominator"] if percentage else ["value"]
+        complete = part.dropna(subset=needed)
+        missing = lads_of[icb] - set(complete["area_code"])
+        if missing:
+            notes.append((part["_file"].iloc[0], f"{icb} {names[icb]}, {variable}, {period}: not aggregated, "
+                         f"{len(missing)} of its {len(lads_of[icb])} local authorities have no published "
+                         f"{' or '.join(needed)} (e.g. {sorted(missing)[0]})"))
+            continue
+        numerator, denominator = complete["numerator"].sum(), complete["denominator"].sum()
+        value = numerator / denominator * 100 if percentage else complete["value"].sum()
+        rows.append({
+            "_row": int(part["_row"].min()), "_file": part["_file"].iloc[0], "period": period,
+            "period_start": part["period_start"].iloc[0], "period_end": part["period_end"].iloc[0],
+            "area_code": icb, "area_name": names[icb], "variable": variable, "is_percentage": percentage,
+            "value": value, "numerator": numerator if percentage else pd.NA,
+            "denominator": denominator if percentage else pd.NA, "confidence": pd.NA, "ci_lower": pd.NA,
+            "ci_upper": pd.NA, "flag": pd.NA, "reliability": f"aggregated from {len(complete)} local authorities "
+                                                              f"({METHOD})",
+            "aggregated": True, "area_level": "icb",
+        })
+    return pd.DataFrame(rows), notes
