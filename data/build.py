@@ -297,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             meta = build_demo(path, args.participants, args.seed)
     except SourceError as error:
         problems = error.problems + error.notes
-        shown = 50
-        print(f"build failed: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
+        shown, count = 50, len(error.problems)
+        print(f"build failed: {count} problem{'s' if count != 1 else ''} in the source files in "
               f"{args.source}; nothing was loaded and the existing warehouse was left untouched", file=sys.stderr)
         for problem in error.problems[:shown]:
             print(f"  {problem}", file=sys.stderr)

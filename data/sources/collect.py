@@ -85,11 +85,13 @@ def _table_notes(reader, table: sources.Table, index: int, frame: pd.DataFrame) 
         levels = frame[area].astype(str).map(geography.level)
         hidden = frame[levels.notna() & ~levels.isin(geography.SHOWN)]
         if len(hidden):
-            names = hidden["area_name"] if "area_name" in hidden else hidden[area]
+            names = (hidden["area_name"] if "area_name" in hidden else hidden[area]).fillna("")
+            kinds = {"other": "other areas", "nhs_region": "NHS regions", "la": "local authorities"}
+            parts = [f"{kinds[k]}: {geography.describe(hidden.loc[levels[hidden.index] == k, area], names[levels[hidden.index] == k])}"
+                     for k in kinds if (levels[hidden.index] == k).any()]
             notes.append(Problem.note(
                 table.label, int(hidden["_row"].min()), reader.SPEC.labels.get(area, area), "kept_not_shown",
-                f"{len(hidden)} rows kept, not shown (areas the dashboard does not draw): "
-                f"{geography.describe(hidden[area], names.fillna(''))}"))
+                f"{len(hidden)} rows kept, not shown (areas the dashboard does not draw): " + "; ".join(parts)))
     return notes
 
 
@@ -141,7 +143,7 @@ def read_sources(directory: Path) -> SourceData:
     for target, parts in frames.items():
         reader = reader_for(target)
         frame = pd.concat(parts, ignore_index=True)
-        if "area_level" in getattr(reader, "COLUMNS", ()):
+        if target in ("source_nomis_aps", "source_fingertips"):  # the tables that keep every area's level
             frame["area_level"] = frame[reader.SPEC.area].astype(str).map(geography.level)
         if target == "source_nomis_aps":
             frame["aggregated"] = False
@@ -192,10 +194,10 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
                     "different values; remove one of the files"))
     for (old, new), count in merged.items():
         problems.append(Problem.note(old, None, "", "merged_duplicate",
-                                     f"{count} rows identical to rows of {new}: loaded once"))
+                                     f"{count} row{'s' if count != 1 else ''} identical to rows of {new}: loaded once"))
     for (old, new), periods in superseded.items():
         problems.append(Problem.note(old, None, "", "superseded",
-                                     f"{len(periods)} values replaced by the newer edition {new} "
+                                     f"{len(periods)} value{'s' if len(periods) != 1 else ''} replaced by the newer edition {new} "
                                      f"(e.g. {periods[0]})"))
     return frame.drop(index=sorted(drop)), problems
 

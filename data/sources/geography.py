@@ -89,8 +89,8 @@ def aggregate_nomis(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, 
         missing = lads_of[icb] - set(complete["area_code"])
         if missing:
             notes.append((part["_file"].iloc[0], f"{icb} {names[icb]}, {variable}, {period}: not aggregated, "
-                         f"{len(missing)} of its {len(lads_of[icb])} local authorities have no published "
-                         f"{' or '.join(needed)} (e.g. {sorted(missing)[0]})"))
+                         f"{len(missing)} of its {len(lads_of[icb])} local authorities are not in the files or have no "
+                         f"published {' and '.join(needed)} (e.g. {sorted(missing)[0]})"))
             continue
         numerator, denominator = complete["numerator"].sum(), complete["denominator"].sum()
         value = numerator / denominator * 100 if percentage else complete["value"].sum()

@@ -60,7 +60,8 @@ CREATE TABLE source_inac01 (
     period_start DATE NOT NULL,
     period_end DATE NOT NULL,
     series_id VARCHAR NOT NULL,      -- LF6A long-term sick, ...
-    series_name VARCHAR NOT NULL,
+    series_name VARCHAR NOT NULL,    -- the column's label, e.g. 'Long-term sick'
+    column_label VARCHAR NOT NULL,   -- with its group heading, e.g. 'Economically inactive by reason: Long-term sick'
     thousands DOUBLE,                -- NULL where ONS shows '..'
     people DOUBLE
 );
