@@ -87,8 +87,9 @@ def _table_notes(reader, table: sources.Table, index: int, frame: pd.DataFrame) 
         if len(hidden):
             names = (hidden["area_name"] if "area_name" in hidden else hidden[area]).fillna("")
             kinds = {"other": "other areas", "nhs_region": "NHS regions", "la": "local authorities"}
-            parts = [f"{kinds[k]}: {geography.describe(hidden.loc[levels[hidden.index] == k, area], names[levels[hidden.index] == k])}"
-                     for k in kinds if (levels[hidden.index] == k).any()]
+            level_of = levels[hidden.index]
+            parts = [f"{kinds[k]}: {geography.describe(hidden.loc[level_of == k, area], names[level_of == k])}"
+                     for k in kinds if (level_of == k).any()]
             notes.append(Problem.note(
                 table.label, int(hidden["_row"].min()), reader.SPEC.labels.get(area, area), "kept_not_shown",
                 f"{len(hidden)} rows kept, not shown (areas the dashboard does not draw): " + "; ".join(parts)))
@@ -193,12 +194,12 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
                     f"{frame.at[keep, '_file']} row {int(frame.at[keep, '_row'])} has the same key ({what}) with "
                     "different values; remove one of the files"))
     for (old, new), count in merged.items():
-        problems.append(Problem.note(old, None, "", "merged_duplicate",
-                                     f"{count} row{'s' if count != 1 else ''} identical to rows of {new}: loaded once"))
+        rows = f"{count} row{'s' if count != 1 else ''}"
+        problems.append(Problem.note(old, None, "", "merged_duplicate", f"{rows} identical to rows of {new}: loaded once"))
     for (old, new), periods in superseded.items():
+        values = f"{len(periods)} value{'s' if len(periods) != 1 else ''}"
         problems.append(Problem.note(old, None, "", "superseded",
-                                     f"{len(periods)} value{'s' if len(periods) != 1 else ''} replaced by the newer edition {new} "
-                                     f"(e.g. {periods[0]})"))
+                                     f"{values} replaced by the newer edition {new} (e.g. {periods[0]})"))
     return frame.drop(index=sorted(drop)), problems
 
 

@@ -88,9 +88,10 @@ def aggregate_nomis(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, 
         complete = part.dropna(subset=needed)
         missing = lads_of[icb] - set(complete["area_code"])
         if missing:
-            notes.append((part["_file"].iloc[0], f"{icb} {names[icb]}, {variable}, {period}: not aggregated, "
-                         f"{len(missing)} of its {len(lads_of[icb])} local authorities are not in the files or have no "
-                         f"published {' and '.join(needed)} (e.g. {sorted(missing)[0]})"))
+            why = (f"{icb} {names[icb]}, {variable}, {period}: not aggregated, {len(missing)} of its "
+                   f"{len(lads_of[icb])} local authorities are not in the files or have no published "
+                   f"{' and '.join(needed)} (e.g. {min(missing)})")
+            notes.append((part["_file"].iloc[0], why))
             continue
         numerator, denominator = complete["numerator"].sum(), complete["denominator"].sum()
         value = numerator / denominator * 100 if percentage else complete["value"].sum()

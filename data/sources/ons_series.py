@@ -69,8 +69,8 @@ def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Prob
     title, cdid = meta.get("title", ""), meta.get("cdid", "")
     dataset = meta.get(sources.key("Source dataset ID"), "")
     rolling = dataset.upper() == "LMS" or title.upper().startswith("LFS")
-    sex = "male" if re.search(r"\bmales?\b", title, re.I) else "female" if re.search(r"\bfemales?\b", title, re.I) \
-        else "persons"
+    sex = next((s for s, word in (("male", "males?"), ("female", "females?"))
+                if re.search(rf"\b{word}\b", title, re.IGNORECASE)), "persons")
     released = pd.to_datetime(meta.get(sources.key("Release date"), ""), dayfirst=True, errors="coerce")
     records = []
     for i, row in enumerate(table.rows):
