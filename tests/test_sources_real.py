@@ -91,7 +91,20 @@ def test_nomis_query_3_an_icb_the_file_gives_is_not_summed_again(tmp_path):
     assert frame.loc["E54000054", "numerator"] == 70_000 and not frame.loc["E54000054", "aggregated"]
 
 
-def test_nomis_query_4_layout_of_columns():
+def test_nomis_query_4_one_table_a_date_in_one_download(tmp_path):
+    text = (REAL / "nomis_query_la.csv").read_text()
+    body = text[:text.index('"! Estimate')]
+    second = body[body.index('"Date'):].replace("Jan 2024-Dec 2024", "Jan 2023-Dec 2023").replace('"9,600"', '"9,100"')
+    (tmp_path / "two_years.csv").write_text(body + second + text[text.index('"! Estimate'):], newline="")
+    data = build.read_sources(tmp_path)
+    assert data.errors == []
+    frame = data.tables["source_nomis_aps"]
+    assert sorted(frame["period"].unique()) == ["Jan 2023-Dec 2023", "Jan 2024-Dec 2024"] and len(frame) == 2 * 14
+    barnsley = frame[frame["area_code"] == "E08000016"].set_index("period")["numerator"]
+    assert (barnsley["Jan 2023-Dec 2023"], barnsley["Jan 2024-Dec 2024"]) == (9_100, 9_600)
+
+
+def test_nomis_query_5_layout_of_columns():
     layout = nomis_web._layout(["area", "mnemonic", "numerator", "denominator", "percent", "conf"], "% x", "t")
     assert layout == [{"name": "% x", "percentage": True,
                        "columns": {"value": 4, "numerator": 2, "denominator": 3, "confidence": 5}}]
@@ -210,6 +223,13 @@ def test_truncated_2_a_short_last_line_and_a_complete_file_without_a_final_newli
     assert "3 of 9 fields" not in problem.message and "7 of 9 fields" in problem.message
     (tmp_path / "short.csv").write_text(text.rstrip("\n"))  # complete, only missing its final line break
     assert build.read_sources(tmp_path).errors == []
+    (tmp_path / "short.csv").unlink()
+    nomis = (REAL / "nomis_query_la.csv").read_text().rstrip()  # ends with a footnote, no final line break
+    (tmp_path / "la.csv").write_text(nomis, newline="")
+    assert build.read_sources(tmp_path).errors == []
+    (tmp_path / "la.csv").write_text(nomis[:nomis.index('"ualad09:Cardiff"') + 12], newline="")  # cut in a row
+    [problem] = build.read_sources(tmp_path).errors
+    assert (problem.row, problem.rule) == (17, "truncated_file") and "unclosed" not in problem.message
 
 
 def test_lines_1_problems_point_at_the_line_a_text_editor_shows(tmp_path):

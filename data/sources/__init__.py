@@ -120,7 +120,9 @@ def _cut(text: str, rows: list[list[str]]) -> str | None:
         return "it ends inside a quoted field"
     last = rows[-1]
     widest = max((len(r) for r in rows[:-1] if any(r)), default=len(last))
-    if len(last) < widest:
+    # Notes under the table, as Nomis ends its downloads, are one-field lines after a blank line or another note.
+    footnote = len(last) == 1 and len(rows) > 1 and (blank(rows[-2]) or len(rows[-2]) == 1)
+    if len(last) < widest and not footnote:
         return f"its last line has {len(last)} of {widest} fields"
     if len(last) > 1 and last[-1] == "":
         return "its last line ends just after a comma"

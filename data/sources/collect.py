@@ -162,18 +162,20 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
     """One row a key across files: identical rows merged, older editions superseded, other differences problems.
     Duplicates within one file are the file's own ``duplicate_key`` problems and are left to it."""
     spec = reader.SPEC
-    if not spec.key or frame.empty:
+    if not spec.key or frame.empty or frame["_file"].nunique() < 2:
         return frame, []
-    keys = _joined(frame[list(spec.key)])
-    values = _joined(reader.table_frame(frame))
+    keyed = frame.groupby(list(spec.key), sort=False, dropna=False)
+    shared = keyed["_file"].transform("nunique") > 1  # keys in two or more files; only these are compared
+    if not shared.any():
+        return frame, []
+    keys = _joined(frame.loc[shared, list(spec.key)])
+    values = _joined(reader.table_frame(frame.loc[shared]))
     editions = getattr(reader, "EDITIONS", False)
     problems: list[Problem] = []
     drop: set[int] = set()
     merged: dict[tuple[str, str], int] = {}
     superseded: dict[tuple[str, str], list[str]] = {}
-    for _, group in frame.groupby(keys, sort=False):
-        if group["_file"].nunique() < 2:
-            continue
+    for _, group in frame[shared].groupby(keys, sort=False):
         order = group.sort_values("_edition", ascending=False, kind="stable", na_position="last") if editions \
             else group
         keep = order.index[0]
@@ -195,7 +197,8 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
                     "different values; remove one of the files"))
     for (old, new), count in merged.items():
         rows = f"{count} row{'s' if count != 1 else ''}"
-        problems.append(Problem.note(old, None, "", "merged_duplicate", f"{rows} identical to rows of {new}: loaded once"))
+        problems.append(Problem.note(old, None, "", "merged_duplicate",
+                                     f"{rows} identical to rows of {new}: loaded once"))
     for (old, new), periods in superseded.items():
         values = f"{len(periods)} value{'s' if len(periods) != 1 else ''}"
         problems.append(Problem.note(old, None, "", "superseded",
@@ -205,7 +208,11 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
 
 def _joined(frame: pd.DataFrame) -> pd.Series:
     """Each row's cells as one string, missing values included, to compare rows across files."""
-    return frame.astype("string").fillna("<NA>").agg("|".join, axis=1)
+    text = frame.astype("string").fillna("<NA>")
+    joined = text.iloc[:, 0]
+    for column in text.columns[1:]:
+        joined = joined + "|" + text[column]
+    return joined
 
 
 def _aggregate(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:

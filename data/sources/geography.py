@@ -76,33 +76,41 @@ def aggregate_nomis(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, 
     if la.empty:
         return frame.iloc[0:0], []
     la["icb_code"] = la["area_code"].map(fit)
-    lads_of = pd.Series(list(fit)).groupby(pd.Series(list(fit.values()))).apply(frozenset)
+    lads = pd.Series(fit).rename_axis("lad").reset_index(name="icb").groupby("icb")["lad"].apply(frozenset)
+    keys = ["period", "icb_code", "variable"]
+    # A LAD counts towards its ICB when it has what the sum needs: both counts for a percentage, else its value.
+    la["complete"] = la["numerator"].notna() & la["denominator"].notna()
+    la.loc[~la["is_percentage"].astype(bool), "complete"] = la["value"].notna()
+    done = la[la["complete"]]
+    sums = done.groupby(keys).agg(numerator=("numerator", "sum"), denominator=("denominator", "sum"),
+                                  count=("value", "sum"), lads=("area_code", frozenset))
+    first = la.groupby(keys).agg(_row=("_row", "min"), _file=("_file", "first"), period_start=("period_start", "first"),
+                                 period_end=("period_end", "first"), is_percentage=("is_percentage", "first"))
     existing = set(zip(frame["period"], frame["area_code"], frame["variable"], strict=True))
     names = reference.areas().set_index("code")["name"]
     rows, notes = [], []
-    for (period, icb, variable), part in la.groupby(["period", "icb_code", "variable"], sort=True):
+    for (period, icb, variable), head in first.iterrows():
         if (period, icb, variable) in existing:
             continue
-        percentage = bool(part["is_percentage"].iloc[0])
-        needed = ["numerator", "denominator"] if percentage else ["value"]
-        complete = part.dropna(subset=needed)
-        missing = lads_of[icb] - set(complete["area_code"])
+        percentage = bool(head["is_percentage"])
+        have = sums.loc[(period, icb, variable), "lads"] if (period, icb, variable) in sums.index else frozenset()
+        missing = lads[icb] - have
         if missing:
-            why = (f"{icb} {names[icb]}, {variable}, {period}: not aggregated, {len(missing)} of its "
-                   f"{len(lads_of[icb])} local authorities are not in the files or have no published "
-                   f"{' and '.join(needed)} (e.g. {min(missing)})")
-            notes.append((part["_file"].iloc[0], why))
+            needed = "numerator and denominator" if percentage else "value"
+            notes.append((head["_file"], f"{icb} {names[icb]}, {variable}, {period}: not aggregated, {len(missing)} of "
+                                         f"its {len(lads[icb])} local authorities are not in the files or have no "
+                                         f"published {needed} (e.g. {min(missing)})"))
             continue
-        numerator, denominator = complete["numerator"].sum(), complete["denominator"].sum()
-        value = numerator / denominator * 100 if percentage else complete["value"].sum()
+        total = sums.loc[(period, icb, variable)]
+        numerator, denominator = total["numerator"], total["denominator"]
         rows.append({
-            "_row": int(part["_row"].min()), "_file": part["_file"].iloc[0], "period": period,
-            "period_start": part["period_start"].iloc[0], "period_end": part["period_end"].iloc[0],
+            "_row": int(head["_row"]), "_file": head["_file"], "period": period,
+            "period_start": head["period_start"], "period_end": head["period_end"],
             "area_code": icb, "area_name": names[icb], "variable": variable, "is_percentage": percentage,
-            "value": value, "numerator": numerator if percentage else pd.NA,
-            "denominator": denominator if percentage else pd.NA, "confidence": pd.NA, "ci_lower": pd.NA,
-            "ci_upper": pd.NA, "flag": pd.NA, "reliability": f"aggregated from {len(complete)} local authorities "
-                                                              f"({METHOD})",
+            "value": numerator / denominator * 100 if percentage else total["count"],
+            "numerator": numerator if percentage else pd.NA, "denominator": denominator if percentage else pd.NA,
+            "confidence": pd.NA, "ci_lower": pd.NA, "ci_upper": pd.NA, "flag": pd.NA,
+            "reliability": f"aggregated from {len(have)} local authorities ({METHOD})",
             "aggregated": True, "area_level": "icb",
         })
     return pd.DataFrame(rows), notes
