@@ -97,9 +97,10 @@ def aggregate_nomis(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, 
         missing = lads[icb] - have
         if missing:
             needed = "numerator and denominator" if percentage else "value"
-            notes.append((head["_file"], f"{icb} {names[icb]}, {variable}, {period}: not aggregated, {len(missing)} of "
-                                         f"its {len(lads[icb])} local authorities are not in the files or have no "
-                                         f"published {needed} (e.g. {min(missing)})"))
+            why = (f"{icb} {names[icb]}, {variable}, {period}: not aggregated, {len(missing)} of its "
+                   f"{len(lads[icb])} local authorities are not in the files or have no published {needed} "
+                   f"(e.g. {min(missing)})")
+            notes.append((head["_file"], why))
             continue
         total = sums.loc[(period, icb, variable)]
         numerator, denominator = total["numerator"], total["denominator"]
