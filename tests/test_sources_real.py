@@ -292,3 +292,10 @@ def test_build_2_a_broken_download_among_real_ones_leaves_the_warehouse_byte_ide
     err = capsys.readouterr().err
     assert "nomis_cut_at_field_boundary.csv row 3 column 'MEASURES_NAME': truncated_file" in err
     assert db.read_bytes() == before and sorted(p.name for p in db.parent.iterdir()) == ["w.duckdb"]
+
+
+def test_pilot_returns_still_need_an_icb(tmp_path):
+    text = (GOOD / "pilot_returns_q2.csv").read_text().replace("E54000054,2025Q2", "E08000035,2025Q2")
+    (tmp_path / "returns.csv").write_text(text)
+    [problem] = build.read_sources(tmp_path).errors  # Leeds is a known area, and not an ICB
+    assert (problem.row, problem.column, problem.rule) == (4, "icb_code", "unknown_area")

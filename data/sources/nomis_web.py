@@ -83,7 +83,7 @@ def _layout(header: list[str], cell_name: str, title: str) -> list[dict]:
 
 
 def used(table: sources.Table, index: int) -> list[str]:
-    return [c for c in table.rows[index][:2]] + [c for c in table.rows[index][2:] if c]  # every column is read
+    return table.rows[index]  # every column is read: the area, its code, and each variable's measures
 
 
 def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Problem]]:
