@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -319,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{meta['source_files']} source tables, {meta['source_notes']} notes"
               f"{' in ' + str(args.report) if args.report else ' (use --report FILE to list them)'}, "
               f"version {meta['data_version']}, {meta['seconds']} s)")
+        kinds = Counter(p.rule for p in problems)
+        if kinds:  # what an analyst checks after each quarter's downloads: merges, old editions, areas not drawn
+            print("notes: " + ", ".join(f"{rule} {count}" for rule, count in sorted(kinds.items())))
         return 0
     print(f"wrote {path} (demo data, version {meta['data_version']}, "
           f"{int(meta['participants']):,} participants, {meta['seconds']} s)")

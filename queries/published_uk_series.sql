@@ -10,6 +10,7 @@ WITH inac01 AS (
            (SELECT files FROM source_file_names WHERE target = 'source_inac01') AS files
     FROM source_inac01
     WHERE lower(series_name) LIKE '%' || lower($reason) || '%'
+      AND strpos(column_label, '%') = 0      -- people, not a percentage column headed the same
       AND sex = $sex
       AND period_end BETWEEN $start AND $end
       AND thousands IS NOT NULL

@@ -262,6 +262,7 @@ def test_build_1_every_layout_together_in_one_build(tmp_path, capsys):
                        "--report", str(report)]) == 0
     out = capsys.readouterr().out
     assert "real tables: pilot_returns,source_fingertips,source_inac01,source_nomis_aps,source_ons_series" in out
+    assert "aggregated 1, ignored_column" in out and "superseded 3" in out
     with duckdb.connect(str(db), read_only=True) as con:
         counts = dict(con.execute("""SELECT 'fingertips', count(*) FROM source_fingertips UNION ALL
                                      SELECT 'nomis', count(*) FROM source_nomis_aps UNION ALL
