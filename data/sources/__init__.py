@@ -32,7 +32,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xlrd.biffh import XLRDError
 from xlrd.compdoc import CompDocError
 
-from data import reference
 
 LOOKUP = Path(__file__).with_name("area_lookup.csv")
 HEADER_SCAN_ROWS = 30  # title rows above the header in Nomis and ONS downloads
@@ -170,11 +169,6 @@ def area_lookup() -> dict[str, str]:
     """Old GSS codes -> current ones (e.g. the 2022 ICB codes E54000052/E54000053); data, not code."""
     frame = pd.read_csv(LOOKUP, dtype=str, keep_default_na=False)
     return dict(zip(frame["old_code"], frame["new_code"], strict=True))
-
-
-@cache
-def known_areas() -> frozenset[str]:
-    return frozenset(reference.areas()["code"])
 
 
 def current_code(code: str) -> str:
