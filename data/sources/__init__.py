@@ -32,7 +32,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xlrd.biffh import XLRDError
 from xlrd.compdoc import CompDocError
 
-
 LOOKUP = Path(__file__).with_name("area_lookup.csv")
 HEADER_SCAN_ROWS = 30  # title rows above the header in Nomis and ONS downloads
 
