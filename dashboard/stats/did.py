@@ -23,8 +23,10 @@ in step with the comparison areas. Two checks sit beside the interval:
 - ``randomisation_inference``: a p-value that needs no large-sample theory. The same two-step estimate is
   computed with every set of as many comparison units as there are treated ones standing in for them (all
   combinations when there are at most ``max_draws``, else that many sets drawn with a fixed seed); the p-value is
-  the share of placebo estimates at least as far from zero as the real one, counting the real one
-  (Fisher's exact test of no effect anywhere; with 3 of 39 comparison ICBs, 9,139 sets).
+  the share of placebo estimates at least as far from zero as the real one, counting the real one (a
+  placebo-in-space test, as in Abadie, Diamond and Hainmueller 2010; with 3 of 39 comparison ICBs, 9,139 sets).
+  It holds when, without the programme, the treated units' changes would be like any comparison units'; it does
+  not rest on many treated clusters, which the clustered interval does.
 - ``pre_trend_test``: a joint test that the treated-minus-comparison gaps before the start are all zero. Each
   unit's change from the reference quarter in each of the K quarters before it is regressed on the treated flag
   (a multivariate regression, statsmodels ``MANOVA``); Wilks' lambda gives an exact F(K, units - K - 1) test.
