@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 
 import queries
 from dashboard import figures, registry
+from dashboard.safety import neutralise, neutralise_frame
 from dashboard.filters import period_label
 from dashboard.registry import Chart, Rendered
 from dashboard.theme import Colour
@@ -222,7 +223,7 @@ def image(rendered: Rendered, ctx: Context, fmt: str) -> bytes:
 # ---- data -----------------------------------------------------------------------------------------------
 
 def csv(rendered: Rendered) -> bytes:
-    return table(rendered).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+    return neutralise_frame(table(rendered)).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -239,8 +240,8 @@ def _write_pairs(ws, rows: list[tuple[str, str]], start: int = 1) -> int:
     from openpyxl.styles import Alignment, Font
 
     for i, (label, text) in enumerate(rows, start=start):
-        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=i, column=2, value=text)
+        ws.cell(row=i, column=1, value=neutralise(label)).font = Font(bold=True)
+        cell = ws.cell(row=i, column=2, value=neutralise(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 110
@@ -248,6 +249,7 @@ def _write_pairs(ws, rows: list[tuple[str, str]], start: int = 1) -> int:
 
 
 def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
+    frame = neutralise_frame(frame)
     frame.to_excel(writer, sheet_name=sheet, index=False)
     ws = writer.sheets[sheet]
     ws.freeze_panes = "A2"
@@ -286,7 +288,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         for i, (sheet, rendered) in enumerate(zip(sheets, items, strict=True), start=row + 1):
             for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
                                          rendered.chart.description, rendered.summary), start=1):
-                ws.cell(row=i, column=col, value=value)
+                ws.cell(row=i, column=col, value=neutralise(value))
         for rendered, sheet in zip(items, sheets, strict=True):
             _write_data(writer, table(rendered), sheet)
     return buffer.getvalue()
@@ -306,7 +308,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         slide = prs.slides.add_slide(layout)
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
-        title.text = rendered.chart.title
+        title.text = neutralise(rendered.chart.title)
         title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
         fig = image_figure(rendered, ctx, title=False)
         png = to_image(fig, "png", SLIDE_IMAGE_WIDTH)
@@ -324,7 +326,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = line
+            paragraph.text = neutralise(line)
             paragraph.font.size = Pt(10)
     buffer = io.BytesIO()
     prs.save(buffer)
