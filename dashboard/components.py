@@ -165,11 +165,13 @@ def _canonical(search: str | None) -> str:
 
 
 def _absolute(path: str) -> str:
-    """An address for pasting elsewhere (the embed code): scheme and host of this request, then the path."""
+    """An address for pasting elsewhere (the embed code): the public scheme and host (never an unchecked Host
+    header: ``routes.public_origin``), then the path."""
     import flask
 
-    host = flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
-    return host + path
+    from dashboard.routes import public_origin
+
+    return (public_origin() if flask.has_app_context() else "") + path
 
 
 def share_links(chart_id: str, search: str | None) -> list:
