@@ -53,3 +53,12 @@ def write(directory: Path) -> Path:
     (directory / "pilot_returns_q2.csv").rename(directory / PILOT_NAME)
     (directory / "nomis_aps_lts.csv").rename(directory / NOMIS_NAME)
     return directory
+
+
+def build(base: Path) -> Path:
+    """A small warehouse built with ``--source`` from the hostile set, under ``base``; returns its path."""
+    from data import build as builder
+
+    path = base / "hostile.duckdb"
+    builder.build_source(path, write(base / "src"), participants=2_000, seed=1)
+    return path

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 import queries
 from dashboard import exports, registry, safety
 from dashboard.filters import Filters
-from data import build
 from tests import hostile
 
 PUBLISHED = ("regions-fingertips", "regions-published", "overview-uk-published", "interventions-returns")
@@ -21,10 +20,7 @@ LEVEL = {"regions-published": "region"}  # the fixture's Nomis file has values f
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hostile")
-    path = base / "hostile.duckdb"
-    build.build_source(path, hostile.write(base / "src"), participants=2_000, seed=1)
-    return path
+    return hostile.build(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture()
