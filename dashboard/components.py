@@ -16,6 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+import queries
 from dashboard import figures, registry
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
@@ -316,7 +317,11 @@ def update_chart(search, graph_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
-    rendered = registry.render(chart_id, filters)
+    try:
+        rendered = registry.render(chart_id, filters)
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, share_links(chart_id, search)
     return rendered.figure, rendered.summary, share_links(chart_id, search)
 
 
@@ -337,7 +342,10 @@ def update_chart_table(search, clicks, table_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return html.P(str(error))
-    return chart_table(registry.render(table_id["chart"], filters))
+    try:
+        return chart_table(registry.render(table_id["chart"], filters))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
 
 
 @callback(

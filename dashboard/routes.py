@@ -90,10 +90,7 @@ def _chart(chart_id: str) -> registry.Chart:
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    try:
-        figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
-    except queries.WarehouseMissing:
-        raise BadRequest(503, "No data: the warehouse has not been built yet.") from None
+    figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
     return registry.render(chart, filters)
 
 
@@ -125,6 +122,8 @@ def register(app: Dash, settings: Settings) -> None:
             meta = wh.meta
         except queries.WarehouseMissing as error:
             return flask.jsonify(status="no data", error=str(error)), 503
+        except queries.WarehouseUnavailable as error:
+            return flask.jsonify(status="unavailable", error=str(error)), 503
         return flask.jsonify(status="ok", data_version=wh.version, built_at=meta.get("built_at"),
                              demo=wh.is_demo)
 
@@ -209,6 +208,16 @@ def register(app: Dash, settings: Settings) -> None:
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
         return _text(error.message, error.status)
+
+    @server.errorhandler(queries.WarehouseUnavailable)
+    def warehouse_unavailable(error: queries.WarehouseUnavailable):
+        # Any request (a route, an export, a Dash callback) that meets an unreadable warehouse: a clean 503 in
+        # JSON; the next request opens the file again, so a repaired warehouse is used without a restart.
+        status = "no data" if isinstance(error, queries.WarehouseMissing) else "unavailable"
+        response = flask.jsonify(status=status, error=str(error))
+        response.status_code = 503
+        response.headers["Retry-After"] = "60"
+        return response
 
     @server.errorhandler(exports.ImageBusy)
     def image_busy(error: exports.ImageBusy):
