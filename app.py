@@ -22,7 +22,7 @@ SERVICE_NAME = "Health and work commissioning dashboard"
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
-    queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url)))
+    queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url, settings.cache_key)))
     prefix = settings.url_prefix
     app = Dash(
         __name__,

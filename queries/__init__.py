@@ -6,8 +6,8 @@ per warehouse file, a cursor per call (callbacks run on threads), and notices wh
 replaced by a new build, so the data version changes and cached results are dropped.
 
 Results are cached by (query name, bound parameters, data version) in two tiers: a small LRU in the
-process, and optionally a shared cachelib backend (``shared_cache("redis://...")``, from
-``DASHBOARD_CACHE_URL``) so every worker answers from what any other worker has already computed. The
+process, and optionally Redis (``shared_cache("redis://...", key)``, from ``DASHBOARD_CACHE_URL`` and
+``DASHBOARD_CACHE_KEY``; signed Arrow bytes, never pickles: ``queries/shared.py``) so every worker answers from what any other worker has already computed. The
 data version is in every key, so a new warehouse can never be answered from an old one's results.
 """
 from __future__ import annotations
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from cachelib import BaseCache
+
+from queries.shared import SharedCache
 
 log = logging.getLogger(__name__)
 
@@ -99,21 +100,14 @@ def _freeze(value):
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
-CACHE_PREFIX = "dashboard:q:"
-CACHE_TIMEOUT = 24 * 3600  # seconds; entries of an old data version are never read again, so let them expire
-
-
-def shared_cache(url: str | None) -> BaseCache | None:
-    """A cache shared by workers for ``DASHBOARD_CACHE_URL`` (``redis://host:port/db``), or None for none."""
+def shared_cache(url: str | None, key: str | None = None) -> SharedCache | None:
+    """A cache shared by workers for ``DASHBOARD_CACHE_URL`` (``redis://host:port/db``) signed with
+    ``DASHBOARD_CACHE_KEY``, or None for none. ValueError for a URL that is not Redis or a missing or short key."""
     if not url:
         return None
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        import redis
-        from cachelib import RedisCache
+    from queries import shared
 
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-        return RedisCache(host=client, key_prefix=CACHE_PREFIX, default_timeout=CACHE_TIMEOUT)
-    raise ValueError(f"DASHBOARD_CACHE_URL must be a redis:// URL, got {url!r}")
+    return shared.connect(url, key or "")
 
 
 def cache_key(name: str, version: str, bound: dict) -> str:
@@ -126,7 +120,7 @@ class Warehouse:
     """A read-only view of one DuckDB warehouse file (or an open connection, for tests)."""
 
     def __init__(self, path: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
-                 cache_size: int = 512, shared: BaseCache | None = None):
+                 cache_size: int = 512, shared: SharedCache | None = None):
         if (path is None) == (connection is None):
             raise ValueError("give a path or a connection")
         self.path = Path(path) if path is not None else None
@@ -255,24 +249,14 @@ class Warehouse:
         return frame
 
 
-    # A shared cache that is down must not take the dashboard down: answer from DuckDB instead.
+    # A shared cache that is down, hung or hostile must not take the dashboard down: SharedCache answers None
+    # (and skips Redis for a while) on any failure, and the warehouse answers instead.
     def _shared_get(self, key: str | None) -> pd.DataFrame | None:
-        if key is None:
-            return None
-        try:
-            value = self.shared.get(key)
-        except Exception as error:  # noqa: BLE001 - any backend failure (connection, timeout, unpickling)
-            log.warning("shared cache unavailable (%s); querying the warehouse", error)
-            return None
-        return value if isinstance(value, pd.DataFrame) else None
+        return None if key is None else self.shared.get(key)
 
     def _shared_set(self, key: str | None, frame: pd.DataFrame) -> None:
-        if key is None:
-            return
-        try:
+        if key is not None:
             self.shared.set(key, frame)
-        except Exception as error:  # noqa: BLE001
-            log.warning("could not store a result in the shared cache (%s)", error)
 
 
 _default: Warehouse | None = None
