@@ -136,3 +136,48 @@ def test_soak_1_five_rebuilds_under_ten_clients_fail_no_request(tmp_path):
     assert len(versions) == 5 and len(results) > 100, len(results)
     assert failed == [], failed[:10]
     print(f"soak: {len(results)} requests, 0 failed, across 5 rebuilds")
+
+
+def _spec_id(text: str, rng: random.Random):
+    """A component id for a declared id: pattern ids with a random value in place of MATCH/ALL."""
+    if not text.startswith("{"):
+        return text
+    import json
+
+    parsed = json.loads(text)
+    return {k: (rng.choice(["overview-trend", "regions-map", "no-such", "/", "geo"]) if isinstance(v, list) else v)
+            for k, v in parsed.items()}
+
+
+def _random_value(rng: random.Random):
+    return rng.choice([rng.choice(NASTY)[:200], None, 5, -1.5, [1, "x"], {"chart": "zzz"}, True, "?" + "&" * 50,
+                       {"type": "chart-graph", "chart": "overview-trend"}])
+
+
+def test_fuzz_3_any_callback_body_is_answered_without_a_5xx(app, client):
+    import json
+
+    rng = random.Random(11)
+    client.get("/healthz")  # Dash registers its callbacks on a worker's first request
+    callbacks = dict(app.callback_map)
+    assert len(callbacks) >= 6
+    for output, declared in callbacks.items():
+        for _ in range(6):
+            def specs(part):
+                return [{"id": _spec_id(s["id"], rng), "property": s["property"], "value": _random_value(rng)}
+                        for s in declared.get(part, [])]
+            outputs = [{"id": _spec_id(o.rsplit(".", 1)[0], rng), "property": o.rsplit(".", 1)[1]}
+                       for o in output.strip(".").split("...")]
+            body = {"output": output, "outputs": outputs if len(outputs) > 1 else outputs[0],
+                    "inputs": specs("inputs"), "state": specs("state"), "changedPropIds": []}
+            mutation = rng.choice(["none", "none", "drop", "swap", "extra", "type"])
+            if mutation == "drop":
+                body.pop(rng.choice(list(body)))
+            elif mutation == "swap":
+                body["inputs"], body["state"] = body["state"], body["inputs"]
+            elif mutation == "extra":
+                body["inputs"] = body["inputs"] + [{"id": "x", "property": "y", "value": 1}]
+            elif mutation == "type":
+                body[rng.choice(list(body))] = _random_value(rng)
+            response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+            assert response.status_code < 500, (output[:80], mutation, body, response.data[:200])
