@@ -163,6 +163,10 @@ class Warehouse:
                     self._cache.clear()
         return self._gen
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current warehouse file, for ad hoc SQL in tests and tools; close it after use."""
+        return self._cursor(self._connection())
+
     def _cursor(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         cur = con.cursor()
         if self.path is not None:
