@@ -148,10 +148,13 @@ def register(app: Dash, settings: Settings) -> None:
     hashes: list[str] = []
 
     def page_scripts() -> str:
-        # Dash's inline scripts are known once every callback is registered (the first request): hash them then.
-        if not hashes:
-            hashes.extend(app.csp_hashes())
-        return " ".join(hashes)
+        # Dash's inline scripts are all known once it has set itself up (on the first request): kept from then on.
+        if hashes:
+            return hashes[0]
+        value = " ".join(app.csp_hashes())
+        if app._got_first_request.get("setup_server"):  # noqa: SLF001  Dash has no public "set up" flag
+            hashes.append(value)
+        return value
 
     @server.before_request
     def callback_shape():
