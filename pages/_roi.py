@@ -14,8 +14,11 @@ from dashboard.stats import economics
 
 
 def _input(setting: economics.Setting, value: float) -> dbc.Input:
-    return dbc.Input(id={"type": "filter", "name": setting.param}, type="number", value=round(value, 4),
-                     min=setting.minimum, max=setting.maximum, step="any", debounce=True, inputMode="decimal")
+    # A text box with a decimal keypad, as the GOV.UK Design System advises for numbers (browsers' number inputs
+    # change value on scroll and drop what they cannot parse); the value reaches the filters as text, like every
+    # other control, and the filters check it.
+    return dbc.Input(id={"type": "filter", "name": setting.param}, type="text", value=format(round(value, 4), "g"),
+                     inputMode="decimal", debounce=True, autoComplete="off", spellCheck=False)
 
 
 def assumptions_form(query: dict) -> html.Section:
