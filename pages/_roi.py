@@ -18,7 +18,7 @@ def _input(setting: economics.Setting, value: float) -> dbc.Input:
     # change value on scroll and drop what they cannot parse); the value reaches the filters as text, like every
     # other control, and the filters check it.
     return dbc.Input(id={"type": "filter", "name": setting.param}, type="text", value=format(round(value, 4), "g"),
-                     inputMode="decimal", debounce=True, autoComplete="off", spellCheck=False)
+                     inputMode="decimal", debounce=True, autoComplete="off")
 
 
 def assumptions_form(query: dict) -> html.Section:

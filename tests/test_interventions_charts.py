@@ -215,3 +215,15 @@ def test_funnel_chart_3_area_without_the_programme_says_so():
     rendered = registry.render("interventions-funnel", Filters(geo=NENC, intervention="digital_msk"))
     assert not rendered.data["in_area"].any()
     assert "No ICB in North East and North Cumbria" in rendered.summary
+
+
+def test_page_1_assumption_inputs_prefilled_from_the_link_with_defaults_and_sources(client):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/interventions")
+    layout = page["layout"](deadweight="30", persistence="not a number")
+    text = str(layout)
+    assert "'name': 'deadweight'" in text and "value='30'" in text
+    assert "value='52'" in text  # a value not accepted falls back to the default (and the page says why)
+    assert "persistence" in text and "not accepted" in text
+    assert "EQOLISE" in text and "Green Book" in text
