@@ -9,7 +9,6 @@ page is not rebuilt and keyboard focus stays where it was); a copied link restor
 from __future__ import annotations
 
 import json
-from html import escape
 from urllib.parse import urlencode
 
 import dash
@@ -166,11 +165,13 @@ def _canonical(search: str | None) -> str:
 
 
 def _absolute(path: str) -> str:
-    """An address for pasting elsewhere (the embed code): scheme and host of this request, then the path."""
+    """An address for pasting elsewhere (the embed code): the public scheme and host (never an unchecked Host
+    header: ``routes.public_origin``), then the path."""
     import flask
 
-    host = flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
-    return host + path
+    from dashboard.routes import public_origin
+
+    return (public_origin() if flask.has_app_context() else "") + path
 
 
 def share_links(chart_id: str, search: str | None) -> list:
@@ -281,7 +282,7 @@ clientside_callback(
 )
 
 
-TABLE_ROWS = 500  # rows shown in a card's table; the CSV download has them all
+TABLE_ROWS = 200  # rows shown in a card's table (a component a cell); the CSV download has them all
 
 
 def chart_table(rendered) -> html.Div:
@@ -349,21 +350,20 @@ def update_page_downloads(search, downloads_id):
 
 
 def data_table(frame, caption: str, *, index: str | None = None) -> html.Div:
-    """An accessible HTML table: a caption, column headers, and row headers from ``index``.
+    """An accessible table: a caption, column headers (``scope="col"``) and row headers from ``index``.
 
-    The table is one component holding escaped HTML, not a Dash component per cell: Dash's renderer walks
-    every component of a callback's output, and a few thousand cells (a chart's numbers) cost it seconds."""
-    def cell(tag: str, value, attrs: str = "") -> str:
-        text = "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
-        return f"<{tag}{attrs}>{escape(text)}</{tag}>"
+    Built of Dash components, never an HTML string: a value from a source file is text however it is
+    written (a blank line and ``<img>`` in a Fingertips value note stay characters on the page). Each row
+    is one ``Tr`` of plain strings, so the renderer walks few components (``TABLE_ROWS`` bounds a card)."""
+    def text(value) -> str:
+        return "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
 
     columns = list(frame.columns)
-    head = "".join(cell("th", c, ' scope="col"') for c in columns)
-    body = "".join(
-        "<tr>" + "".join(cell("th", v, ' scope="row"') if c == index else cell("td", v)
-                         for c, v in zip(columns, record, strict=True)) + "</tr>"
-        for record in frame.itertuples(index=False))
-    markup = (f'<table class="table table-sm table-striped caption-top"><caption>{escape(caption)}</caption>'
-              f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return html.Div(dcc.Markdown(markup, dangerously_allow_html=True, className="data-table"),
-                    className="table-responsive", tabIndex="0", role="region", **{"aria-label": caption})
+    head = html.Thead(html.Tr([html.Th(text(c), scope="col") for c in columns]))
+    body = html.Tbody([
+        html.Tr([html.Th(text(v), scope="row") if c == index else html.Td(text(v))
+                 for c, v in zip(columns, record, strict=True)])
+        for record in frame.itertuples(index=False)])
+    table = html.Table([html.Caption(caption), head, body],
+                       className="table table-sm table-striped caption-top data-table")
+    return html.Div(table, className="table-responsive", tabIndex="0", role="region", **{"aria-label": caption})

@@ -8,7 +8,10 @@ Embeds may be framed by ``settings.frame_ancestors``; everything else only by th
 """
 from __future__ import annotations
 
+import hashlib
+from base64 import b64encode
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flask
 import flask_bootstrap
@@ -18,6 +21,7 @@ import queries
 from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
+from dashboard.safety import quoted
 from dashboard.settings import Settings
 
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
@@ -25,9 +29,36 @@ BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" 
 # plotly.js-cartesian-dist-min at the version the plotly package pins. In assets/, Dash loads it on every page,
 # and dcc.Graph uses it (window.Plotly) instead of fetching the full bundle; embeds load the same file.
 PLOTLY_ASSET = "vendor/plotly-cartesian.min.js"
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+# Scripts: the app's own files and, by hash, the inline scripts Dash writes into its page (``app.csp_hashes()``)
+# and the embed page's one; no 'unsafe-inline' or 'unsafe-eval'. Styles stay 'unsafe-inline': plotly.js and
+# Dash's components set style attributes. Forms post nowhere; nothing is fetched from another origin.
+CSP = ("default-src 'self'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; frame-ancestors {ancestors}")
+       "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
+# Dash's callbacks carry a few filter values and component ids: a few KB. 64 KB bounds a hostile body (a 5 MB
+# filter value took 15-19 s) with room to spare; a bigger one is answered 413 before it is read.
+MAX_CONTENT_LENGTH = 64 * 1024
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+RETRY_AFTER_SECONDS = 10  # told to a client when the image queue is full
+
+
+def _script_hash(script: str) -> str:
+    return f"'sha256-{b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+
+
+def public_origin() -> str:
+    """Scheme and host to write into an address that leaves the app (exports' "accessed from", embed codes):
+    ``DASHBOARD_PUBLIC_URL`` when set; else this request's, if Flask checked it against
+    ``DASHBOARD_ALLOWED_HOSTS`` or it is a loopback address; else nothing (the address stays relative)."""
+    settings = flask.current_app.config["DASHBOARD_SETTINGS"]
+    if settings.public_url:
+        return settings.public_url
+    if not flask.has_request_context():
+        return ""
+    request = flask.request
+    if settings.allowed_hosts or urlsplit(f"//{request.host}").hostname in LOOPBACK:
+        return request.host_url.rstrip("/")
+    return ""
 
 
 class BadRequest(Exception):
@@ -55,7 +86,7 @@ def _chart(chart_id: str) -> registry.Chart:
         return registry.get(chart_id)
     except KeyError:
         prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
-        raise BadRequest(404, f"No chart called {chart_id!r}; {prefix}api/charts lists the charts.") from None
+        raise BadRequest(404, f"No chart called {quoted(chart_id)}; {prefix}api/charts lists the charts.") from None
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
@@ -76,6 +107,16 @@ def _download(body: bytes, filename: str, fmt: str) -> flask.Response:
 def register(app: Dash, settings: Settings) -> None:
     server = app.server
     prefix = settings.url_prefix
+    server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    if settings.allowed_hosts:
+        server.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)
+    hashes: list[str] = []
+
+    def page_scripts() -> str:
+        # Dash's inline scripts are known once every callback is registered (the first request): hash them then.
+        if not hashes:
+            hashes.extend(app.csp_hashes())
+        return " ".join(hashes)
 
     @server.get(f"{prefix}healthz")
     def healthz():
@@ -98,7 +139,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     def view_url(chart: registry.Chart, filters: Filters) -> str:
         """The chart's page in the dashboard for these filters, as an absolute address."""
-        return f"{flask.request.host_url.rstrip('/')}{prefix}{chart.page.lstrip('/')}{filters.query_string()}"
+        return f"{public_origin()}{prefix}{chart.page.lstrip('/')}{filters.query_string()}"
 
     def context(chart: registry.Chart, filters: Filters) -> exports.Context:
         return exports.Context.now(view_url(chart, filters))
@@ -107,7 +148,7 @@ def register(app: Dash, settings: Settings) -> None:
     def export_chart(chart_id: str, fmt: str):
         chart = _chart(chart_id)
         if fmt not in exports.FORMATS:
-            raise BadRequest(404, f"No {fmt!r} export; use one of {', '.join(exports.FORMATS)}.")
+            raise BadRequest(404, f"No {quoted(fmt)} export; use one of {', '.join(exports.FORMATS)}.")
         filters = _filters()
         rendered = _render(chart, filters)
         ctx = context(chart, filters)
@@ -123,7 +164,7 @@ def register(app: Dash, settings: Settings) -> None:
     def export_page(name: str):
         charts = exports.charts_on_page(name)
         if not charts:
-            raise BadRequest(404, f"No page called {name!r} with charts; use one of "
+            raise BadRequest(404, f"No page called {quoted(name)} with charts; use one of "
                                   f"{', '.join(sorted(exports.pages()))}.")
         filters = _filters()
         items = [_render(chart, filters) for chart in charts]
@@ -132,16 +173,19 @@ def register(app: Dash, settings: Settings) -> None:
 
     @server.get(f"{prefix}export/briefing.pptx")
     def export_briefing():
-        ids = exports.parse_chart_list(flask.request.args.get("charts", ""))
+        # Repeated parameters: the last wins, as for filters. The same chart twice is drawn once.
+        ids = list(dict.fromkeys(exports.parse_chart_list((flask.request.args.getlist("charts") or [""])[-1])))
         if not ids:
             raise BadRequest(400, "Bad parameter charts: give chart ids separated by commas, e.g. "
                                   f"charts=overview-trend,overview-accelerators ({prefix}api/charts lists them).")
         if len(ids) > exports.MAX_BRIEFING_CHARTS:
-            raise BadRequest(400, f"Bad parameter charts: at most {exports.MAX_BRIEFING_CHARTS} charts a pack.")
+            raise BadRequest(400, f"Bad parameter charts: at most {exports.MAX_BRIEFING_CHARTS} different charts a "
+                                  f"pack, got {len(ids)}.")
         charts = [_chart(chart_id) for chart_id in ids]
         filters = _filters()
-        items = [_render(chart, filters) for chart in charts]
-        body = exports.briefing_pptx(items, context(charts[0], filters))
+        with exports.image_slot():  # the whole pack takes one place in the image queue, or none
+            items = [_render(chart, filters) for chart in charts]
+            body = exports.briefing_pptx(items, context(charts[0], filters))
         return _download(body, "briefing.pptx", "pptx")
 
     @server.get(f"{prefix}embed/<chart_id>")
@@ -158,12 +202,20 @@ def register(app: Dash, settings: Settings) -> None:
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
             demo=rendered.demo)
         response = flask.Response(page, mimetype="text/html")
-        response.headers["Content-Security-Policy"] = CSP.format(ancestors=settings.frame_ancestors)
+        response.headers["Content-Security-Policy"] = CSP.format(
+            scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)
         return response
 
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
         return _text(error.message, error.status)
+
+    @server.errorhandler(exports.ImageBusy)
+    def image_busy(error: exports.ImageBusy):
+        response = _text(f"Image export is busy: {error}. Try again in {RETRY_AFTER_SECONDS} seconds; CSV and "
+                         "Excel are not queued.", 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @server.errorhandler(exports.ImageUnavailable)
     def image_unavailable(error: exports.ImageUnavailable):
@@ -174,7 +226,7 @@ def register(app: Dash, settings: Settings) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Content-Security-Policy", CSP.format(ancestors="'self'"))
+        headers.setdefault("Content-Security-Policy", CSP.format(scripts=page_scripts(), ancestors="'self'"))
         if not flask.g.get("embed"):
             # Embeds are framed as settings.frame_ancestors allows (their CSP); nothing else leaves the app.
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")
