@@ -385,7 +385,9 @@ def embed_figure(rendered: Rendered) -> go.Figure:
 EMBED_SCRIPT = """
 (function () {
   var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false}).then(function () {
+  // The toolbar keeps zoom and reset only (no "Share chart" upload to Plotly Cloud), as on the dashboard's pages.
+  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false, showSendToCloud: false,
+    displayModeBar: true, modeBarButtons: [["zoomIn2d", "zoomOut2d", "resetScale2d"]]}).then(function () {
     document.body.setAttribute("data-ready", "true");
   });
 })();
@@ -393,8 +395,10 @@ EMBED_SCRIPT = """
 
 
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
-               demo: bool) -> str:
-    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note."""
+               demo: bool, a11y_src: str | None = None) -> str:
+    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note.
+    ``a11y_src`` (the app's ``assets/a11y.js``) makes the figure one image named by the title and described by
+    the summary, as on the pages."""
     figure_json = embed_figure(rendered).to_json().replace("</", "<\\/")
     esc = html.escape
     links = " · ".join(f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in downloads.items())
@@ -415,11 +419,16 @@ footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex
          color: {Colour.SECONDARY_TEXT}; }}
 footer a {{ color: {Colour.DARK_BLUE}; }}
 .demo {{ color: {Colour.TEXT}; }}
+.visually-hidden {{ position: absolute !important; width: 1px !important; height: 1px !important; padding: 0 !important;
+  margin: -1px !important; overflow: hidden !important; clip: rect(0, 0, 0, 0) !important; white-space: nowrap !important;
+  border: 0 !important; }}
+a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-shadow: 0 0 0 6px {Colour.TEXT}; }}
 </style>
 </head>
 <body>
 <h1 id="embed-title">{esc(rendered.chart.title)}</h1>
-<div id="chart" role="figure" aria-label="{esc(rendered.summary)}"></div>
+<div id="chart" data-labelledby="embed-title" data-describedby="embed-summary"></div>
+<p id="embed-summary" class="visually-hidden">{esc(rendered.summary)}</p>
 <footer>
 {demo_note}
 <span class="source">Source: {esc(rendered.chart.source)}</span>
@@ -429,6 +438,7 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 <script type="application/json" id="embed-figure">{figure_json}</script>
 <script src="{esc(plotly_src)}"></script>
 <script>{EMBED_SCRIPT}</script>
+{f'<script src="{esc(a11y_src)}"></script>' if a11y_src else ""}
 </body>
 </html>
 """
