@@ -294,20 +294,37 @@ def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(40, len(str(column)) + 4))
 
 
+def _write_columns(writer: pd.ExcelWriter, frames: list[tuple[str, pd.DataFrame]]) -> None:
+    """A "Columns" sheet: each data sheet's machine-friendly column names beside a reader's header with its
+    unit (the words "Show as table" uses), so the data sheets stay easy to script against."""
+    from dashboard import labels
+
+    rows = [{"Sheet": sheet, "Column": column, "Meaning": label} for sheet, frame in frames
+            for column, label in zip(frame.columns, labels.headers(frame.columns), strict=True)]
+    pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning"]).to_excel(writer, sheet_name="Columns", index=False)
+    ws = writer.sheets["Columns"]
+    for letter, width in (("A", 28), ("B", 28), ("C", 60)):
+        ws.column_dimensions[letter].width = width
+
+
 def xlsx(rendered: Rendered, ctx: Context) -> bytes:
-    """A workbook: an "About" sheet (title, filters, source, notes) and a "Data" sheet of the numbers."""
+    """A workbook: an "About" sheet (title, filters, source, notes), a "Data" sheet of the numbers and a
+    "Columns" sheet saying what each column is."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="About", index=False)
         _write_pairs(writer.sheets["About"], provenance(rendered, ctx))
-        _write_data(writer, table(rendered), "Data")
+        data = table(rendered)
+        _write_data(writer, data, "Data")
+        _write_columns(writer, [("Data", data)])
     return buffer.getvalue()
 
 
 def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
-    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart."""
+    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart,
+    then "Columns" (what each column is)."""
     buffer = io.BytesIO()
-    taken = {"notes"}
+    taken = {"notes", "columns"}
     sheets = [_sheet_name(r.chart.id, taken) for r in items]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
@@ -326,8 +343,10 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
             for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
                                          rendered.chart.description, rendered.summary), start=1):
                 ws.cell(row=i, column=col, value=neutralise(value))
-        for rendered, sheet in zip(items, sheets, strict=True):
-            _write_data(writer, table(rendered), sheet)
+        frames = [(sheet, table(rendered)) for rendered, sheet in zip(items, sheets, strict=True)]
+        for sheet, frame in frames:
+            _write_data(writer, frame, sheet)
+        _write_columns(writer, frames)
     return buffer.getvalue()
 
 
