@@ -33,18 +33,20 @@
           svg.setAttribute("aria-hidden", "true");
         }
       });
-      // WCAG 2.1.1 / 4.1.2: the toolbar's zoom buttons are links without href: make them keyboard buttons.
-      box.querySelectorAll("a.modebar-btn:not([tabindex])").forEach(function (button) {
-        button.setAttribute("role", "button");
-        button.setAttribute("tabindex", "0");
-        button.setAttribute("aria-label", button.getAttribute("data-title") || "Chart tool");
-        button.addEventListener("keydown", function (event) {
-          if (event.key === "Enter" || event.key === " ") {
-            event.preventDefault();
-            button.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}));
-          }
-        });
-      });
+      // WCAG 1.4.10 / 2.1.1: on a narrow screen a chart scrolls sideways in its own box: then the box is a
+      // named region a keyboard can scroll.
+      const scroller = box.classList.contains("chart-image") ? box
+        : (box.parentElement && box.parentElement.classList.contains("chart-scroll") ? box.parentElement : null);
+      if (scroller) {
+        const scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+        if (scrolls && scroller.getAttribute("tabindex") !== "0") {
+          scroller.setAttribute("tabindex", "0");
+          scroller.setAttribute("role", "region");
+          scroller.setAttribute("aria-label", "Chart: scroll sideways to see all of it");
+        } else if (!scrolls && scroller.hasAttribute("tabindex")) {
+          ["tabindex", "role", "aria-label"].forEach(function (name) { scroller.removeAttribute(name); });
+        }
+      }
     });
   }
 
@@ -95,6 +97,7 @@
     queued = true;
     window.requestAnimationFrame(function () { queued = false; describeCharts(); markCurrentPage(); });
   }
+  window.addEventListener("resize", queue);
   function start() {
     describeCharts();
     markCurrentPage();

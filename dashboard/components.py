@@ -23,11 +23,11 @@ from data import demo, reference
 STORE = "page-filters"
 STATUS = "page-status"
 CHART_COUNT = "page-chart-count"
-# The chart toolbar keeps only what it adds to the page's own links: zoom in, zoom out and reset (the PNG link
-# draws a better image; "Share chart" would offer an upload to Plotly Cloud, never wanted from an intranet).
-GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False,
-                "displayModeBar": True, "responsive": True,
-                "modeBarButtons": [["zoomIn2d", "zoomOut2d", "resetScale2d"]]}
+# No chart toolbar: the theme fixes every axis range (afcharts), so its zoom buttons did nothing; the PNG link
+# draws a better image than its camera; and "Share chart" offered an upload to Plotly Cloud, never wanted from
+# an intranet. What is left is keyboard-free of mouse-only controls.
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "showSendToCloud": False,
+                "showEditInChartStudio": False, "responsive": True}
 
 
 def dom_id(component_id: dict) -> str:
@@ -160,8 +160,7 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None) -> html.Secti
         dcc.Loading(html.Div(dcc.Graph(
             id={"type": "chart-graph", "chart": chart_id},
             figure=figures.empty("Loading..."),
-            config={**GRAPH_CONFIG,
-                    "toImageButtonOptions": {"filename": chart_id, "width": 1200, "height": 675, "scale": 1}},
+            config=GRAPH_CONFIG,
             className="chart-graph",
         ), className="chart-image", **{"data-labelledby": heading, "data-describedby": summary}), type="default"),
         html.Div(html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary"), id=summary),

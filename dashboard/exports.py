@@ -404,9 +404,9 @@ def embed_figure(rendered: Rendered) -> go.Figure:
 EMBED_SCRIPT = """
 (function () {
   var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  // The toolbar keeps zoom and reset only (no "Share chart" upload to Plotly Cloud), as on the dashboard's pages.
+  // No toolbar (no "Share chart" upload to Plotly Cloud; the axes are fixed), as on the dashboard's pages.
   Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false, showSendToCloud: false,
-    displayModeBar: true, modeBarButtons: [["zoomIn2d", "zoomOut2d", "resetScale2d"]]}).then(function () {
+    displayModeBar: false}).then(function () {
     document.body.setAttribute("data-ready", "true");
   });
 })();
@@ -433,7 +433,9 @@ html, body {{ height: 100%; margin: 0; }}
 body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
        color: {Colour.TEXT}; background: {Colour.WHITE}; }}
 h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
-#chart {{ flex: 1 1 auto; min-height: 180px; }}
+.chart-scroll {{ flex: 1 1 auto; min-height: 180px; display: flex; overflow-x: auto; }}
+#chart {{ flex: 1 1 auto; }}
+@media (max-width: 575.98px) {{ #chart {{ min-width: 600px; }} }}
 footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
          color: {Colour.SECONDARY_TEXT}; }}
 footer a {{ color: {Colour.DARK_BLUE}; }}
@@ -446,7 +448,7 @@ a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-sha
 </head>
 <body>
 <h1 id="embed-title">{esc(rendered.chart.title)}</h1>
-<div id="chart" data-labelledby="embed-title" data-describedby="embed-summary"></div>
+<div class="chart-scroll"><div id="chart" data-labelledby="embed-title" data-describedby="embed-summary"></div></div>
 <p id="embed-summary" class="visually-hidden">{esc(rendered.summary)}</p>
 <footer>
 {demo_note}

@@ -147,7 +147,7 @@ def age_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             x=x, y=rows["share"], name=rows["group_name"].dropna().iloc[0],
             marker={"color": colour, "line": {"color": Colour.WHITE, "width": 1},
                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": theme.ink(colour),
-                                "fgopacity": 0.45, "solidity": 0.15, "size": 8}},
+                                "bgcolor": colour, "fgopacity": 0.45, "solidity": 0.15, "size": 8}},
             text=[f"{s:.0f}%" if pd.notna(s) and s >= 4 else "" for s in rows["share"]],
             textposition="inside", insidetextanchor="middle", insidetextfont={"color": theme.ink(colour)},
             customdata=list(zip(rows["people"].map(show_count), within or [""] * len(rows), strict=True)),
