@@ -435,7 +435,7 @@ body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Ne
 h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
 .chart-scroll {{ flex: 1 1 auto; min-height: 180px; display: flex; overflow-x: auto; }}
 #chart {{ flex: 1 1 auto; }}
-@media (max-width: 575.98px) {{ #chart {{ min-width: 600px; }} }}
+@media (max-width: 575.98px) {{ #chart {{ min-width: 860px; }} }}
 footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
          color: {Colour.SECONDARY_TEXT}; }}
 footer a {{ color: {Colour.DARK_BLUE}; }}

@@ -58,7 +58,7 @@ def _channels(colour: str) -> tuple[float, float, float]:
     colour = str(colour).strip()
     if colour.startswith("#"):
         return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    r, g, b = (float(v) for v in colour[colour.index("(") + 1:].split(",")[:3])
+    r, g, b = (float(v) for v in colour[colour.index("(") + 1:].rstrip(")").split(",")[:3])
     return r / 255, g / 255, b / 255
 
 

@@ -180,7 +180,7 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(tickprefix="£", title_text="Cost, £", row=1, col=1)
     top = float(np.nanmax(order["roi"].to_numpy(dtype=float))) if order["roi"].notna().any() else 2.0
-    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="Return: £ of benefits per £1 spent",
+    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="£ of benefits per £1 spent",
                      row=1, col=2)
     return fig
 
