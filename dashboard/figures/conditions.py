@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, theme
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.stats.disclosure import show_count
-from dashboard import theme
 from dashboard.theme import CATEGORICAL, SEQUENTIAL, Colour
 
 SEX_LABEL = {"female": "Women", "male": "Men"}
