@@ -71,3 +71,30 @@ def test_statement_2_names_the_contact_when_set():
     without = "".join(text(c) for c in accessibility.statement(None))
     assert "DASHBOARD_ACCESSIBILITY_CONTACT" in without
     assert isinstance(accessibility.statement()[0], html.H2)
+
+
+def test_page_figure_1_source_note_is_text_under_the_page_chart_and_stays_in_exports(app):
+    from dashboard import components, exports, registry
+    from dashboard.filters import Filters
+
+    figure, _, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
+    assert not [a for a in figure.layout.annotations if a.name == "source-note"]
+    rendered = registry.render("overview-trend", Filters())
+    assert [a for a in rendered.figure.layout.annotations if a.name == "source-note"]  # what exports draw
+    assert "source-note" not in str(exports.embed_figure(rendered).layout.annotations)
+    card = str(components.chart_card("overview-trend"))
+    assert "chart-source" in card and "Source: " in card and "data-labelledby" in card
+
+
+def test_chart_table_1_row_headers_first_and_words_for_headers(app):
+    from dashboard import components, registry
+    from dashboard.filters import Filters
+
+    table = components.chart_table(registry.render("regions-league", Filters()))
+    head = table.children[-1].children.children[1]  # caption, thead, tbody
+    headers = [th.children for th in head.children.children]
+    assert headers[0] == "Area" and "Rate (%)" in headers and "Compared with England" in headers
+    body = table.children[-1].children.children[2]
+    first_row = body.children[0].children
+    assert first_row[0].scope == "row" and all(cell.scope == "col" for cell in head.children.children)
+    assert {cell.children for row in body.children for cell in row.children} & {"Yes", "No"}
