@@ -65,9 +65,9 @@ HOW_TESTED = (
     "problem.",
     "Chromium's accessibility tree: each chart is exactly one image, named by its heading and described by its "
     "summary, on every page and embed.",
-    "The keyboard alone: every link, button, field and chart tool on each page is reached with Tab and shows a "
-    "focus indicator of at least 3:1 against its unfocused look; the sort, copy, table and zoom controls work "
-    "with Enter; moving to another page puts focus on its main heading.",
+    "The keyboard alone: every link, button and field on each page is reached with Tab, and one of each kind "
+    "is measured to show a focus indicator of at least 3:1 against its unfocused look; the sort, copy and table "
+    "controls work with Enter; moving to another page puts focus on its main heading.",
     "Contrast measured from the rendered colours: text on the page and in the charts (against the colour "
     "drawn under it) at least 4.5:1, or 3:1 for large text.",
     "Reflow: no page scrolls sideways at 320 pixels wide, and no text sits outside its box at 320 and 1,280 "
