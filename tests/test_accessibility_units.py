@@ -80,7 +80,8 @@ def test_page_figure_1_source_note_is_text_under_the_page_chart_and_stays_in_exp
     figure, _, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
     assert not [a for a in figure.layout.annotations if a.name == "source-note"]
     rendered = registry.render("overview-trend", Filters())
-    assert [a for a in rendered.figure.layout.annotations if a.name == "source-note"]  # what exports draw
+    # The registry's figure keeps its note (exports swap it for their own provenance block under the image).
+    assert [a for a in rendered.figure.layout.annotations if a.name == "source-note"]
     assert "source-note" not in str(exports.embed_figure(rendered).layout.annotations)
     card = str(components.chart_card("overview-trend"))
     assert "chart-source" in card and "Source: " in card and "data-labelledby" in card
