@@ -15,7 +15,9 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
+import queries
 from dashboard import figures, registry
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
@@ -292,8 +294,11 @@ def update_page_filters(values, ids, current):
         base = Filters.from_query(current or "").to_query()
     except FilterError:
         base = {}
+    if not (isinstance(ids, list) and isinstance(values, list) and len(ids) == len(values)):
+        return no_update  # not what the filter bar sends: a client's invention
     for cid, value in zip(ids, values, strict=True):
-        base[cid["name"]] = value
+        if isinstance(cid, dict) and isinstance(cid.get("name"), str) and isinstance(value, str | None):
+            base[cid["name"]] = value
     try:
         new = Filters.from_query(base).query_string()
     except FilterError:
@@ -354,6 +359,15 @@ def chart_table(rendered) -> html.Div:
                                        index=readable.columns[0])])
 
 
+def _chart_id(component_id) -> str:
+    """The chart a card's component id names; PreventUpdate (204) for an id no card has (a client's invention)."""
+    chart_id = component_id.get("chart") if isinstance(component_id, dict) else None
+    try:
+        return registry.get(chart_id).id
+    except (KeyError, TypeError):
+        raise PreventUpdate from None
+
+
 @callback(
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
@@ -364,12 +378,16 @@ def chart_table(rendered) -> html.Div:
 def update_chart(search, graph_id):
     """A card on the current view: its figure, text summary, and download links and embed code (one request
     a chart on a filter change)."""
-    chart_id = graph_id["chart"]
+    chart_id = _chart_id(graph_id)
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
-    rendered = registry.render(chart_id, filters)
+    try:
+        rendered = registry.render(chart_id, filters)
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, share_links(chart_id, search)
     return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search)
 
 
@@ -382,7 +400,7 @@ def update_chart(search, graph_id):
 def update_chart_table(search, clicks, table_id):
     """The card's table, built only once its reader has opened "Show as table" (then kept on the current
     view): most readers never open it, and a table of hundreds of rows would weigh on every filter change."""
-    if not clicks:
+    if not clicks or not isinstance(clicks, int):
         return no_update
     if clicks % 2 == 0 and ctx.triggered_id == table_id:
         return no_update  # closing it: the table already shows this view
@@ -390,7 +408,10 @@ def update_chart_table(search, clicks, table_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return html.P(str(error))
-    return chart_table(registry.render(table_id["chart"], filters))
+    try:
+        return chart_table(registry.render(_chart_id(table_id), filters))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
 
 
 @callback(
@@ -474,7 +495,10 @@ clientside_callback(
     State({"type": "page-downloads", "page": MATCH}, "id"),
 )
 def update_page_downloads(search, downloads_id):
-    return page_download_links(downloads_id["page"], search)
+    page_path = downloads_id.get("page") if isinstance(downloads_id, dict) else None
+    if not isinstance(page_path, str) or not registry.charts(page_path):
+        raise PreventUpdate  # an id no page has: a client's invention, not a card
+    return page_download_links(page_path, search if isinstance(search, str) else "")
 
 
 def data_table(frame, caption: str, *, index: str | None = None) -> html.Div:

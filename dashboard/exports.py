@@ -85,7 +85,7 @@ class Context:
         try:
             wh = queries.warehouse()
             meta, demo = dict(wh.meta), wh.is_demo
-        except queries.WarehouseMissing:
+        except queries.WarehouseUnavailable:
             meta, demo = {}, True
         return cls(url=url, accessed=date.today(), meta=meta, demo=demo)
 

@@ -77,6 +77,8 @@ class Filters:
             query = parse_qs(query.lstrip("?"), keep_blank_values=True)
         elif hasattr(query, "lists"):  # Flask's request.args: every value of a repeated parameter
             query = dict(query.lists())
+        elif not isinstance(query, Mapping):  # e.g. a list posted by a client as a callback's value
+            raise FilterError({"query": f"expected a query string such as ?geo=E92000001, got {type(query).__name__}"})
         raw = {}
         for key, value in query.items():
             if isinstance(value, list | tuple):  # a repeated parameter: the last one wins, on pages and routes

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import flask
 import flask_bootstrap
 from dash import Dash
+from dash.exceptions import CallbackException
 
 import queries
 from dashboard import exports, figures, registry
@@ -90,11 +91,45 @@ def _chart(chart_id: str) -> registry.Chart:
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    try:
-        figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
-    except queries.WarehouseMissing:
-        raise BadRequest(503, "No data: the warehouse has not been built yet.") from None
+    figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
     return registry.render(chart, filters)
+
+
+# Properties that are always text: the address bar's parts (Dash's own page router reads them as strings) and
+# the page-filters store's query string.
+TEXT_PROPERTIES = {"pathname", "search", "href", "hash"}
+TEXT_VALUES = {("page-filters", "data")}
+
+
+def _callback_problem(body, callbacks: dict) -> str | None:
+    """What is wrong with a Dash callback request's body, or None: it names a callback of this app and gives the
+    inputs and state that callback declares, each an {"id", "property"} object (a list of them for ALL)."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or "callback" not in callbacks.get(output, {}):
+        return "no such callback"  # clientside callbacks are listed too, but run only in the browser
+    declared = callbacks[output]
+    outputs = body.get("outputs", [])
+    expected = {"inputs": len(declared.get("inputs", [])), "state": len(declared.get("state", [])),
+                "outputs": output.count("...") + 1 if output.startswith("..") else 1}
+    for part, count in expected.items():
+        given = body.get(part, [])
+        if part == "outputs" and isinstance(given, dict):  # a single output is sent as one object
+            given = [given]
+        if not isinstance(given, list) or len(given) != count:
+            return f"its {part} do not match the callback's"
+        for item in given:
+            for one in item if isinstance(item, list) else [item]:
+                if not (isinstance(one, dict) and isinstance(one.get("id"), str | dict)
+                        and isinstance(one.get("property"), str)):
+                    return f"its {part} are not id and property pairs"
+                text = one["property"] in TEXT_PROPERTIES or (str(one["id"]), one["property"]) in TEXT_VALUES
+                if text and not isinstance(one.get("value"), str | None):
+                    return f"its {one['property']} is not text"
+    if not isinstance(outputs, list | dict) or not isinstance(body.get("changedPropIds", []), list):
+        return "its outputs are not a list"
+    return None
 
 
 def _download(body: bytes, filename: str, fmt: str) -> flask.Response:
@@ -113,10 +148,23 @@ def register(app: Dash, settings: Settings) -> None:
     hashes: list[str] = []
 
     def page_scripts() -> str:
-        # Dash's inline scripts are known once every callback is registered (the first request): hash them then.
-        if not hashes:
-            hashes.extend(app.csp_hashes())
-        return " ".join(hashes)
+        # Dash's inline scripts are all known once it has set itself up (on the first request): kept from then on.
+        if hashes:
+            return hashes[0]
+        value = " ".join(app.csp_hashes())
+        if app._got_first_request.get("setup_server"):  # noqa: SLF001  Dash has no public "set up" flag
+            hashes.append(value)
+        return value
+
+    @server.before_request
+    def callback_shape():
+        # Dash answers a malformed callback request with a 500 (a KeyError or IndexError while reading it): check
+        # its shape against the callback it names first, so a client's invention is a one-line 400.
+        if flask.request.method == "POST" and flask.request.path == f"{prefix}_dash-update-component":
+            problem = _callback_problem(flask.request.get_json(silent=True), app.callback_map)
+            if problem:
+                return _text(f"Bad callback request: {problem}.", 400)
+        return None
 
     @server.get(f"{prefix}healthz")
     def healthz():
@@ -125,6 +173,8 @@ def register(app: Dash, settings: Settings) -> None:
             meta = wh.meta
         except queries.WarehouseMissing as error:
             return flask.jsonify(status="no data", error=str(error)), 503
+        except queries.WarehouseUnavailable as error:
+            return flask.jsonify(status="unavailable", error=str(error)), 503
         return flask.jsonify(status="ok", data_version=wh.version, built_at=meta.get("built_at"),
                              demo=wh.is_demo)
 
@@ -209,6 +259,24 @@ def register(app: Dash, settings: Settings) -> None:
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
         return _text(error.message, error.status)
+
+    @server.errorhandler(CallbackException)
+    def callback_mismatch(error: CallbackException):
+        # A request whose outputs do not match the callback it names is the client's mistake; any other callback
+        # exception is ours and stays a 500.
+        if str(error).startswith("Output does not match callback definition"):
+            return _text("Bad callback request: its outputs do not match the callback's.", 400)
+        raise error
+
+    @server.errorhandler(queries.WarehouseUnavailable)
+    def warehouse_unavailable(error: queries.WarehouseUnavailable):
+        # Any request (a route, an export, a Dash callback) that meets an unreadable warehouse: a clean 503 in
+        # JSON; the next request opens the file again, so a repaired warehouse is used without a restart.
+        status = "no data" if isinstance(error, queries.WarehouseMissing) else "unavailable"
+        response = flask.jsonify(status=status, error=str(error))
+        response.status_code = 503
+        response.headers["Retry-After"] = "60"
+        return response
 
     @server.errorhandler(exports.ImageBusy)
     def image_busy(error: exports.ImageBusy):

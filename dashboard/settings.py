@@ -35,6 +35,17 @@ class Settings:
         check_frame_ancestors(self.frame_ancestors)
         if self.public_url is not None:
             check_public_url(self.public_url)
+        if self.cache_url:
+            # A shared cache is only as trustworthy as its entries' HMAC: no key, no shared cache.
+            from queries.shared import MIN_KEY_LENGTH
+
+            if not self.cache_key or len(self.cache_key) < MIN_KEY_LENGTH:
+                raise SettingError(
+                    f"DASHBOARD_CACHE_URL is set but DASHBOARD_CACHE_KEY is {'too short' if self.cache_key else 'not'}:"
+                    f" give every worker the same secret of at least {MIN_KEY_LENGTH} characters (python -c 'import "
+                    "secrets; print(secrets.token_hex(32))'), or unset DASHBOARD_CACHE_URL")
+            if not self.cache_url.startswith(("redis://", "rediss://", "unix://")):
+                raise SettingError(f"DASHBOARD_CACHE_URL must be a redis:// URL, got {self.cache_url[:80]!r}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

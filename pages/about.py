@@ -128,7 +128,7 @@ def _settings_contact() -> str | None:
 def layout(**_query):
     try:
         meta = queries.warehouse().meta
-    except queries.WarehouseMissing:
+    except queries.WarehouseUnavailable:
         meta = {}
     sources = reference.sources()
     return html.Div([
