@@ -173,8 +173,9 @@ def _absolute(path: str) -> str:
     return host + path
 
 
-def share_links(chart_id: str, search: str | None) -> list:
-    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store)."""
+def share_links(chart_id: str, search: str | None, summary: str | None = None) -> list:
+    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store): the
+    iframe with its resizing script, and a picture linking to the live view (alt text: ``summary``)."""
     from dashboard import exports
 
     chart = registry.get(chart_id)
@@ -184,7 +185,12 @@ def share_links(chart_id: str, search: str | None) -> list:
                                                         "aria-label": f"{label}: {chart.title}"})
              for label, fmt in DOWNLOADS]
     code_id = {"type": "chart-embed-code", "chart": chart_id}
-    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title)
+    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title,
+                                    _absolute(dash.get_relative_path("/embed.js")))
+    image_id = {"type": "chart-image-code", "chart": chart_id}
+    image_code = exports.image_link_snippet(
+        _absolute(dash.get_relative_path(f"/export/{chart_id}.png") + query),
+        _absolute(dash.get_relative_path(chart.page) + query), summary or chart.description, chart.title)
     return [
         html.Span("Download: ", className="me-2"), *links,
         html.Details([
@@ -194,6 +200,12 @@ def share_links(chart_id: str, search: str | None) -> list:
             dcc.Textarea(id=code_id, value=snippet, readOnly=True, rows=4,
                          className="form-control font-monospace small"),
             dcc.Clipboard(target_id=code_id, title="Copy embed code",
+                          className="btn btn-outline-secondary btn-sm mt-1"),
+            html.Label("Or, where your intranet strips iframes: a picture of this view linking to it",
+                       htmlFor=dom_id(image_id), className="form-label small mt-2 mb-1"),
+            dcc.Textarea(id=image_id, value=image_code, readOnly=True, rows=3,
+                         className="form-control font-monospace small"),
+            dcc.Clipboard(target_id=image_id, title="Copy image link code",
                           className="btn btn-outline-secondary btn-sm mt-1"),
         ], className="chart-embed mt-2"),
     ]
@@ -316,7 +328,7 @@ def update_chart(search, graph_id):
     except FilterError as error:
         return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
     rendered = registry.render(chart_id, filters)
-    return rendered.figure, rendered.summary, share_links(chart_id, search)
+    return rendered.figure, rendered.summary, share_links(chart_id, search, rendered.summary)
 
 
 @callback(

@@ -15,7 +15,7 @@ import flask_bootstrap
 from dash import Dash
 
 import queries
-from dashboard import exports, figures, registry
+from dashboard import embeds, exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
 from dashboard.settings import Settings
@@ -151,15 +151,20 @@ def register(app: Dash, settings: Settings) -> None:
         filters = _filters()
         rendered = _render(chart, filters)
         query = filters.query_string()
+        base = f"{flask.request.host_url.rstrip('/')}{prefix}"
         downloads = {label: f"{prefix}export/{chart.id}.{fmt}{query}"
                      for label, fmt in (("PNG", "png"), ("CSV", "csv"), ("Excel", "xlsx"))}
         page = exports.embed_html(
             rendered, plotly_src=app.get_asset_url(PLOTLY_ASSET),
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
-            demo=rendered.demo)
+            demo=rendered.demo, oembed_href=embeds.discovery_href(base, f"{base}embed/{chart.id}{query}"))
         response = flask.Response(page, mimetype="text/html")
         response.headers["Content-Security-Policy"] = CSP.format(ancestors=settings.frame_ancestors)
         return response
+
+    from dashboard import api  # the data API, feed, oEmbed and conditional requests (dashboard/api.py)
+
+    api.register(app, settings)
 
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
