@@ -52,6 +52,18 @@ COLUMNS: dict[str, tuple[str | None, str]] = {
 }
 _TYPES = {"bool": "boolean", "int": "integer", "float": "number", "datetime": "string", "str": "string",
           "string": "string"}
+# Every problem type the API answers with (its "type" is /api#problem-<slug of the title>), for the page.
+PROBLEMS = (
+    ("Bad filter value", "A filter's value is not accepted: parameter names it, accepted lists what is."),
+    ("Unknown chart", "No chart has this id: accepted lists the ids."),
+    ("Not found", "No API route at this path."),
+    ("No data", "The warehouse has not been built yet."),
+    ("Bad parameter", "oEmbed: url is missing, or maxwidth or maxheight is not a whole number."),
+    ("Not this dashboard", "oEmbed: the url is not a link to this dashboard."),
+    ("No chart at this link", "oEmbed: the url is neither an embed nor a page with charts, or its filters are "
+                              "not accepted."),
+    ("Format not implemented", "oEmbed: only format=json is served."),
+)
 _cache: dict[tuple[str, str], dict] = {}
 _lock = threading.Lock()
 
@@ -229,6 +241,8 @@ def page(doc: dict, prefix: str) -> str:
         f"<tr><th scope='row'><code>{e(name)}</code></th><td>{e(p['description'])}</td>"
         f"<td>{e(p['schema']['default'])}</td><td>{e(', '.join(p['schema']['enum'][:12]))}"
         f"{' ...' if len(p['schema']['enum']) > 12 else ''}</td></tr>" for name, p in params.items())
+    problems = "".join(f"<dt id='problem-{e(title.lower().replace(' ', '-'))}'>{e(title)}</dt><dd>{e(text)}</dd>"
+                       for title, text in PROBLEMS)
     example = f"{base}api/v1/charts/overview-trend?geo=E54000050&amp;from=2023Q1"
     demo = ("<p class='alert alert-warning'><strong>Synthetic demo data.</strong> This copy serves generated "
             "figures, not official statistics; every chart response says so in <code>demo</code>.</p>"
@@ -260,6 +274,11 @@ frame = pd.DataFrame(answer["data"])   # answer["units"], answer["quality_notes"
 <div class="table-responsive"><table class="table table-sm"><caption>Query parameters (all optional)</caption>
 <thead><tr><th scope="col">name</th><th scope="col">meaning</th><th scope="col">default</th>
 <th scope="col">accepted values</th></tr></thead><tbody>{filters}</tbody></table></div>
+<h2>Errors</h2>
+<p>Errors are problem details (RFC 9457, <code>application/problem+json</code>): <code>type</code>,
+<code>title</code>, <code>status</code>, <code>detail</code>, and where a parameter is at fault,
+<code>parameter</code> and <code>accepted</code>.</p>
+<dl>{problems}</dl>
 <h2>Embeds</h2>
 <p>Each chart is at <code>{e(base)}embed/&lt;chart id&gt;</code> with the filters in its query string. Add
 <code>&lt;script src="{e(base)}embed.js" async&gt;&lt;/script&gt;</code> once to a page with embeds and each
