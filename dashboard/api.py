@@ -169,7 +169,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
 # ---- conditional requests and renamed ids --------------------------------------------------------------
 
 def _conditional_endpoint(endpoint: str | None) -> bool:
-    return bool(endpoint) and (endpoint.startswith("api.") or endpoint in EXPORT_ENDPOINTS) \
+    return bool(endpoint) and (endpoint.startswith("api.") or endpoint in EXPORT_ENDPOINTS | {"api_charts"}) \
         and endpoint not in {"api.embed_js", "api.not_found"}
 
 

@@ -57,10 +57,11 @@ HOST_SCRIPT = """\
     frame.style.height = height + "px";
     frame.setAttribute("height", String(height));
   });
-  // Embeds that finished loading before this script ran: ask them for their height again.
+  // Embeds that finished loading before this script ran: ask them for their height again. The question carries
+  // nothing private, so any frame may receive it ("*": a frame still loading has not got the embed's origin yet).
   var frames = document.getElementsByTagName("iframe");
   for (var i = 0; i < frames.length; i++) {
-    try { frames[i].contentWindow.postMessage({type: "health-work-embed:ask"}, origin); } catch (e) { /* other */ }
+    if (frames[i].contentWindow) { frames[i].contentWindow.postMessage({type: "health-work-embed:ask"}, "*"); }
   }
 })();
 """.replace("MESSAGE", MESSAGE)

@@ -178,7 +178,8 @@ def test_api_7_errors_are_problem_details_naming_the_parameter(client, path, sta
 # ---- conditional requests ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/api/v1/charts/overview-trend?geo=E12000007", "/export/overview-trend.csv",
-                                  "/api/v1/areas", "/feed.atom", "/api/openapi.json"])
+                                  "/api/v1/areas", "/feed.atom", "/api/openapi.json", "/api/charts",
+                                  "/export/page/overview.xlsx"])
 def test_api_8_unchanged_data_answer_304(client, path):
     first = client.get(path)
     assert first.status_code == 200
