@@ -86,8 +86,12 @@ def _source(source: dict) -> str:
         parts.append(f"{source['participants']} participants")
     if source.get("data_to"):
         parts.append(f"data to {source['data_to']}")
+    if source.get("publisher") or source.get("dataset"):
+        parts.append(" ".join(str(source[k]) for k in ("publisher", "dataset") if source.get(k)))
     if source.get("release"):
         parts.append(f"released {source['release']}")
+    if source.get("retrieved"):
+        parts.append(f"downloaded {source['retrieved']}")
     return f"{source.get('file', '')} ({', '.join(p for p in parts if p)})"
 
 

@@ -26,6 +26,14 @@ PERIODS = (
 AREAS = (("areas", "code"), ("source_nomis_aps", "area_code"), ("source_fingertips", "area_code"),
          ("pilot_returns", "icb_code"))
 COLUMNS = ["seq", "data_version", "built_at", "is_demo", "details"]
+# The latest period each source table holds, as the publisher labels it (what a release brought).
+LATEST = {
+    "source_nomis_aps": "SELECT arg_max(period, period_end) FROM source_nomis_aps",
+    "source_inac01": "SELECT arg_max(period, period_end) FROM source_inac01",
+    "source_fingertips": "SELECT arg_max(time_period, time_period_sortable) FROM source_fingertips",
+    "pilot_returns": "SELECT max(period) FROM pilot_returns",
+}
+MANIFEST = ".manifest.json"  # written by python -m data.fetch beside the files it downloaded
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, table: str, column: str) -> set[str]:
@@ -57,6 +65,7 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict:
         "periods": {what: _distinct(con, table, column) for what, table, column in PERIODS},
         "areas": set().union(*(_distinct(con, table, column) for table, column in AREAS)),
         "files": files.to_dict("records"),
+        "latest": _latest(con),
         "history": history,
         "meta": meta,
     }
@@ -73,12 +82,46 @@ def previous(path: Path) -> dict | None:
         return None  # a corrupt or foreign file: the new build starts the history afresh
 
 
+def _latest(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    out = {}
+    for table, sql in LATEST.items():
+        try:
+            value = con.execute(sql).fetchall()[0][0]
+        except duckdb.CatalogException:
+            continue
+        if value is not None:
+            out[table] = str(value)
+    return out
+
+
+def _manifest(meta: dict) -> dict[str, dict]:
+    """What ``python -m data.fetch`` recorded of each file it downloaded (publisher, dataset, address, when)."""
+    path = Path(str(meta.get("source_dir", ""))) / MANIFEST
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(f.get("file")): f for f in files if isinstance(f, dict)}
+
+
 def _sources(new: dict, meta: dict) -> list[dict]:
     if not new["files"]:
         return [{"file": f"demo generator, seed {meta.get('seed', '')}", "format": "synthetic demo data",
                  "participants": f"{int(meta.get('participants', 0)):,}", "data_to": str(meta.get("data_cutoff", ""))}]
     keep = ("file", "format", "target", "rows", "sha256", "release")  # "release" when a reader records one
-    return [{k: str(f[k]) for k in keep if k in f and pd.notna(f[k])} for f in new["files"]]
+    fetched = _manifest(meta)
+    out = []
+    for f in new["files"]:
+        entry = {k: str(f[k]) for k in keep if k in f and pd.notna(f[k])}
+        if entry.get("target") in new.get("latest", {}):
+            entry["data_to"] = new["latest"][entry["target"]]
+        download = fetched.get(entry["file"].split("[", 1)[0].strip())  # a workbook's sheet: "file.xlsx [sheet]"
+        if download:
+            entry.update({k: str(download[k]) for k in ("publisher", "dataset", "url") if download.get(k)})
+            if download.get("retrieved_at"):
+                entry["retrieved"] = str(download["retrieved_at"])[:10]
+        out.append(entry)
+    return out
 
 
 def changes(old: dict | None, new: dict, meta: dict) -> dict:

@@ -150,3 +150,36 @@ def test_feed_3_is_linked_from_every_page_head_and_the_about_page(client):
     assert "whats-new" in layout and "/feed.atom" in layout and "What's new" in layout
     version = client.get("/healthz").get_json()["data_version"]
     assert f"build-{version}" in layout  # the About page lists the build the app is serving
+
+
+def test_history_4_a_build_from_source_files_records_them_and_what_replaced_what(tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "sources" / "good", folder)
+    (folder / ".manifest.json").write_text(json.dumps({"files": [
+        {"file": "nomis_aps_lts.csv", "publisher": "ONS (Nomis)", "dataset": "APS long-term sick",
+         "url": "https://example.org/aps.csv", "retrieved_at": "2026-11-20T09:00:00+00:00"}]}))
+    path = tmp_path / "warehouse.duckdb"
+    build.build_source(path, folder, participants=PARTICIPANTS, seed=build.demo.SEED)
+    first = json.loads(_history(path)[-1][3])
+    sources = {s["file"]: s for s in first["sources"]}
+    assert first["kind"] == "source files" and "nomis_aps_lts.csv" in sources
+    aps = sources["nomis_aps_lts.csv"]
+    assert (aps["publisher"], aps["retrieved"], aps["format"]) == ("ONS (Nomis)", "2026-11-20", "nomis_aps")
+    with duckdb.connect(str(path), read_only=True) as con:
+        latest = con.execute("SELECT arg_max(period, period_end) FROM source_nomis_aps").fetchall()[0][0]
+    assert aps["data_to"] == latest
+    assert first["new_periods"]["Nomis APS"] and first["new_periods"]["Pilot returns"]
+    # The pilot returns file replaced by a smaller one (one quarter fewer), and the Fingertips file withdrawn.
+    returns = folder / "pilot_returns_q2.csv"
+    lines = returns.read_text().splitlines()
+    returns.write_text("\n".join(lines[:-1]) + "\n")
+    (folder / "fingertips_export.csv").unlink()
+    build.build_source(path, folder, participants=PARTICIPANTS, seed=build.demo.SEED)
+    second = json.loads(_history(path)[-1][3])
+    assert {(f["file"], f["reason"]) for f in second["superseded"]} == {
+        ("pilot_returns_q2.csv", "replaced by a different file"), ("fingertips_export.csv", "no longer loaded")}
+    assert second["new_periods"] == {} and second["previous_version"] == _history(path)[-2][1]
