@@ -202,7 +202,7 @@ def share_links(chart_id: str, search: str | None, summary: str | None = None) -
             dcc.Clipboard(target_id=code_id, title="Copy embed code",
                           className="btn btn-outline-secondary btn-sm mt-1"),
             html.Label("Or, where your intranet strips iframes: a picture of this view linking to it",
-                       htmlFor=dom_id(image_id), className="form-label small mt-2 mb-1"),
+                       htmlFor=dom_id(image_id), className="form-label small mt-2 mb-1 d-block"),
             dcc.Textarea(id=image_id, value=image_code, readOnly=True, rows=3,
                          className="form-control font-monospace small"),
             dcc.Clipboard(target_id=image_id, title="Copy image link code",
