@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlencode
 
 import flask
@@ -20,39 +20,19 @@ import pandas as pd
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, openapi, registry
+from dashboard import changes, embeds, exports, figures, openapi, registry
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
+from dashboard.problems import Problem
+from dashboard.problems import base_url as _base
 from dashboard.registry import Rendered
 from dashboard.settings import Settings
 
-PROBLEM_MIMETYPE = "application/problem+json"
 # Endpoints whose responses depend only on the data version and the request: answered 304 when unchanged.
 EXPORT_ENDPOINTS = {"export_chart", "export_page", "export_briefing"}
 # Exports carry an "accessed on" date: their validators change daily as well as with the data.
-DAILY_ENDPOINTS = EXPORT_ENDPOINTS | {"api.oembed"}
+DAILY_ENDPOINTS = EXPORT_ENDPOINTS
 RELIABILITY_NOTE = ("Reliability, as on Nomis: '!' an estimate from 0-2 respondents (not shown), '*' from 3-9 "
                     "respondents (unreliable), '~' an estimate under 500 people.")
-
-
-class Problem(Exception):
-    """An API error: RFC 9457 problem details, with the parameter at fault and what it accepts."""
-
-    def __init__(self, status: int, title: str, detail: str, **extensions):
-        self.status, self.title, self.detail, self.extensions = status, title, detail, extensions
-        super().__init__(detail)
-
-    def response(self) -> flask.Response:
-        slug = self.title.lower().replace(" ", "-")
-        body = {"type": f"{_base()}api#problem-{slug}", "title": self.title, "status": self.status,
-                "detail": self.detail, "instance": flask.request.full_path.rstrip("?"), **self.extensions}
-        response = flask.jsonify(body)
-        response.status_code, response.mimetype = self.status, PROBLEM_MIMETYPE
-        return response
-
-
-def _base() -> str:
-    """The dashboard's absolute address, ending in "/" (host of this request, then the URL prefix)."""
-    return flask.request.host_url.rstrip("/") + flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
 
 
 def filters_from_request() -> Filters:
@@ -78,7 +58,7 @@ def chart_from_id(chart_id: str) -> registry.Chart:
 def _warehouse() -> queries.Warehouse:
     wh = queries.warehouse()
     try:
-        wh.meta
+        wh.meta  # noqa: B018  reading it opens the warehouse, or finds there is none
     except queries.WarehouseMissing:
         raise Problem(503, "No data", "The warehouse has not been built yet: run python -m data.build.") from None
     return wh
@@ -181,11 +161,11 @@ def validators(meta: dict[str, str]) -> tuple[str, datetime | None]:
     key = "|".join([meta.get("data_version", ""), request.host_url, request.path, query,
                     date.today().isoformat() if daily else ""])
     try:
-        built = datetime.fromisoformat(meta["built_at"]).astimezone(timezone.utc).replace(microsecond=0)
+        built = datetime.fromisoformat(meta["built_at"]).astimezone(UTC).replace(microsecond=0)
     except (KeyError, ValueError):
         built = None
     if built is not None and daily:  # an export made today says "accessed on" today
-        built = max(built, datetime.combine(date.today(), time(), timezone.utc))
+        built = max(built, datetime.combine(date.today(), time(), UTC))
     return hashlib.sha256(key.encode()).hexdigest()[:32], built
 
 
@@ -237,8 +217,6 @@ def register(app: Dash, settings: Settings) -> None:
         chart = chart_from_id(chart_id)
         filters = filters_from_request()
         wh = _warehouse()
-        from dashboard import figures
-
         figures.set_demo(wh.is_demo)  # as the page shell does, before any figure is finished
         return flask.jsonify(chart_document(registry.render(chart, filters), wh))
 

@@ -185,7 +185,9 @@ def share_links(chart_id: str, search: str | None, summary: str | None = None) -
                                                         "aria-label": f"{label}: {chart.title}"})
              for label, fmt in DOWNLOADS]
     code_id = {"type": "chart-embed-code", "chart": chart_id}
-    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title,
+    # The iframe's title is what a screen reader announces for it: the chart and its view in words.
+    title = f"{chart.title}: {Filters.from_query(query).describe()}"
+    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), title,
                                     _absolute(dash.get_relative_path("/embed.js")))
     image_id = {"type": "chart-image-code", "chart": chart_id}
     image_code = exports.image_link_snippet(

@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from html import escape
 from urllib.parse import quote, urlsplit
 
-from dashboard import exports, registry
+import queries
+from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
+from dashboard.problems import Problem
 
 PROVIDER_NAME = "Health and work commissioning dashboard"
 DEFAULT_WIDTH = 960
@@ -78,18 +80,12 @@ def iframe_html(src: str, title: str, width: int | str, height: int, *, script_b
     return frame + (host_script_tag(script_base) if script_base else "")
 
 
-def _problem(status: int, title: str, detail: str, **extensions):
-    from dashboard.api import Problem
-
-    return Problem(status, title, detail, **extensions)
-
-
 def _dimension(args: Mapping[str, str], name: str) -> int | None:
     text = args.get(name)
     if text in (None, ""):
         return None
     if not text.isdigit() or int(text) < 1:
-        raise _problem(400, "Bad parameter", f"{name}: {text!r} is not a whole number of pixels",
+        raise Problem(400, "Bad parameter", f"{name}: {text!r} is not a whole number of pixels",
                        parameter=name, accepted="a whole number of pixels, 1 or more")
     return int(text)
 
@@ -98,7 +94,7 @@ def resolve(url: str, base: str, prefix: str) -> tuple[registry.Chart, Filters]:
     """The chart and filters a dashboard link shows; a 404 problem for a link that is not one of this site's."""
     parts, home = urlsplit(url), urlsplit(base)
     if (parts.scheme, parts.netloc) != (home.scheme, home.netloc) or not parts.path.startswith(prefix):
-        raise _problem(404, "Not this dashboard", f"{url!r} is not a link to this dashboard ({base}).",
+        raise Problem(404, "Not this dashboard", f"{url!r} is not a link to this dashboard ({base}).",
                        parameter="url", accepted=f"a link to a page or embed of {base}")
     rest = parts.path[len(prefix):].strip("/")
     if rest.startswith("embed/"):
@@ -109,12 +105,12 @@ def resolve(url: str, base: str, prefix: str) -> tuple[registry.Chart, Filters]:
         wanted = registry.RENAMED.get(parts.fragment.removeprefix("card-"), parts.fragment.removeprefix("card-"))
         chart = next((c for c in on_page if c.id == wanted), on_page[0] if on_page else None)
     if chart is None:
-        raise _problem(404, "No chart at this link", f"{url!r} is neither an embed nor a page with charts.",
+        raise Problem(404, "No chart at this link", f"{url!r} is neither an embed nor a page with charts.",
                        parameter="url", accepted=f"{base}embed/<chart id> or a page such as {base}regions")
     try:
         filters = Filters.from_query(parts.query)
     except FilterError as error:
-        raise _problem(404, "No chart at this link", f"The link's filters are not accepted: {error}",
+        raise Problem(404, "No chart at this link", f"The link's filters are not accepted: {error}",
                        parameter="url", accepted="a link copied from the dashboard") from None
     return chart, filters
 
@@ -123,16 +119,13 @@ def oembed(args: Mapping[str, str], base: str, prefix: str) -> dict:
     """The oEmbed response for ``args`` (url, format, maxwidth, maxheight)."""
     fmt = (args.get("format") or "json").lower()
     if fmt != "json":
-        raise _problem(501, "Format not implemented", f"format={fmt!r}: only JSON is served.",
+        raise Problem(501, "Format not implemented", f"format={fmt!r}: only JSON is served.",
                        parameter="format", accepted=["json"])
     if not args.get("url"):
-        raise _problem(400, "Bad parameter", "url: give the address of a page or embed of this dashboard.",
+        raise Problem(400, "Bad parameter", "url: give the address of a page or embed of this dashboard.",
                        parameter="url", accepted=f"a link to a page or embed of {base}")
     max_width, max_height = _dimension(args, "maxwidth"), _dimension(args, "maxheight")
     chart, filters = resolve(args["url"], base, prefix)
-    from dashboard import figures
-    import queries
-
     figures.set_demo(queries.warehouse().is_demo)
     rendered = registry.render(chart, filters)
     natural = int(rendered.figure.layout.height or 450) + EMBED_CHROME

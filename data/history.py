@@ -39,7 +39,7 @@ MANIFEST = ".manifest.json"  # written by python -m data.fetch beside the files 
 def _distinct(con: duckdb.DuckDBPyConnection, table: str, column: str) -> set[str]:
     """Distinct non-null values of a whitelisted column; empty when the table is not there (an older build)."""
     try:
-        rows = con.execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {table} '  # noqa: S608  whitelist
+        rows = con.execute(f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {table} '
                            f'WHERE "{column}" IS NOT NULL').fetchall()
     except duckdb.CatalogException:
         return set()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import jsonschema
 import numpy as np
@@ -209,7 +209,7 @@ def test_api_9_a_rebuild_changes_the_etag_and_ends_the_304s(client, tmp_path):
         assert after.status_code == 200 and after.headers["ETag"] != etag
         assert after.get_json()["data_version"] != first.get_json()["data_version"]
         assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 200
-        later = format_datetime(datetime.now(timezone.utc) + timedelta(minutes=1), usegmt=True)
+        later = format_datetime(datetime.now(UTC) + timedelta(minutes=1), usegmt=True)
         assert client.get(url, headers={"If-Modified-Since": later}).status_code == 304
 
 

@@ -113,6 +113,7 @@ def test_embed_code_offers_the_resizing_iframe_and_an_image_link(app):
     iframe, image = areas
     assert 'src="http://intranet.example/embed/overview-trend?geo=E54000050"' in iframe
     assert '<script src="http://intranet.example/embed.js" async></script>' in iframe
+    assert 'title="Long-term sickness over time: North East and North Cumbria, ' in iframe
     assert '<a href="http://intranet.example/?geo=E54000050">' in image
     assert '<img src="http://intranet.example/export/overview-trend.png?geo=E54000050"' in image
     assert f'alt="{html.escape(summary)}"' in image
