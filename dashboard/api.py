@@ -204,7 +204,7 @@ def register(app: Dash, settings: Settings) -> None:
         return flask.jsonify({"charts": f"{base}api/v1/charts", "areas": f"{base}api/v1/areas",
                               "programmes": f"{base}api/v1/programmes", "filters": f"{base}api/v1/filters",
                               "openapi": f"{base}api/openapi.json", "documentation": f"{base}api",
-                              "changes": f"{base}feed.atom"})
+                              "builds": f"{base}api/v1/builds", "changes": f"{base}feed.atom"})
 
     @bp.get("/api/v1/charts")
     def charts():
@@ -234,6 +234,13 @@ def register(app: Dash, settings: Settings) -> None:
     def filters():
         return flask.jsonify([{"name": d.name, "label": d.label, "description": d.description,
                                "default": d.default, "accepted": d.values()} for d in FILTER_DEFINITIONS])
+
+    @bp.get("/api/v1/builds")
+    def builds():
+        """The build history behind /feed.atom, as data: what a weekly script checks for "anything new?"."""
+        _warehouse()
+        return flask.jsonify([{"seq": b.seq, "data_version": b.data_version, "built_at": b.built_at, "demo": b.is_demo,
+                               "summary": b.sentences(), **b.details} for b in changes.builds()])
 
     @bp.get("/api/openapi.json")
     def openapi_json():

@@ -181,7 +181,10 @@ def document(base: str, wh: queries.Warehouse) -> dict:
             ("/api/v1/programmes", "Reference", "Every programme",
              "Back-to-work programmes: id (the intervention filter), names, where and when, source, ICBs"),
             ("/api/v1/filters", "Reference", "Every filter", "Each filter's name, meaning, default and every "
-                                                            "accepted value with its label")):
+                                                            "accepted value with its label"),
+            ("/api/v1/builds", "Changes", "Every build of the data",
+             "Newest first: data version, build time, sources loaded, new periods and areas, files superseded "
+             "(the record /feed.atom is made from)")):
         paths[path] = {"get": {"operationId": path.rsplit("/", 1)[1], "tags": [tag], "summary": summary,
                                "description": description,
                                "responses": {"200": _json(listing, summary), "304": _not_modified()}}}

@@ -132,12 +132,22 @@ def test_feed_1_is_valid_atom_with_an_entry_a_build_newest_first(client, rebuilt
 
 
 def test_feed_2_gains_an_entry_with_each_build(client, tmp_path):
+    """And /api/v1/builds, the same record as data, gains one too."""
     path = tmp_path / "warehouse.duckdb"
     build.build_demo(path, participants=PARTICIPANTS, seed=build.demo.SEED)
     assert len(_assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")) == 1
     meta = build.build_demo(path, participants=PARTICIPANTS, seed=build.demo.SEED)
     entries = _assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")
     assert len(entries) == 2 and meta["data_version"] in entries[0].find(f"{ATOM}id").text
+    before = queries.warehouse()
+    queries.use(wh := queries.Warehouse(path))
+    try:
+        builds = client.get("/api/v1/builds").get_json()
+    finally:
+        wh.close()
+        queries.use(before)
+    assert [b["seq"] for b in builds] == [2, 1] and builds[0]["data_version"] == meta["data_version"]
+    assert builds[0]["previous_version"] == builds[1]["data_version"] and builds[0]["summary"]
 
 
 def test_feed_3_is_linked_from_every_page_head_and_the_about_page(client):
