@@ -268,7 +268,7 @@ def page(doc: dict, prefix: str) -> str:
 curl -s -o /dev/null -w '%{{http_code}}\\n' -H 'If-None-Match: "ETAG FROM THE LAST ANSWER"' '{example}'</code></pre>
 <pre><code>import pandas as pd, requests
 answer = requests.get("{example}").json()
-frame = pd.DataFrame(answer["data"])   # answer["units"], answer["quality_notes"], answer["demo"] say what it is</code></pre>
+frame = pd.DataFrame(answer["data"])  # answer["units"], ["quality_notes"], ["demo"] say what it is</code></pre>
 <h2>Routes</h2>
 <div class="table-responsive"><table class="table table-sm"><caption>Every route of the API</caption>
 <thead><tr><th scope="col">path</th><th scope="col">what</th><th scope="col">description</th>
