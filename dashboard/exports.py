@@ -342,6 +342,31 @@ def embed_figure(rendered: Rendered) -> go.Figure:
     return fig
 
 
+# The embed page's one inline script: draw the chart, then tell a host page running /embed.js how tall the content
+# is, whenever that changes (and when asked). A constant, so a CSP can allow it by its hash.
+EMBED_SCRIPT = """
+(function () {
+  var fig = JSON.parse(document.getElementById("embed-figure").textContent);
+  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false}).then(function () {
+    document.body.setAttribute("data-ready", "true");
+  });
+  // Tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
+  var last = 0;
+  function report(force) {
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (window.parent === window || (height === last && !force)) { return; }
+    last = height;
+    window.parent.postMessage({type: "health-work-embed:height", height: height}, "*");
+  }
+  if (window.ResizeObserver) { new ResizeObserver(function () { report(false); }).observe(document.body); }
+  window.addEventListener("load", function () { report(true); });
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data && event.data.type === "health-work-embed:ask") { report(true); }
+  });
+})();
+"""
+
+
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
                demo: bool, oembed_href: str | None = None) -> str:
     """The chart alone, for an iframe: a small title, the figure as wide as the frame and as tall as the chart
@@ -384,27 +409,7 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 </footer>
 <script type="application/json" id="embed-figure">{figure_json}</script>
 <script src="{esc(plotly_src)}"></script>
-<script>
-(function () {{
-  var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  Plotly.newPlot("chart", fig.data, fig.layout, {{responsive: true, displaylogo: false}}).then(function () {{
-    document.body.setAttribute("data-ready", "true");
-  }});
-  // Tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
-  var last = 0;
-  function report(force) {{
-    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (window.parent === window || (height === last && !force)) {{ return; }}
-    last = height;
-    window.parent.postMessage({{type: "health-work-embed:height", height: height}}, "*");
-  }}
-  if (window.ResizeObserver) {{ new ResizeObserver(function () {{ report(false); }}).observe(document.body); }}
-  window.addEventListener("load", function () {{ report(true); }});
-  window.addEventListener("message", function (event) {{
-    if (event.source === window.parent && event.data && event.data.type === "health-work-embed:ask") {{ report(true); }}
-  }});
-}})();
-</script>
+<script>{EMBED_SCRIPT}</script>
 </body>
 </html>
 """

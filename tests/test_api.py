@@ -22,6 +22,12 @@ from data import build
 FILTERED = "?geo=E54000050&sex=female&from=2022Q1"
 PROBLEM_FIELDS = {"type", "title", "status", "detail"}
 
+try:  # spreadsheet formula neutralising of CSV text (dashboard/safety.py), where the branch has it
+    from dashboard.safety import neutralise as csv_text
+except ImportError:
+    def csv_text(value):
+        return value
+
 
 @pytest.fixture(scope="module")
 def document(client):
@@ -100,8 +106,8 @@ def test_api_3_every_chart_has_its_csv_numbers_and_passes_its_schema(client, doc
                 values = pd.to_numeric(got[column].replace({"": None}), errors="raise")
                 np.testing.assert_array_equal(values.astype(float).to_numpy(),
                                               expected[column].astype(float).to_numpy(), err_msg=f"{chart.id}.{column}")
-            else:
-                assert got[column].fillna("").astype(str).tolist() == \
+            else:  # the CSV's text is neutralised for spreadsheets, where it has to be; JSON's need not be
+                assert got[column].map(csv_text).fillna("").astype(str).tolist() == \
                     expected[column].fillna("").astype(str).tolist(), (chart.id, column)
         with_rows += len(got) > 0
     assert with_rows >= 12  # most charts have numbers: the comparison above is not of empty tables
