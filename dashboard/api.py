@@ -40,11 +40,19 @@ def filters_from_request() -> Filters:
         return Filters.from_query(flask.request.args)
     except FilterError as error:
         definitions = {d.name: d for d in FILTER_DEFINITIONS}
-        errors = [{"parameter": name, "detail": message, "accepted": list(definitions[name].values())}
+        errors = [{"parameter": name, "detail": message, "accepted": _accepted(definitions.get(name))}
                   for name, message in error.problems.items()]
         first = errors[0]
         raise Problem(400, "Bad filter value", f"{first['parameter']}: {first['detail']}",
                       parameter=first["parameter"], accepted=first["accepted"], errors=errors) from None
+
+
+def _accepted(definition) -> list[str] | dict | str:
+    if definition is None:
+        return "as the detail says"
+    if definition.accepted is None:
+        return {"minimum": definition.minimum, "maximum": definition.maximum}
+    return list(definition.values())
 
 
 def chart_from_id(chart_id: str) -> registry.Chart:
@@ -232,8 +240,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     @bp.get("/api/v1/filters")
     def filters():
-        return flask.jsonify([{"name": d.name, "label": d.label, "description": d.description,
-                               "default": d.default, "accepted": d.values()} for d in FILTER_DEFINITIONS])
+        return flask.jsonify([d.describe() for d in FILTER_DEFINITIONS])
 
     @bp.get("/api/v1/builds")
     def builds():

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+import dataclasses
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
 
@@ -190,17 +191,33 @@ class FilterDefinition:
     label: str
     description: str
     default: str  # "all" where the filter is optional
-    accepted: Callable[[], dict[str, str]] = field(repr=False)
+    accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)  # None: a number in a range
+    minimum: float | None = None
+    maximum: float | None = None
 
     def values(self) -> dict[str, str]:
-        return self.accepted()
+        return self.accepted() if self.accepted else {}
+
+    def json_schema(self) -> dict:
+        """The parameter's JSON Schema: one of the accepted values, or a number within its range."""
+        if self.accepted is None:
+            bounds = {k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None}
+            return {"type": "number", **bounds}
+        return {"type": "string", "enum": list(self.values()), "default": self.default}
+
+    def describe(self) -> dict:
+        """As ``/api/v1/filters`` lists it."""
+        out = {"name": self.name, "label": self.label, "description": self.description, "default": self.default,
+               "accepted": self.values()}
+        return out if self.accepted else {**out, "minimum": self.minimum, "maximum": self.maximum}
 
 
+_LEVEL_NAMES = {"region": "ONS regions", "icb": "Integrated Care Boards"}
 FILTER_DEFINITIONS = (
     FilterDefinition("geo", "Area", "The area shown: England, an ONS region or an Integrated Care Board, by GSS code.",
                      ENGLAND, lambda: dict(_area_names())),
     FilterDefinition("level", "Compare", "Which areas are compared with each other: ONS regions or ICBs.",
-                     "region", lambda: {lv: {"region": "ONS regions", "icb": "Integrated Care Boards"}[lv] for lv in LEVELS}),
+                     "region", lambda: {lv: _LEVEL_NAMES[lv] for lv in LEVELS}),
     FilterDefinition("from", "From", "The first quarter shown.", FIRST_PERIOD,
                      lambda: {q: period_label(q) for q in quarters()}),
     FilterDefinition("to", "To", "The last quarter shown (not before from).", LAST_PERIOD,

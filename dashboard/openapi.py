@@ -100,11 +100,16 @@ def row_schema(chart: registry.Chart) -> dict:
     return {"type": "object", "properties": columns, "required": list(columns), "additionalProperties": False}
 
 
-def _parameters() -> dict:
-    return {d.name: {"name": d.name, "in": "query", "required": False,
-                     "description": f"{d.label}: {d.description} /api/v1/filters lists each value with its label.",
-                     "schema": {"type": "string", "enum": list(d.values()), "default": d.default}}
-            for d in FILTER_DEFINITIONS}
+def _parameters(charts: list[registry.Chart]) -> dict:
+    out = {d.name: {"name": d.name, "in": "query", "required": False,
+                    "description": f"{d.label}: {d.description} /api/v1/filters lists each value with its label.",
+                    "schema": d.json_schema()}
+           for d in FILTER_DEFINITIONS}
+    # A chart filter not yet described in dashboard/filters.py still gets a parameter (no dangling reference).
+    for name in dict.fromkeys(n for c in charts for n in c.filters if n not in out):
+        out[name] = {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": f"{name}: as on the chart's page."}
+    return out
 
 
 def _problem_responses() -> dict:
@@ -219,7 +224,7 @@ def document(base: str, wh: queries.Warehouse) -> dict:
         "servers": [{"url": base.rstrip("/") or "/"}],
         "tags": [{"name": "Charts"}, {"name": "Reference"}, {"name": "Changes"}, {"name": "Embeds"}],
         "paths": paths,
-        "components": {"parameters": _parameters(), "schemas": schemas},
+        "components": {"parameters": _parameters(charts), "schemas": schemas},
     }
     with _lock:
         _cache.clear()  # one data version at a time
@@ -228,6 +233,14 @@ def document(base: str, wh: queries.Warehouse) -> dict:
 
 
 # ---- the human-readable page ------------------------------------------------------------------------------
+
+def _accepted(schema: dict) -> str:
+    if "enum" in schema:
+        return ", ".join(schema["enum"][:12]) + (" ..." if len(schema["enum"]) > 12 else "")
+    if "minimum" in schema or "maximum" in schema:
+        return f"a number from {schema.get('minimum', '')} to {schema.get('maximum', '')}"
+    return "see the chart's page"
+
 
 def page(doc: dict, prefix: str) -> str:
     """``/api``: the document as a plain page, every string escaped."""
@@ -242,8 +255,8 @@ def page(doc: dict, prefix: str) -> str:
                     f"<td>{e(op.get('description', ''))}</td><td>{e(', '.join(names))}</td></tr>")
     filters = "".join(
         f"<tr><th scope='row'><code>{e(name)}</code></th><td>{e(p['description'])}</td>"
-        f"<td>{e(p['schema']['default'])}</td><td>{e(', '.join(p['schema']['enum'][:12]))}"
-        f"{' ...' if len(p['schema']['enum']) > 12 else ''}</td></tr>" for name, p in params.items())
+        f"<td>{e(str(p['schema'].get('default', '')))}</td><td>{e(_accepted(p['schema']))}</td></tr>"
+        for name, p in params.items())
     problems = "".join(f"<dt id='problem-{e(title.lower().replace(' ', '-'))}'>{e(title)}</dt><dd>{e(text)}</dd>"
                        for title, text in PROBLEMS)
     example = f"{base}api/v1/charts/overview-trend?geo=E54000050&amp;from=2023Q1"

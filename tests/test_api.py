@@ -66,8 +66,23 @@ def test_api_1_openapi_document_validates_and_describes_every_chart_and_filter(d
         assert [p["$ref"].rsplit("/", 1)[1] for p in operation["parameters"]] == list(chart.filters)
     parameters = document["components"]["parameters"]
     for definition in FILTER_DEFINITIONS:
+        assert parameters[definition.name]["schema"] == definition.json_schema()
         assert parameters[definition.name]["schema"]["enum"] == list(definition.values())
     assert "stable" in document["info"]["description"]
+
+
+def test_api_1b_numeric_filters_and_filters_not_yet_described_get_parameters():
+    from dashboard import openapi
+    from dashboard.filters import FilterDefinition
+
+    share = FilterDefinition("deadweight", "Deadweight", "Share who would have found work anyway.", "50",
+                             minimum=0, maximum=95)
+    assert share.json_schema() == {"type": "number", "minimum": 0, "maximum": 95}
+    assert share.describe()["maximum"] == 95 and share.values() == {}
+    chart = registry.Chart(id="x", title="X", page="/", description="", source="", data=None, figure=None,
+                           filters=("geo", "not-described"))
+    parameters = openapi._parameters([chart])  # noqa: SLF001
+    assert parameters["not-described"]["schema"] == {"type": "string"} and "geo" in parameters
 
 
 def test_api_2_the_api_page_is_served_offline_from_the_document(client, document):
