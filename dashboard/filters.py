@@ -6,9 +6,9 @@ answer it with 400 and pages with an alert. Unknown parameters are ignored.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
-import dataclasses
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
@@ -191,7 +191,8 @@ class FilterDefinition:
     label: str
     description: str
     default: str  # "all" where the filter is optional
-    accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)  # None: a number in a range
+    # value -> label; None for a number within minimum..maximum
+    accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)
     minimum: float | None = None
     maximum: float | None = None
 
