@@ -77,8 +77,8 @@ def _warehouse() -> queries.Warehouse:
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON values: missing and non-finite numbers as null, dates as YYYY-MM-DD, numpy scalars as Python."""
     def value(v):
-        if isinstance(v, np.ndarray) and v.ndim == 0:  # a scalar wrapped in an array (as the CSV writes it)
-            v = v.item()
+        if isinstance(v, np.ndarray):  # a scalar wrapped in an array (as the CSV writes it), or a list
+            v = v.item() if v.ndim == 0 else v.tolist()
         if v is None or (not isinstance(v, str | bytes | list | tuple | dict) and pd.isna(v)):
             return None
         if isinstance(v, datetime | date):  # as the CSV export writes them (date_format="%Y-%m-%d")

@@ -254,3 +254,15 @@ def test_api_11_a_renamed_chart_redirects_to_its_current_id(client, monkeypatch,
     response = client.get(old)
     assert response.status_code == 308
     assert response.headers["Location"] == new
+
+
+def test_api_12_rows_become_json_values_as_the_csv_writes_them():
+    from dashboard.api import records
+
+    frame = pd.DataFrame({"n": [np.array(240.0), np.int64(5), None, float("nan"), float("inf")],
+                          "day": pd.to_datetime(["2024-01-01", "2024-02-29", None, "2024-03-31", "2024-04-30"]),
+                          "flag": ["*", None, "~", "!", "-"]})
+    assert records(frame) == [
+        {"n": 240.0, "day": "2024-01-01", "flag": "*"}, {"n": 5, "day": "2024-02-29", "flag": None},
+        {"n": None, "day": None, "flag": "~"}, {"n": None, "day": "2024-03-31", "flag": "!"},
+        {"n": None, "day": "2024-04-30", "flag": "-"}]
