@@ -193,3 +193,13 @@ def test_history_4_a_build_from_source_files_records_them_and_what_replaced_what
     assert {(f["file"], f["reason"]) for f in second["superseded"]} == {
         ("pilot_returns_q2.csv", "replaced by a different file"), ("fingertips_export.csv", "no longer loaded")}
     assert second["new_periods"] == {} and second["previous_version"] == _history(path)[-2][1]
+
+
+def test_feed_4_a_warehouse_without_a_history_still_has_a_valid_feed(client, tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    meta = build.build_demo(path, participants=PARTICIPANTS, seed=build.demo.SEED)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE build_history")  # as a warehouse built by older code
+    entries = _assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")
+    assert len(entries) == 1 and meta["data_version"] in entries[0].find(f"{ATOM}id").text
+    assert "before this dashboard kept a history" in ET.tostring(entries[0], encoding="unicode")
