@@ -13,6 +13,7 @@ from html import escape
 import queries
 from dashboard import exports, registry
 from dashboard.filters import FILTER_DEFINITIONS, Filters
+from dashboard.theme import Colour
 
 API_VERSION = "1.0.0"
 TITLE = "Health and work commissioning dashboard: data API"
@@ -268,6 +269,7 @@ def page(doc: dict, prefix: str) -> str:
 <title>Data API - Health and work dashboard</title>
 <link rel="stylesheet" href="{e(prefix)}_vendor/bootstrap.min.css">
 <link rel="alternate" type="application/atom+xml" title="Data updates" href="{e(prefix)}feed.atom">
+<style>code {{ color: {Colour.TEXT}; }}</style>
 </head><body><main class="container py-4" id="main">
 <h1>Data API</h1>
 <p class="lead">{e(doc['info']['description'])}</p>
@@ -277,17 +279,19 @@ def page(doc: dict, prefix: str) -> str:
 <a href="{e(prefix)}feed.atom">{e(prefix)}feed.atom</a> (Atom).</p>
 <h2>Stable ids</h2><p>{e(STABLE_IDS)}</p>
 <h2>Example</h2>
-<pre><code>curl -s '{example}'
+<pre tabindex="0"><code>curl -s '{example}'
 curl -s -o /dev/null -w '%{{http_code}}\\n' -H 'If-None-Match: "ETAG FROM THE LAST ANSWER"' '{example}'</code></pre>
-<pre><code>import pandas as pd, requests
+<pre tabindex="0"><code>import pandas as pd, requests
 answer = requests.get("{example}").json()
 frame = pd.DataFrame(answer["data"])  # answer["units"], ["quality_notes"], ["demo"] say what it is</code></pre>
 <h2>Routes</h2>
-<div class="table-responsive"><table class="table table-sm"><caption>Every route of the API</caption>
+<div class="table-responsive" tabindex="0" role="region" aria-label="Routes">
+<table class="table table-sm"><caption>Every route of the API</caption>
 <thead><tr><th scope="col">path</th><th scope="col">what</th><th scope="col">description</th>
 <th scope="col">filters</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>
 <h2>Filters</h2>
-<div class="table-responsive"><table class="table table-sm"><caption>Query parameters (all optional)</caption>
+<div class="table-responsive" tabindex="0" role="region" aria-label="Filters">
+<table class="table table-sm"><caption>Query parameters (all optional)</caption>
 <thead><tr><th scope="col">name</th><th scope="col">meaning</th><th scope="col">default</th>
 <th scope="col">accepted values</th></tr></thead><tbody>{filters}</tbody></table></div>
 <h2>Errors</h2>
