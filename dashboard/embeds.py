@@ -5,6 +5,9 @@ that sizes an embed's iframe to its content.
 "rich" response whose ``html`` is the chart's iframe, for a link to an embed (``/embed/<id>?filters``) or to a page
 (the page's first chart, or the chart named by a ``#card-<id>`` fragment), with the view's filters kept.
 
+Every page with charts names its oEmbed address in its head (``oembed_discovery``, a Dash index hook), as
+does each embed page.
+
 ``/embed.js`` (``HOST_SCRIPT``) is the script an intranet page includes once: each embed posts its height to its
 parent window (``exports.embed_html``), and the script sets the height of the iframe that sent it, only for
 messages from this dashboard's origin and from an iframe on the page.
@@ -15,10 +18,13 @@ from collections.abc import Mapping
 from html import escape
 from urllib.parse import quote, urlsplit
 
+import dash
+import flask
+
 import queries
 from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
-from dashboard.problems import Problem
+from dashboard.problems import Problem, base_url
 
 PROVIDER_NAME = "Health and work commissioning dashboard"
 DEFAULT_WIDTH = 960
@@ -149,3 +155,18 @@ def oembed(args: Mapping[str, str], base: str, prefix: str) -> dict:
 def discovery_href(base: str, embed_url: str) -> str:
     """The oEmbed discovery link an embed page carries in its head."""
     return f"{base}oembed?url={quote(embed_url, safe='')}&format=json"
+
+
+@dash.hooks.index()
+def oembed_discovery(index: str) -> str:
+    """Every dashboard page names its oEmbed address in its head, so a CMS given a pasted page link finds it."""
+    if not flask.has_request_context() or "DASHBOARD_SETTINGS" not in flask.current_app.config:
+        return index
+    base = base_url()
+    try:
+        resolve(flask.request.url, base, flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix)
+    except Problem:
+        return index  # a page without charts (About), or a link whose filters are not accepted
+    href = discovery_href(base, flask.request.url)
+    link = f'<link rel="alternate" type="application/json+oembed" href="{escape(href)}" title="{PROVIDER_NAME}">'
+    return index.replace("</head>", f"{link}\n</head>", 1)

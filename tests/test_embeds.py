@@ -128,3 +128,12 @@ def _walk(component):
     children = getattr(component, "children", None)
     if children is not None and not isinstance(children, str):
         yield from _walk(children)
+
+
+def test_oembed_5_every_page_with_charts_names_its_oembed_address(client):
+    head = client.get("/regions?geo=E12000007").data.decode().split("</head>")[0]
+    link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', head)
+    assert link, head[-800:]
+    answer = client.get(html.unescape(link[1]).removeprefix("http://localhost")).get_json()
+    assert _iframe_src(answer["html"]) == f"{BASE}embed/{registry.charts('/regions')[0].id}?geo=E12000007"
+    assert "json+oembed" not in client.get("/about").data.decode()  # no chart to embed there
