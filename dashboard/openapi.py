@@ -228,7 +228,8 @@ def document(base: str, wh: queries.Warehouse) -> dict:
         "components": {"parameters": _parameters(charts), "schemas": schemas},
     }
     with _lock:
-        _cache.clear()  # one data version at a time
+        for stale in [k for k in _cache if k[1] != wh.version]:  # one data version at a time, any hosts
+            del _cache[stale]
         _cache[key] = doc
     return doc
 
