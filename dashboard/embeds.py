@@ -14,6 +14,7 @@ messages from this dashboard's origin and from an iframe on the page.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from urllib.parse import quote, urlsplit
@@ -90,16 +91,19 @@ def _dimension(args: Mapping[str, str], name: str) -> int | None:
     text = args.get(name)
     if text in (None, ""):
         return None
-    if not text.isdigit() or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
         raise Problem(400, "Bad parameter", f"{name}: {text!r} is not a whole number of pixels",
-                       parameter=name, accepted="a whole number of pixels, 1 or more")
+                       parameter=name, accepted="a whole number of pixels, 1 to 999999")
     return int(text)
 
 
 def resolve(url: str, base: str, prefix: str) -> tuple[registry.Chart, Filters]:
     """The chart and filters a dashboard link shows; a 404 problem for a link that is not one of this site's."""
-    parts, home = urlsplit(url), urlsplit(base)
-    if (parts.scheme, parts.netloc) != (home.scheme, home.netloc) or not parts.path.startswith(prefix):
+    try:
+        parts, home = urlsplit(url), urlsplit(base)
+    except ValueError:  # e.g. "http://[::1": not a URL at all
+        parts = None
+    if parts is None or (parts.scheme, parts.netloc) != (home.scheme, home.netloc) or not parts.path.startswith(prefix):
         raise Problem(404, "Not this dashboard", f"{url!r} is not a link to this dashboard ({base}).",
                        parameter="url", accepted=f"a link to a page or embed of {base}")
     rest = parts.path[len(prefix):].strip("/")

@@ -78,6 +78,8 @@ def test_oembed_2_keeps_to_maxwidth_and_maxheight(client):
     ({"url": f"{BASE}embed/overview-trend", "format": "xml"}, 501, "format"),
     ({"url": f"{BASE}embed/overview-trend", "maxwidth": "wide"}, 400, "maxwidth"),
     ({}, 400, "url"),
+    ({"url": "http://[::1"}, 404, "url"),
+    ({"url": f"{BASE}embed/overview-trend", "maxheight": "\uff11"}, 400, "maxheight"),  # a full-width digit
 ])
 def test_oembed_3_refuses_what_it_cannot_embed(client, params, status, parameter):
     response = client.get("/oembed", query_string=params)
