@@ -205,8 +205,8 @@ def document(base: str, wh: queries.Warehouse) -> dict:
                                 "parameters": [
                                     {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
                                     {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
-                                    {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                                    {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                                    {"name": "maxwidth", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 999999}},
+                                    {"name": "maxheight", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 999999}}],
                                 "responses": {"200": _json({"type": "object"}, "A rich oEmbed response"),
                                               "304": _not_modified(), **_problem_responses(),
                                               "501": {"description": "A format other than JSON"}}}}
