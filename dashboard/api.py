@@ -69,6 +69,8 @@ def _warehouse() -> queries.Warehouse:
         wh.meta  # noqa: B018  reading it opens the warehouse, or finds there is none
     except queries.WarehouseMissing:
         raise Problem(503, "No data", "The warehouse has not been built yet: run python -m data.build.") from None
+    except queries.WarehouseUnavailable as error:
+        raise Problem(503, "Data unavailable", f"The data cannot be read just now: {error}") from None
     return wh
 
 
@@ -292,8 +294,8 @@ def register(app: Dash, settings: Settings) -> None:
             return redirect
         try:
             meta = queries.warehouse().meta
-        except queries.WarehouseMissing:
-            return None
+        except queries.WarehouseUnavailable:
+            return None  # the route answers it (503)
         etag, modified = validators(meta)
         flask.g.validators = (etag, modified)
         if _unchanged(etag, modified):

@@ -6,11 +6,10 @@ A warehouse built before the history was kept has none: it is shown as one entry
 from __future__ import annotations
 
 import json
+import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
-
-import duckdb
 
 import queries
 
@@ -98,14 +97,17 @@ def _source(source: dict) -> str:
 def builds() -> list[Build]:
     """Every build recorded in the warehouse, newest first."""
     wh = queries.warehouse()
-    try:
-        frame = wh.run("build_history")
-    except duckdb.CatalogException:  # built before the history was kept
+    if int(wh.run("build_history_kept")["tables"].iloc[0]) == 0:  # built before the history was kept
         meta = wh.meta
         return [Build(1, wh.version, meta.get("built_at", ""), wh.is_demo,
                       {"note": "built before this dashboard kept a history of builds"})]
+    frame = wh.run("build_history")
     return [Build(int(r.seq), r.data_version, r.built_at, bool(r.is_demo), json.loads(r.details))
             for r in frame.itertuples(index=False)]
+
+
+def _urn(name: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
 def atom(entries: list[Build], *, feed_url: str, about_url: str) -> bytes:
@@ -118,7 +120,9 @@ def atom(entries: list[Build], *, feed_url: str, about_url: str) -> bytes:
         element.text = text
         return element
 
-    add(feed, "id", feed_url)
+    # Ids are URNs made from the feed's address and the data version: absolute and permanent, whether or not the
+    # links (which may be relative when the public address is not known) are.
+    add(feed, "id", _urn(feed_url))
     add(feed, "title", FEED_TITLE)
     add(feed, "subtitle", "One entry each time the dashboard's data are rebuilt: the data version, the sources "
                           "loaded and what changed.")
@@ -128,7 +132,7 @@ def atom(entries: list[Build], *, feed_url: str, about_url: str) -> bytes:
     add(feed, "link", rel="alternate", type="text/html", href=about_url + "#whats-new")
     for build in entries[:FEED_ENTRIES]:
         entry = add(feed, "entry")
-        add(entry, "id", f"{about_url}#{build.anchor}")
+        add(entry, "id", _urn(f"{feed_url}#{build.anchor}"))
         add(entry, "title", build.title())
         add(entry, "updated", build.built_at)
         add(entry, "link", rel="alternate", type="text/html", href=f"{about_url}#{build.anchor}")

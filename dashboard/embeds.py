@@ -26,6 +26,7 @@ import queries
 from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.problems import Problem, base_url
+from dashboard.safety import quoted
 
 PROVIDER_NAME = "Health and work commissioning dashboard"
 DEFAULT_WIDTH = 960
@@ -92,19 +93,25 @@ def _dimension(args: Mapping[str, str], name: str) -> int | None:
     if text in (None, ""):
         return None
     if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
-        raise Problem(400, "Bad parameter", f"{name}: {text!r} is not a whole number of pixels",
+        raise Problem(400, "Bad parameter", f"{name}: {quoted(text)} is not a whole number of pixels",
                        parameter=name, accepted="a whole number of pixels, 1 to 999999")
     return int(text)
 
 
 def resolve(url: str, base: str, prefix: str) -> tuple[registry.Chart, Filters]:
     """The chart and filters a dashboard link shows; a 404 problem for a link that is not one of this site's."""
+    home = urlsplit(base)
     try:
-        parts, home = urlsplit(url), urlsplit(base)
+        parts = urlsplit(url)
     except ValueError:  # e.g. "http://[::1": not a URL at all
         parts = None
-    if parts is None or (parts.scheme, parts.netloc) != (home.scheme, home.netloc) or not parts.path.startswith(prefix):
-        raise Problem(404, "Not this dashboard", f"{url!r} is not a link to this dashboard ({base}).",
+    if not home.netloc:  # no trusted public address: an embed code would point nowhere (or somewhere forged)
+        raise Problem(404, "Public address unknown", "This dashboard does not know its public address: set "
+                      "DASHBOARD_PUBLIC_URL (or DASHBOARD_ALLOWED_HOSTS) for oEmbed.", parameter="url",
+                      accepted="a link to this dashboard, once its public address is set")
+    if parts is None or (parts.scheme, parts.netloc) != (home.scheme, home.netloc) \
+            or not parts.path.startswith(prefix):
+        raise Problem(404, "Not this dashboard", f"{quoted(url)} is not a link to this dashboard ({base}).",
                        parameter="url", accepted=f"a link to a page or embed of {base}")
     rest = parts.path[len(prefix):].strip("/")
     if rest.startswith("embed/"):
@@ -115,7 +122,7 @@ def resolve(url: str, base: str, prefix: str) -> tuple[registry.Chart, Filters]:
         wanted = registry.RENAMED.get(parts.fragment.removeprefix("card-"), parts.fragment.removeprefix("card-"))
         chart = next((c for c in on_page if c.id == wanted), on_page[0] if on_page else None)
     if chart is None:
-        raise Problem(404, "No chart at this link", f"{url!r} is neither an embed nor a page with charts.",
+        raise Problem(404, "No chart at this link", f"{quoted(url)} is neither an embed nor a page with charts.",
                        parameter="url", accepted=f"{base}embed/<chart id> or a page such as {base}regions")
     try:
         filters = Filters.from_query(parts.query)

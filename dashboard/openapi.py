@@ -59,6 +59,8 @@ PROBLEMS = (
     ("Unknown chart", "No chart has this id: accepted lists the ids."),
     ("Not found", "No API route at this path."),
     ("No data", "The warehouse has not been built yet."),
+    ("Data unavailable", "The warehouse cannot be read just now (being replaced, or damaged); try again."),
+    ("Public address unknown", "oEmbed: the dashboard's public address (DASHBOARD_PUBLIC_URL) is not set."),
     ("Bad parameter", "oEmbed: url is missing, or maxwidth or maxheight is not a whole number."),
     ("Not this dashboard", "oEmbed: the url is not a link to this dashboard."),
     ("No chart at this link", "oEmbed: the url is neither an embed nor a page with charts, or its filters are "

@@ -9,8 +9,11 @@ PROBLEM_MIMETYPE = "application/problem+json"
 
 
 def base_url() -> str:
-    """The dashboard's absolute address, ending in "/" (host of this request, then the URL prefix)."""
-    return flask.request.host_url.rstrip("/") + flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
+    """The dashboard's address, ending in "/": its public origin (``routes.public_origin``: never an unchecked Host
+    header) and URL prefix; only the prefix, a relative address, when the public origin is not known."""
+    from dashboard.routes import public_origin
+
+    return public_origin() + flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
 
 
 class Problem(Exception):

@@ -127,7 +127,7 @@ def _whats_new() -> list:
 
     try:
         builds = changes.builds()
-    except queries.WarehouseMissing:
+    except queries.WarehouseUnavailable:
         builds = []
     return [
         html.H2("What's new", id="whats-new"),
@@ -142,7 +142,7 @@ def _whats_new() -> list:
 def layout(**_query):
     try:
         meta = queries.warehouse().meta
-    except queries.WarehouseMissing:
+    except queries.WarehouseUnavailable:
         meta = {}
     sources = reference.sources()
     return html.Div([

@@ -107,9 +107,17 @@ def test_embed_js_sets_heights_only_for_messages_from_its_own_origin(client):
     assert "health-work-embed:height" in script
 
 
-def test_embed_code_offers_the_resizing_iframe_and_an_image_link(app):
+def _public_url(app, monkeypatch, url: str | None):
+    import dataclasses
+
+    settings = app.server.config["DASHBOARD_SETTINGS"]
+    monkeypatch.setitem(app.server.config, "DASHBOARD_SETTINGS", dataclasses.replace(settings, public_url=url))
+
+
+def test_embed_code_offers_the_resizing_iframe_and_an_image_link(app, monkeypatch):
     summary = 'Share of people aged 16-64 "quoted" & <summarised>'
-    with app.server.test_request_context("/", base_url="http://intranet.example"):
+    _public_url(app, monkeypatch, "http://intranet.example")
+    with app.server.test_request_context("/", base_url="http://attacker.example"):
         links = components.share_links("overview-trend", "?geo=E54000050", summary)
     areas = [c.value for c in _walk(links) if type(c).__name__ == "Textarea"]
     iframe, image = areas
@@ -139,3 +147,20 @@ def test_oembed_5_every_page_with_charts_names_its_oembed_address(client):
     answer = client.get(html.unescape(link[1]).removeprefix("http://localhost")).get_json()
     assert _iframe_src(answer["html"]) == f"{BASE}embed/{registry.charts('/regions')[0].id}?geo=E12000007"
     assert "json+oembed" not in client.get("/about").data.decode()  # no chart to embed there
+
+
+def test_oembed_6_answers_only_for_the_dashboards_public_address(app, client, monkeypatch):
+    _public_url(app, monkeypatch, "https://dash.example.gov.uk")
+    answer = client.get("/oembed", query_string={"url": "https://dash.example.gov.uk/embed/overview-trend"},
+                        base_url="http://attacker.example").get_json()
+    assert _iframe_src(answer["html"]) == "https://dash.example.gov.uk/embed/overview-trend"
+    assert answer["provider_url"] == "https://dash.example.gov.uk/"
+    # A forged Host header is not taken for the dashboard's address.
+    forged = client.get("/oembed", query_string={"url": "http://attacker.example/embed/overview-trend"},
+                        base_url="http://attacker.example")
+    assert forged.status_code == 404
+    # Without a public address (and not on loopback), oEmbed says what to set rather than write a broken embed.
+    _public_url(app, monkeypatch, None)
+    unknown = client.get("/oembed", query_string={"url": "http://dash.internal/embed/overview-trend"},
+                         base_url="http://dash.internal")
+    assert unknown.status_code == 404 and "DASHBOARD_PUBLIC_URL" in unknown.get_json()["detail"]

@@ -115,7 +115,7 @@ def _assert_valid_atom(body: bytes) -> ET.Element:
             or entry.find(f"{ATOM}content") is not None
         content = one(entry, "content")
         assert content.get("type") == "xhtml" and content[0].tag == "{http://www.w3.org/1999/xhtml}div"
-    assert len(ids) == len(set(ids)) and all(i.startswith("http") for i in ids)
+    assert len(ids) == len(set(ids)) and all(i.startswith("urn:uuid:") for i in ids)
     return root
 
 
@@ -123,7 +123,7 @@ def test_feed_1_is_valid_atom_with_an_entry_a_build_newest_first(client, rebuilt
     path, first, second = rebuilt
     root = _assert_valid_atom(_feed(client, path))
     entries = root.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}id").text.rsplit("build-", 1)[1] for e in entries] == [
+    assert [e.find(f"{ATOM}link").get("href").rsplit("build-", 1)[1] for e in entries] == [
         second["data_version"], first["data_version"]]
     text = ET.tostring(entries[1], encoding="unicode")
     assert "New periods: Survey estimates 2019Q1" in text and "demo generator" in text
@@ -138,7 +138,7 @@ def test_feed_2_gains_an_entry_with_each_build(client, tmp_path):
     assert len(_assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")) == 1
     meta = build.build_demo(path, participants=PARTICIPANTS, seed=build.demo.SEED)
     entries = _assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")
-    assert len(entries) == 2 and meta["data_version"] in entries[0].find(f"{ATOM}id").text
+    assert len(entries) == 2 and meta["data_version"] in entries[0].find(f"{ATOM}link").get("href")
     before = queries.warehouse()
     queries.use(wh := queries.Warehouse(path))
     try:
@@ -201,5 +201,5 @@ def test_feed_4_a_warehouse_without_a_history_still_has_a_valid_feed(client, tmp
     with duckdb.connect(str(path)) as con:
         con.execute("DROP TABLE build_history")  # as a warehouse built by older code
     entries = _assert_valid_atom(_feed(client, path)).findall(f"{ATOM}entry")
-    assert len(entries) == 1 and meta["data_version"] in entries[0].find(f"{ATOM}id").text
+    assert len(entries) == 1 and meta["data_version"] in entries[0].find(f"{ATOM}link").get("href")
     assert "before this dashboard kept a history" in ET.tostring(entries[0], encoding="unicode")
