@@ -142,6 +142,11 @@ def accessed_line(ctx: Context) -> str:
     return f"{crown}Accessed on {_long_date(ctx.accessed)} from {ctx.url}. {LICENCE}."
 
 
+def assumptions(rendered: Rendered) -> str:
+    """The assumptions a chart's numbers rest on (e.g. the return on investment's), recorded in every export."""
+    return str(rendered.data.attrs.get("assumptions", ""))
+
+
 def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
     """The header block of every data export: (label, text) pairs."""
     rows = [
@@ -155,6 +160,10 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         ("Accessed", accessed_line(ctx)),
         ("Chart id", rendered.chart.id),
     ]
+    if assumptions(rendered):
+        labels = [label for label, _ in rows]
+        at = labels.index("Notes") if "Notes" in labels else len(rows)
+        rows.insert(at, ("Assumptions", assumptions(rendered)))
     if ctx.demo and rendered.chart.synthetic:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
@@ -165,7 +174,8 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
 def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
     """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
     lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.chart.synthetic else []
-    for text in (f"Source: {rendered.chart.source}", data_date(rendered, ctx), accessed_line(ctx)):
+    noted = [f"Assumptions: {assumptions(rendered)}"] if assumptions(rendered) else []
+    for text in (f"Source: {rendered.chart.source}", *noted, data_date(rendered, ctx), accessed_line(ctx)):
         lines += [html.escape(line) for line in textwrap.wrap(text, width)]
     return lines
 
@@ -368,22 +378,27 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
         fig = image_figure(rendered, ctx, title=False)
         png = to_image(fig, "png", SLIDE_IMAGE_WIDTH)
+        # A chart resting on assumptions (the estimated return) also carries its summary, with the range and
+        # the caveat: the picture gives up the room for it.
+        noted = 0.7 if assumptions(rendered) else 0.0
         # Fit the picture in the space between title and footer, keeping its shape.
-        scale = min(Inches(12.3) / SLIDE_IMAGE_WIDTH, Inches(5.2) / fig.layout.height)
+        scale = min(Inches(12.3) / SLIDE_IMAGE_WIDTH, Inches(5.2 - noted) / fig.layout.height)
         width, height = Emu(int(SLIDE_IMAGE_WIDTH * scale)), Emu(int(fig.layout.height * scale))
         slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2), Inches(1.25),
                                  width=width, height=height)
-        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5), Inches(12.3), Inches(0.9))
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5 - noted), Inches(12.3), Inches(0.9 + noted))
         frame = box.text_frame
         frame.word_wrap = True
         lines = [rendered.filters.describe(), f"Source: {rendered.chart.source}", data_date(rendered, ctx),
                  accessed_line(ctx)]
+        if assumptions(rendered):
+            lines.insert(2, rendered.summary)
         if ctx.demo and rendered.chart.synthetic:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = neutralise(line)
-            paragraph.font.size = Pt(10)
+            paragraph.font.size = Pt(9 if noted else 10)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
@@ -473,6 +488,7 @@ a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-sha
 <footer>
 {demo_note}
 <span class="source">Source: {esc(rendered.chart.source)}</span>
+{f'<span class="assumptions">Assumptions: {esc(assumptions(rendered))}</span>' if assumptions(rendered) else ""}
 <a href="{esc(dashboard_url)}" target="_blank" rel="noopener" class="open-dashboard">Open in dashboard</a>
 <span>Download: {links}</span>
 </footer>

@@ -14,6 +14,7 @@ from functools import cache
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.safety import quoted
+from dashboard.stats import economics
 from data import reference
 from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES, quarters
 
@@ -65,9 +66,16 @@ class Filters:
     intervention: str | None = None
     age: str | None = None
     sex: str | None = None
+    # Return-on-investment assumptions (interventions page), in the units users type; None = the default.
+    roi_deadweight: float | None = None
+    roi_persistence: float | None = None
+    roi_earnings: float | None = None
+    roi_benefit_saving: float | None = None
+    roi_discount: float | None = None
 
     # URL parameter name for each field where they differ ("from" is a Python keyword).
-    _URL = {"period_from": "from", "period_to": "to"}
+    _URL = {"period_from": "from", "period_to": "to",
+            **{f"roi_{s.param}": s.param for s in economics.SETTINGS}}
 
     @classmethod
     def from_query(cls, query: Mapping[str, object] | str | None) -> Filters:
@@ -106,8 +114,8 @@ class Filters:
         """The parameters that differ from the defaults, with their URL names."""
         default = Filters()
         return {
-            self._URL.get(k, k): v for k, v in asdict(self).items()
-            if v is not None and v != getattr(default, k)
+            self._URL.get(k, k): format(v, ".10g") if isinstance(v, float) else v
+            for k, v in asdict(self).items() if v is not None and v != getattr(default, k)
         }
 
     def query_string(self) -> str:
@@ -123,6 +131,10 @@ class Filters:
             "geo": self.geo, "level": self.level, "period_from": self.period_from, "period_to": self.period_to,
             "condition": self.condition, "intervention": self.intervention, "age": self.age, "sex": self.sex,
         }
+
+    def roi_assumptions(self) -> economics.Assumptions:
+        """The central return-on-investment assumptions these filters ask for (defaults where not given)."""
+        return economics.from_params({s.param: getattr(self, f"roi_{s.param}") for s in economics.SETTINGS})
 
     @property
     def geo_name(self) -> str:
@@ -173,6 +185,19 @@ def _period(text: str) -> str:
     return period
 
 
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits, as for quarters: no signs, exponents or other scripts
+
+
+def _number(setting: economics.Setting):
+    def parse(text: str) -> float:
+        value = float(text) if _NUMBER.fullmatch(text) else float("nan")
+        if not setting.minimum <= value <= setting.maximum:  # also refuses nan
+            raise ValueError(f"{quoted(text)} is not accepted for {setting.label.lower()}; use a number from "
+                             f"{setting.minimum:g} to {setting.maximum:g} ({setting.unit})")
+        return value
+    return parse
+
+
 _PARSERS = {
     "geo": _area,
     "level": _choice("level", LEVELS, "region or icb"),
@@ -182,6 +207,7 @@ _PARSERS = {
     "intervention": lambda text: _choice("programme", tuple(_programme_names()))(text),
     "age": _choice("age band", AGE_BANDS),
     "sex": _choice("sex", SEXES, "female, male or all"),
+    **{f"roi_{s.param}": _number(s) for s in economics.SETTINGS},
 }
 
 

@@ -17,8 +17,7 @@ METHODS = [
     ("Rates and intervals",
      "Long-term sickness is shown as the share of people aged 16-64 who are economically inactive because of "
      "long-term sickness. Survey estimates have 95% confidence intervals by Wilson's score method on the "
-     "respondents behind each estimate, as OHID's Fingertips does for proportions; counts of events use "
-     "Byar's method (exact below 10)."),
+     "respondents behind each estimate, as OHID's Fingertips does for proportions."),
     ("Reliability flags",
      "As on Nomis: '!' an estimate from 0-2 respondents (not shown), '*' from 3-9 respondents (unreliable), "
      "'~' an estimate under 500 people."),
@@ -45,9 +44,19 @@ METHODS = [
      "estimate is unreliable. The recent trend is a chi-squared test for trend over the last five quarters at 99.8%."),
     ("Statistical process control",
      "Trends follow NHS England's 'Making Data Count' as the NHSRplotthedots package implements it: an XmR chart "
-     "with process limits at the mean plus or minus 2.66 times the mean moving range; special cause when a point "
-     "is beyond a limit, 7 or more points sit on one side of the mean, 7 or more points rise or fall in a row, or "
-     "two of three points are beyond two sigma on the same side. Limits are trial limits under 12 points."),
+     "with process limits at the mean plus or minus 2.66 times the mean moving range, after moving ranges of 3.267 "
+     "times their mean or more are screened out. The mean and limits are fixed on a baseline, every quarter before "
+     "the accelerators started, whatever range of quarters is shown, and the rules look only at quarters up to the "
+     "last one shown. The limits are not recalculated at any other point, because the data record no other known "
+     "change. Limits from fewer than 15 baseline quarters are called trial "
+     "limits. A point is special cause when it is beyond a limit, when it is one of 7 or more points in a row on "
+     "one side of the mean, when it is one of 7 or more points in a row each higher (or each lower) than the one "
+     "before, or when, of three points in a row all on the same side of the mean, at least two lie beyond the "
+     "two-sigma line but within the limit (those points are flagged). Every special-cause point is coloured by "
+     "its own side of the mean, whichever rule found it: above the mean is concern and below it improvement, "
+     "since lower long-term sickness is better. The survey estimates are rolling 12-month periods, so "
+     "neighbouring quarters share most of their respondents; the chart says so, and its signals are a prompt to "
+     "look, not a finding."),
     ("Statistical neighbours",
      "An ICB's five most similar ICBs before 2024, by standardised distance on the long-term-sick rate and the age "
      "mix of the population. In the demo data every area has the same age mix, so neighbours match on rate alone."),
@@ -56,24 +65,47 @@ METHODS = [
      "(data/reference/icb_hex.csv), so it needs no boundary files or map tiles. At region level each ICB is "
      "shaded by its best-fit region."),
     ("Funnel plots",
-     "ICBs' job outcome rates are plotted against their number of participants with 95% and 99.8% control "
-     "limits around the national rate (PHEindicatormethods' funnel method); ICBs beyond the 99.8% limits are "
-     "labelled as outliers."),
+     "ICBs' job outcome rates are plotted against their number of participants with 12 months' follow-up, with "
+     "95% and 99.8% control limits around the national rate. The limits are exact binomial limits (Spiegelhalter "
+     "2005), interpolated between counts. Overdispersion is tested as Spiegelhalter recommends: z-scores are "
+     "winsorised at the 10th and 90th percentiles and their mean square compared with chi-squared on the number "
+     "of ICBs minus one; when it is significant at 5%, a between-ICB variance is added and the limits widen, and "
+     "the chart and its summary say which limits are drawn. ICB rates, the national rate and the comparison with "
+     "the limits all come from the same unrounded counts; the published counts are disclosure-controlled, limits "
+     "are drawn at the published number of participants, and an ICB whose count is suppressed has no rate shown "
+     "and is not compared. ICBs beyond the 99.8% limits are labelled by name."),
     ("Time to work",
      "Kaplan-Meier curves (statsmodels) of days from starting a programme to starting work, with 95% intervals; "
      "people who have not found work are censored at 12 months or at the data cut-off, whichever comes first."),
     ("Cost and return",
-     "Cost per participant, per job outcome and per sustained outcome. The return on investment adds benefit "
-     "savings and earnings gained over one year against cost; its assumptions are listed beside the chart, each "
-     "with its source or marked as an assumption."),
+     "Cost per participant, per job outcome and per sustained outcome. The return on investment is an estimate, "
+     "shown as a range, following HM Treasury's Green Book and DWP's social cost-benefit analysis framework. Its "
+     "headline perspective is society's: the gross earnings of people in sustained work who would not otherwise "
+     "have been, per pound spent. Beside it is the Exchequer's: benefits no longer paid plus income tax and "
+     "National Insurance received (2025/26 rates), per pound spent. Benefit savings are a transfer, so they are "
+     "counted only in the Exchequer's view and never added to earnings. A sustained outcome evidences 26 weeks in "
+     "work; how long the job lasts beyond that is an assumption. Outcomes are reduced by deadweight, the share who "
+     "would have found work anyway: the pilot data have no comparison group, so it is a stated assumption. Later "
+     "years are discounted at 3.5% a year. Displacement is assumed nil and forgone leisure is not valued. The low "
+     "case takes the less favourable deadweight, persistence and benefit savings together, and the high case the "
+     "more favourable; earnings and the discount rate are the same in every case. The "
+     "assumptions, their defaults and sources are beside the chart; they can be changed there, are kept in the "
+     "page's address, and are recorded in every download, image, slide and embed of the chart."),
     ("Did the accelerators work?",
      "A difference-in-differences estimate compares the change in the long-term-sick rate in the three "
      "accelerator ICBs after they started with the change in comparison ICBs (all others, or those most alike "
      "before the start). With only three treated ICBs, clustered errors give intervals that are too narrow, so the "
      "interval comes from Donald and Lang's two-step method: each ICB's change (mean after minus mean before) "
      "regressed on the accelerator flag by least squares (statsmodels). "
-     "It is only as good as the assumption that the two groups would have moved in parallel without the "
-     "accelerators; the event-study chart shows the gap quarter by quarter so you can judge that."),
+     "Beside the interval is a randomisation-inference p-value: the same estimate with every set of three "
+     "comparison ICBs standing in for the accelerators (with 39 comparison ICBs, all 9,139 sets), the share at "
+     "least as far from zero as the real one. Every ICB-quarter with respondents is used, its rate from the "
+     "survey's weighted count, including those too small to show on other pages, so that which quarters are left "
+     "out cannot depend on the rate itself. "
+     "The estimate is only as good as the assumption that the two groups would have moved in parallel without "
+     "the accelerators; the event-study chart shows the gap quarter by quarter so you can judge that, with a joint "
+     "F test (statsmodels MANOVA, Wilks' lambda) that all the gaps before the start are zero, on as many of those "
+     "quarters as the number of ICBs allows."),
     ("Conditions",
      "Main health condition follows the Labour Force Survey's list of main health problems (HEALTH20). "
      "Reason for inactivity and main health condition come from separate survey questions, and many people "

@@ -1,10 +1,9 @@
 """Interventions (/interventions): which back-to-work programmes get people into work, where, how fast and at
 what cost, compared on the same footing (cohorts with equal time since starting)."""
 import dash
-from dash import html
 
 from dashboard import components
-from dashboard.charts.interventions import assumptions_table
+from pages._roi import assumptions_form
 
 dash.register_page(__name__, path="/interventions", name="Interventions",
                    title="Interventions - Health and work dashboard", nav_order=3)
@@ -22,16 +21,7 @@ def layout(**query):
         components.chart_card("interventions-funnel"),
         components.chart_card("interventions-time-to-work"),
         components.chart_card("interventions-cost"),
-        html.Section([
-            html.H3("Assumptions behind the return on investment", className="h5"),
-            components.data_table(assumptions_table(), "Return on investment assumptions, with their sources"),
-            html.P(
-                "Return = (earnings gained + benefit savings a year) x years the gains last x share caused by "
-                "the programme, divided by the cost per sustained outcome. The assumptions are fixed on this "
-                "page so that every view, embed and export of the chart shows the same numbers; to try your "
-                "own, download the chart's data (CSV) and divide your benefit per sustained job by its "
-                "cost_per_sustained column.", className="small"),
-        ], className="mb-4", id="interventions-assumptions"),
+        assumptions_form(query),
         components.chart_card("interventions-digital-msk"),
         components.chart_card("interventions-returns"),
         path="/interventions",

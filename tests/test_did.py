@@ -103,3 +103,50 @@ def test_did_8_refuses_a_panel_without_both_sides():
         did.did(frame[frame["period"] < start], start)
     with pytest.raises(ValueError, match="treated and comparison"):
         did.did(frame[frame["treated"]], start)
+
+
+def test_randomisation_1_hand_worked_placebo_sets():
+    # Changes (after minus before): treated A -2; comparisons B +1, C +2, D 0. Estimate -2 - 1 = -3.
+    # Placebo sets of one comparison unit: B: 1 - (2 + 0)/2 = 0; C: 2 - (1 + 0)/2 = 1.5; D: 0 - 1.5 = -1.5.
+    # None is as far from zero as -3, so p = (0 + 1) / (3 + 1) = 0.25.
+    frame = pd.DataFrame({
+        "area_code": list("AABBCCDD"), "period": ["2024Q4", "2025Q2"] * 4,
+        "rate": [10, 8, 5, 6, 7, 9, 6, 6], "treated": [True, True] + [False] * 6})
+    result = did.randomisation_inference(frame, "2025Q1")
+    assert result.estimate == pytest.approx(-3.0)
+    assert (result.placebos, result.exhaustive) == (3, True)
+    assert result.p_value == pytest.approx(0.25)
+
+
+def test_randomisation_2_small_for_a_planted_effect_not_for_none():
+    frame, start = panel(2, effect=-0.6)
+    found = did.randomisation_inference(frame, start)
+    assert found.placebos == 2925 and found.p_value < 0.01  # C(27, 3) placebo sets
+    frame, start = panel(3)
+    assert did.randomisation_inference(frame, start).p_value > 0.2
+
+
+def test_randomisation_3_a_seeded_sample_when_the_sets_are_too_many():
+    frame, start = panel(2, effect=-0.6)
+    first = did.randomisation_inference(frame, start, max_draws=500)
+    assert (first.placebos, first.exhaustive) == (500, False)
+    assert did.randomisation_inference(frame, start, max_draws=500) == first
+    assert first.p_value == pytest.approx(did.randomisation_inference(frame, start).p_value, abs=0.01)
+
+
+def test_pre_trend_1_no_rejection_under_parallel_trends_rejection_under_a_drift():
+    frame, start = panel(3)
+    test = did.pre_trend_test(frame, start)
+    assert test.quarters == 9 and (test.df_num, test.df_den) == (9, 30 - 9 - 1)
+    assert test.p_value > 0.05
+    drifting = frame.copy()
+    periods = pd.PeriodIndex(drifting["period"], freq="Q")
+    quarter = periods.year * 4 + periods.quarter
+    drifting.loc[drifting["treated"], "rate"] += 0.15 * (quarter[drifting["treated"]] - quarter.min())
+    assert did.pre_trend_test(drifting, start).p_value < 0.001
+
+
+def test_pre_trend_2_caps_the_quarters_tested_at_units_minus_three():
+    frame, start = panel(4, units=8, quarters=16, start_at=12)
+    test = did.pre_trend_test(frame, start)
+    assert test.quarters == 5 and test.units == 8 and (test.df_num, test.df_den) == (5, 2)

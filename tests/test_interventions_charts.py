@@ -66,15 +66,30 @@ def test_funnel_chart_1_defaults_to_the_largest_programme_and_says_so():
     assert len(rendered.data) == 42
 
 
-def test_funnel_chart_2_chosen_programme_limits_and_outliers():
-    frame = iv.funnel_data(Filters(intervention="ips", geo="E12000007"))
+def test_funnel_chart_2_chosen_programme_points_and_national_line_from_the_same_unrounded_counts():
+    filters = Filters(intervention="ips", geo="E12000007")
+    frame = iv.funnel_data(filters)
     assert (frame["programme"] == "ips").all() and frame.attrs["chosen"]
     assert frame["in_area"].sum() == 5  # the five London ICBs
+    raw = queries.run("interventions_funnel", programme="ips", **iv._period_params(filters))
+    raw = raw[raw["followed_12m"] > 0].set_index("area_code")
+    national = raw["jobs_12m"].sum() / raw["followed_12m"].sum()
+    assert frame["national_rate"].iloc[0] == pytest.approx(national * 100)
+    spread = funnel.overdispersion(raw["jobs_12m"], raw["followed_12m"], national)
+    expected = funnel.classify(raw["jobs_12m"], raw["followed_12m"], national, spread.tau2)
+    shown = frame.set_index("area_code")
+    for code, comparison in zip(raw.index, expected, strict=True):
+        if np.isnan(shown.at[code, "rate"]):  # a suppressed count: no rate, not compared
+            assert shown.at[code, "comparison"] == funnel.NOT_COMPARED
+            continue
+        assert shown.at[code, "rate"] == pytest.approx(raw.at[code, "jobs_12m"] / raw.at[code, "followed_12m"] * 100)
+        assert shown.at[code, "comparison"] == comparison
+    # Published counts are controlled; limits are drawn at the published denominator.
+    assert (shown["followed_12m"].dropna() % 5 == 0).all()
     row = frame.dropna(subset=["rate"]).iloc[0]
-    limits = funnel.funnel_limits(row["national_rate"] / 100, [row["followed_12m"]]).iloc[0]
+    limits = funnel.funnel_limits(national, [row["followed_12m"]], spread.tau2).iloc[0]
     assert row["upper_95"] == pytest.approx(limits["upper_95"] * 100)
-    expected = funnel.classify(frame["jobs_12m"], frame["followed_12m"], frame["national_rate"].iloc[0] / 100)
-    assert frame["comparison"].tolist() == expected.tolist()
+    assert "overdispersion" in registry.render("interventions-funnel", filters).summary.lower()
 
 
 def test_time_to_work_chart_1_curves_rise_and_end_near_the_12_month_rate():
@@ -90,21 +105,66 @@ def test_time_to_work_chart_2_one_programme_by_condition():
     assert frame.attrs["by"] == "condition" and "Mental health" in set(frame["group"])
 
 
-def test_cost_chart_1_costs_per_outcome_and_return_on_investment():
+def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
     frame = iv.cost_data(Filters()).set_index("programme")
     whp = frame.loc["whp"]
     assert whp["cost_per_participant"] == pytest.approx(2000, rel=0.05)  # demo cost £2,000 a participant
     assert whp["cost_per_job"] > whp["cost_per_participant"]
-    benefit = (iv.HOURLY_WAGE * 16 * 52 + 5000) * 1 * 1.0
-    assert whp["roi"] == pytest.approx(benefit / whp["cost_per_sustained"], rel=0.01)
+    # Society, central case: half the sustained jobs additional, 52 weeks at £195.36, over the cost per outcome.
+    assert whp["return_society_central"] == pytest.approx(0.5 * 52 * 195.36 / whp["cost_per_sustained"], abs=1e-4)
+    assert whp["return_society_low"] < whp["return_society_central"] < whp["return_society_high"]
+    assert whp["assumed_deadweight_pct"] == 50 and whp["assumed_discount_pct"] == 3.5
     assert np.isnan(frame.at["universal_support", "cost_per_job"])
 
 
-def test_cost_chart_2_every_assumption_has_a_source_or_says_assumption():
-    table = iv.assumptions_table()
-    assert len(table) == len(iv.ASSUMPTIONS) == 4
-    for source in table["Source"]:
-        assert source.startswith("Assumption") or "GOV.UK" in source or "DWP" in source
+def test_cost_chart_2_assumptions_from_the_link_change_the_numbers_and_are_recorded():
+    default = iv.cost_data(Filters()).set_index("programme")
+    changed = iv.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
+    # 20% additional over 26 weeks instead of 50% over 52: a fifth of the central return.
+    assert changed.at["whp", "return_society_central"] == pytest.approx(
+        0.2 * 26 * 195.36 / default.at["whp", "cost_per_sustained"], abs=1e-4)
+    assert changed.at["whp", "assumed_deadweight_pct"] == 80
+    rendered = registry.render("interventions-cost", Filters.from_query("deadweight=80&persistence=26"))
+    assert "estimated" in rendered.summary and "deadweight 80%" in rendered.summary
+    assert "low and high assumptions" in rendered.summary
+
+
+def test_cost_chart_3_every_export_records_the_assumptions(client):
+    query = "?deadweight=35&discount=1.5"
+    csv = client.get("/export/interventions-cost.csv" + query).get_data(as_text=True)
+    header, first = csv.splitlines()[:2]
+    assert "assumed_deadweight_pct" in header.split(",") and "return_society_low" in header.split(",")
+    row = dict(zip(header.split(","), first.split(","), strict=False))
+    assert float(row["assumed_deadweight_pct"]) == 35 and float(row["assumed_discount_pct"]) == 1.5
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    book = load_workbook(BytesIO(client.get("/export/interventions-cost.xlsx" + query).data))
+    about = {r[0]: r[1] for r in book["About"].iter_rows(values_only=True)}
+    assert "deadweight 35%" in about["Assumptions"] and "discount rate 1.5%" in about["Assumptions"]
+    from dashboard import exports
+
+    rendered = registry.render("interventions-cost", Filters.from_query(query))
+    footer = " ".join(exports.footer_lines(rendered, exports.Context.now("http://x/")))
+    assert "Assumptions: Estimated return" in footer
+    from pptx import Presentation
+
+    deck = Presentation(BytesIO(client.get("/export/briefing.pptx?charts=interventions-cost&deadweight=35").data))
+    texts = "\n".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "returns an estimated" in texts and "low and high assumptions" in texts and "deadweight 35%" in texts
+
+
+def test_cost_chart_3b_the_embed_shows_the_assumptions_it_was_drawn_on(client):
+    page = client.get("/embed/interventions-cost?persistence=78").get_data(as_text=True)
+    assert 'class="assumptions"' in page and "job lasts 78 weeks" in page
+    assert 'class="assumptions"' not in client.get("/embed/interventions-funnel").get_data(as_text=True)
+
+
+def test_cost_chart_4_an_assumption_out_of_range_is_refused_in_one_line(client):
+    response = client.get("/export/interventions-cost.csv?deadweight=120")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "deadweight" in text and "0 to 95" in text and "Traceback" not in text
 
 
 def test_digital_msk_chart_1_engagement_near_the_published_83_percent():
@@ -128,14 +188,17 @@ def test_figures_2_outcomes_note_drawn_for_programme_without_cohort():
     assert "No cohort with 365 days' follow-up yet" in texts
 
 
-def test_figures_3_funnel_labels_outliers_only():
+def test_figures_3_funnel_labels_only_the_outliers_beyond_99_8_percent_as_the_about_page_says():
     frame = pd.DataFrame({
-        "programme": "x", "programme_name": "X", "area_code": ["a", "b"], "area_name": ["Alpha", "Beta"],
-        "in_area": True, "participants": [100, 100], "followed_12m": [100, 100], "jobs_12m": [20, 40],
-        "rate": [20.0, 40.0], "national_rate": 20.0, "comparison": [funnel.SIMILAR, funnel.HIGH_998]})
+        "programme": "x", "programme_name": "X", "area_code": ["a", "b", "c"], "area_name": ["Alpha", "Beta", "Gamma"],
+        "in_area": True, "participants": [100, 100, 100], "followed_12m": [100, 100, 100], "jobs_12m": [20, 40, 29],
+        "rate": [20.0, 40.0, 29.0], "national_rate": 20.0,
+        "comparison": [funnel.SIMILAR, funnel.HIGH_998, funnel.HIGH_95]})
+    frame.attrs.update(tau2=0.0, overdispersion="No overdispersion found")
     fig = iv.fig.funnel_plot(frame, Filters())
     labelled = [t for tr in fig.data if tr.text is not None for t in np.atleast_1d(tr.text)]
     assert labelled == ["Beta"]
+    assert any("no overdispersion found" in (a.text or "") for a in fig.layout.annotations)
 
 
 def test_catalogue_1_lists_the_interventions_charts(client):
@@ -152,3 +215,15 @@ def test_funnel_chart_3_area_without_the_programme_says_so():
     rendered = registry.render("interventions-funnel", Filters(geo=NENC, intervention="digital_msk"))
     assert not rendered.data["in_area"].any()
     assert "No ICB in North East and North Cumbria" in rendered.summary
+
+
+def test_page_1_assumption_inputs_prefilled_from_the_link_with_defaults_and_sources(client):
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/interventions")
+    layout = page["layout"](deadweight="30", persistence="not a number")
+    text = str(layout)
+    assert "'name': 'deadweight'" in text and "value='30'" in text
+    assert "value='52'" in text  # a value not accepted falls back to the default (and the page says why)
+    assert "persistence" in text and "not accepted" in text
+    assert "EQOLISE" in text and "Green Book" in text

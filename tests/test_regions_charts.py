@@ -70,13 +70,23 @@ def test_regions_map_2_region_level_shades_icbs_by_their_region(demo_warehouse):
     assert frame["focus"].sum() == 5  # London's five ICBs
 
 
-def test_regions_spc_1_xmr_on_the_focus_series(demo_warehouse):
+def test_regions_spc_1_xmr_limits_fixed_on_the_quarters_before_the_accelerators(demo_warehouse):
     frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "from": "2022Q1"}))
     assert len(frame) == 18 and frame["area_code"].eq(SOUTH_YORKSHIRE).all()
-    lim = spc.limits(frame["rate"])
-    assert frame["upl"].iloc[0] == pytest.approx(lim.upl)
+    whole = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    baseline = whole[whole["period"] < "2025Q2"]
+    assert len(baseline) == 25 and baseline["in_baseline"].all() and not whole["in_baseline"].iloc[25:].any()
+    lim = spc.limits(baseline["rate"])
+    # The same limits whatever range is shown: they do not move with "from".
+    assert frame["upl"].iloc[0] == pytest.approx(lim.upl) and whole["upl"].iloc[0] == pytest.approx(lim.upl)
+    assert not frame["trial"].any()
+    # Nor with "to": a view ending before the start keeps the same baseline, and no later quarter flags its points.
+    early = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "to": "2023Q4"}))
+    assert early["upl"].iloc[0] == pytest.approx(lim.upl) and early["period"].max() == "2023Q4"
     assert set(frame["point_type"]) <= {spc.COMMON, spc.IMPROVEMENT, spc.CONCERN}
-    assert "the latest quarter shows" in charts.spc_summary(frame, Filters())
+    summary = charts.spc_summary(frame, Filters())
+    assert "the latest quarter shows" in summary and "fixed on the 25 quarters" in summary
+    assert "rolling 12-month" in summary
 
 
 def test_regions_spc_2_one_quarter_is_the_no_data_state(demo_warehouse):
@@ -140,6 +150,16 @@ def test_regions_spc_figure_1_trial_limits_named_and_variation_in_words():
     figure = fig.spc_chart(frame, Filters())
     assert "Trial process limits" in {t.name for t in figure.data}
     assert figure.layout.title.text.startswith("Latest quarter: common cause variation (trial limits")
+    assert not [a for a in figure.layout.annotations if a.name == "spc-notes"]
+
+
+def test_regions_spc_figure_2_says_when_the_series_is_rolling_annual_and_shades_the_baseline(demo_warehouse):
+    frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    figure = fig.spc_chart(frame, Filters())
+    notes = [a.text for a in figure.layout.annotations if a.name == "spc-notes"]
+    assert len(notes) == 1 and "Rolling 12-month estimates" in notes[0]
+    assert "Limits fixed on Jan-Mar 2019 to Jan-Mar 2025" in notes[0]
+    assert len(figure.layout.shapes) == 1  # the shaded baseline
 
 
 def test_regions_map_figure_1_hexagons_have_shapes_and_codes_to_click(demo_warehouse):

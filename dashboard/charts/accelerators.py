@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE, lts_rates
+from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
@@ -18,8 +18,10 @@ from queries import run, warehouse
 FILTERS = ("from", "to", "condition", "age", "sex")  # geo and level do not apply: the areas are fixed
 MATCHED_PER_ACCELERATOR = 3
 CONDITION_GROUPS = ("msk", "mental", "heart", "diabetes", "other")
-DID_COLUMNS = ["comparison", "estimate", "lower", "upper", "se", "p_value", "n_treated", "n_comparison",
-               "pre_periods", "post_periods", "start", "comparison_areas"]
+DID_COLUMNS = ["comparison", "estimate", "lower", "upper", "se", "p_value", "ri_p_value", "ri_placebo_sets",
+               "n_treated", "n_comparison", "pre_periods", "post_periods", "start", "comparison_areas"]
+EVENT_COLUMNS = ["comparison", "period", "period_start", "relative", "estimate", "lower", "upper", "reference",
+                 "pretrend_f", "pretrend_df_num", "pretrend_df_den", "pretrend_p_value", "pretrend_quarters"]
 
 
 def accelerator_start() -> str:
@@ -27,12 +29,23 @@ def accelerator_start() -> str:
 
 
 def _panel(filters: Filters) -> pd.DataFrame:
-    """ICB x quarter long-term-sick rates (percent) with the accelerator flag as ``treated``."""
-    frame = lts_rates(filters, level="icb")
+    """ICB x quarter long-term-sick rates (percent) with the accelerator flag as ``treated``.
+
+    Every cell with respondents is kept, its rate from the unrounded weighted count over the population: cells
+    blanked for display because few sick people answered would be dropped for having a low outcome, and dropping
+    them would make which cells are missing depend on the outcome. The panel is analysed, never published cell by
+    cell (the charts publish only the estimates). Quarters are not weighted by sample size: the two-step averages
+    each ICB's quarters, an ICB's sample is much the same from quarter to quarter, and the ICB, not the
+    respondent, is the unit the interval treats as independent.
+    """
+    frame = run("long_term_sick", areas=None, level="icb", period_from=filters.period_from,
+                period_to=filters.period_to, age=filters.age, sex=filters.sex, condition=filters.condition)
     if frame.empty:
         return frame
-    panel = frame[["area_code", "area_name", "period", "period_start", "rate", "accelerator"]]
-    return panel.rename(columns={"accelerator": "treated"}).dropna(subset=["rate"])
+    frame = frame[(frame["population"] > 0) & (frame["sample_size"] > 0)]
+    panel = frame.assign(rate=frame["people"] / frame["population"] * 100)
+    return panel[["area_code", "area_name", "period", "period_start", "rate", "accelerator"]].rename(
+        columns={"accelerator": "treated"}).reset_index(drop=True)
 
 
 def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
@@ -59,11 +72,13 @@ def did_data(filters: Filters) -> pd.DataFrame:
     for label, sub in _comparisons(panel, start):
         try:
             result = did_stats.did(sub, start)
-        except ValueError:  # e.g. too few areas with a published rate for a narrow age and sex group
+            placebo = did_stats.randomisation_inference(sub, start)
+        except ValueError:  # e.g. too few areas with respondents for a narrow age and sex group
             continue
         names = sorted(sub.loc[~sub["treated"], "area_name"].unique())
         rows.append({"comparison": label, "estimate": result.estimate, "lower": result.lower,
                      "upper": result.upper, "se": result.se, "p_value": result.p_value,
+                     "ri_p_value": placebo.p_value, "ri_placebo_sets": placebo.placebos,
                      "n_treated": result.n_treated, "n_comparison": result.n_comparison,
                      "pre_periods": result.pre_periods, "post_periods": result.post_periods, "start": start,
                      "comparison_areas": "; ".join(names)})
@@ -73,7 +88,8 @@ def did_data(filters: Filters) -> pd.DataFrame:
 def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
     start = frame["start"].iloc[0]
     parts = [f"against {_phrase(row.comparison)} {row.estimate:+.2f} points "
-             f"(95% CI {row.lower:+.2f} to {row.upper:+.2f})" for row in frame.itertuples()]
+             f"(95% CI {row.lower:+.2f} to {row.upper:+.2f}; randomisation p = {row.ri_p_value:.3f} from "
+             f"{row.ri_placebo_sets:,} placebo sets of three comparison ICBs)" for row in frame.itertuples()]
     return (f"After the accelerators started ({period_label(start)}), the long-term-sick rate in the three "
             f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
             + ". Negative means a fall.")
@@ -88,8 +104,7 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
     start = accelerator_start()
     panel = _panel(filters)
     if not _usable(panel, start):
-        return pd.DataFrame(columns=["comparison", "period", "period_start", "relative", "estimate", "lower",
-                                     "upper", "reference"])
+        return pd.DataFrame(columns=EVENT_COLUMNS)
     starts = panel.groupby("period")["period_start"].first()
     frames = []
     for label, sub in _comparisons(panel, start):
@@ -99,10 +114,17 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
             continue
         gaps.insert(0, "comparison", label)
         gaps.insert(2, "period_start", gaps["period"].map(starts))
+        try:
+            test = did_stats.pre_trend_test(sub, start)
+            gaps["pretrend_f"], gaps["pretrend_df_num"], gaps["pretrend_df_den"] = test.f_value, test.df_num, \
+                test.df_den
+            gaps["pretrend_p_value"], gaps["pretrend_quarters"] = test.p_value, test.quarters
+        except ValueError:  # too few units or quarters for the joint test: say nothing rather than guess
+            gaps["pretrend_f"] = gaps["pretrend_p_value"] = np.nan
+            gaps["pretrend_df_num"] = gaps["pretrend_df_den"] = gaps["pretrend_quarters"] = 0
         frames.append(gaps)
     if not frames:
-        return pd.DataFrame(columns=["comparison", "period", "period_start", "relative", "estimate", "lower",
-                                     "upper", "reference"])
+        return pd.DataFrame(columns=EVENT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     out.attrs["accelerator_start"] = start
     return out
@@ -117,7 +139,21 @@ def event_study_summary(frame: pd.DataFrame, filters: Filters) -> str:
             f"in {outside} of {len(pre)} quarters")
     if not post.empty:
         text += f"; after it the gap averaged {post['estimate'].mean():+.2f} points"
-    return text + " (relative to the quarter before the start)."
+    text += " (relative to the quarter before the start)."
+    for label, rows in frame.groupby("comparison", sort=False):
+        text += " " + pretrend_words(rows.iloc[0], label)
+    return text
+
+
+def pretrend_words(row, label: str) -> str:
+    """The joint pre-trend test in a sentence."""
+    if not row["pretrend_quarters"]:
+        return f"Against {_phrase(label)}: too few ICBs for a joint test of the gaps before the start."
+    verdict = "no evidence against parallel trends" if row["pretrend_p_value"] >= 0.05 else \
+        "evidence that the groups were not moving in parallel before the start"
+    return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} quarterly gaps before "
+            f"the reference quarter are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
+            f" = {row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}: {verdict}.")
 
 
 def compare_data(filters: Filters) -> pd.DataFrame:

@@ -3,8 +3,6 @@ what cost. Outcome rates count only cohorts with enough follow-up, as DWP advise
 within 12 months, 547 days (12 months + 26 weeks) for a sustained job."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -13,7 +11,7 @@ from dashboard.charts.common import PILOT_SOURCE
 from dashboard.figures import interventions as fig
 from dashboard.filters import ENGLAND, Filters
 from dashboard.registry import Chart, register
-from dashboard.stats import funnel
+from dashboard.stats import economics, funnel
 from dashboard.stats.disclosure import round_count
 from dashboard.stats.intervals import wilson
 from dashboard.stats.survival import kaplan_meier_by
@@ -197,22 +195,30 @@ def funnel_data(filters: Filters) -> pd.DataFrame:
     frame = frame[frame["followed_12m"] > 0]
     if frame.empty:
         return pd.DataFrame()
-    national = frame["jobs_12m"].sum() / frame["followed_12m"].sum()  # England: unrounded
+    # Points, limits and the national line all from the same unrounded counts; only controlled counts are
+    # published, and a rate whose numerator or denominator is suppressed is not shown or compared.
+    jobs, followed = frame["jobs_12m"].to_numpy(dtype=float), frame["followed_12m"].to_numpy(dtype=float)
+    national = jobs.sum() / followed.sum()
+    spread = funnel.overdispersion(jobs, followed, national)
+    comparison = funnel.classify(jobs, followed, national, spread.tau2)
     for column in ("participants", "followed_12m", "jobs_12m"):
         frame[column] = round_count(frame[column])
-    usable = frame["followed_12m"] > 0
-    frame["rate"] = np.where(usable, frame["jobs_12m"] / frame["followed_12m"].where(usable, 1) * 100, np.nan)
-    limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0))
+    shown = frame["followed_12m"].notna() & frame["jobs_12m"].notna()
+    frame["rate"] = np.where(shown, jobs / followed * 100, np.nan)
+    # Limits at the published denominator (where the point is drawn): limits at the exact one would give it away.
+    limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0), spread.tau2)
     for column in ("lower_95", "upper_95", "lower_998", "upper_998"):
         frame[column] = limits[column].to_numpy() * 100
     frame["national_rate"] = national * 100
-    frame["comparison"] = funnel.classify(frame["jobs_12m"], frame["followed_12m"], national)
+    frame["comparison"] = np.where(shown, comparison, funnel.NOT_COMPARED)
+    frame["overdispersion_tau2"] = spread.tau2
     names = run("interventions_outcomes", **{**_period_params(filters), "geo": ENGLAND})
     name = names.set_index("programme").at[programme, "programme_name"]
     frame.insert(0, "programme_name", name)
     frame.insert(0, "programme", programme)
     frame = frame.drop(columns=["short_name"]).reset_index(drop=True)
-    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100)
+    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100,
+                       tau2=spread.tau2, overdispersion=spread.describe())
     return frame
 
 
@@ -229,7 +235,7 @@ def funnel_summary(frame: pd.DataFrame, filters: Filters) -> str:
     text += f"Of {len(area)} ICB{'s' if len(area) != 1 else ''} in {filters.geo_name}, "
     text += f"{len(high)} above the 95% limits" + (f" ({', '.join(high)})" if high else "")
     text += f" and {len(low)} below" + (f" ({', '.join(low)})" if low else "") + "."
-    return text
+    return text + " " + frame.attrs.get("overdispersion", "")
 
 
 register(Chart(
@@ -237,9 +243,10 @@ register(Chart(
     title="Which ICBs are outliers? Job outcome rate by ICB",
     page=PAGE,
     description="Each ICB's 12-month job outcome rate for the chosen programme against the number of participants "
-                "with 12 months' follow-up, with 95% and 99.8% funnel limits around the national rate (OHID's "
-                "Fingertips method). ICBs outside the limits are labelled. With no programme chosen, the largest "
-                "programme is shown.",
+                "with 12 months' follow-up, with 95% and 99.8% funnel limits around the national rate: exact "
+                "binomial limits, widened when ICBs vary more than chance allows (Spiegelhalter's method; the "
+                "chart says which). ICBs outside the 99.8% limits are labelled. With no programme chosen, the "
+                "largest programme is shown.",
     source=PILOT_SOURCE,
     data=funnel_data,
     figure=fig.funnel_plot,
@@ -298,58 +305,11 @@ register(Chart(
 ))
 
 
-# ---- cost and return on investment ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Assumption:
-    key: str
-    label: str
-    value: float
-    unit: str
-    source: str  # a published source, or "Assumption: ..." when there is none
-
-
-HOURLY_WAGE = 12.21
-HOURS_A_WEEK = 16
-ASSUMPTIONS = (
-    Assumption("earnings", "Earnings gained a year per sustained job", round(HOURLY_WAGE * HOURS_A_WEEK * 52, 2), "£",
-               f"16 hours a week (the Work and Health Programme job outcome, DWP) x 52 weeks at the National "
-               f"Living Wage of £{HOURLY_WAGE} an hour from April 2025 (GOV.UK, National Minimum Wage and "
-               "National Living Wage rates)"),
-    Assumption("benefit", "Benefit savings a year per sustained job", 5000.0, "£",
-               "Assumption: not from a published source; replace with DWP's figure for the cohort"),
-    Assumption("years", "Years the gains last", 1.0, "years",
-               "Assumption: one year, no discounting"),
-    Assumption("additionality", "Share of sustained jobs caused by the programme", 1.0, "share",
-               "Assumption: 100%, a gross return; no counterfactual (a trial or the accelerators' "
-               "evaluation would give the share that would not have happened anyway)"),
-)
-
-
-def assumptions_table() -> pd.DataFrame:
-    return pd.DataFrame({
-        "Assumption": [a.label for a in ASSUMPTIONS],
-        "Value": [f"£{a.value:,.0f}" if a.unit == "£" else f"{a.value:.0%}" if a.unit == "share"
-                  else f"{a.value:g} {a.unit}" for a in ASSUMPTIONS],
-        "Source": [a.source for a in ASSUMPTIONS],
-    })
-
-
-def benefit_per_sustained(assumptions=ASSUMPTIONS) -> float:
-    """Earnings gained plus benefit savings per sustained job, over the years assumed, times additionality."""
-    a = {x.key: x.value for x in assumptions}
-    return (a["earnings"] + a["benefit"]) * a["years"] * a["additionality"]
-
-
-def return_on_investment(cost_per_sustained, assumptions=ASSUMPTIONS) -> np.ndarray:
-    """Benefits per £1 spent: ``benefit_per_sustained`` over the cost per sustained outcome."""
-    benefit = benefit_per_sustained(assumptions)
-    cost = np.asarray(cost_per_sustained, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(cost > 0, benefit / cost, np.nan)
-
+# ---- cost and estimated return ------------------------------------------------------------------------
 
 def cost_data(filters: Filters) -> pd.DataFrame:
+    """Cost per participant, job and sustained outcome by programme, and the estimated return per £1 (low,
+    central and high assumptions; society's and the Exchequer's view: ``dashboard.stats.economics``)."""
     frame = programme_counts(filters)
     frame = frame[frame["participants"].fillna(1) > 0]
     if frame.empty:
@@ -368,11 +328,15 @@ def cost_data(filters: Filters) -> pd.DataFrame:
         "cost_per_participant": per(frame["cost_gbp"], pd.Series(participants_raw, index=frame.index)),
         "cost_per_job": per(frame["cost_12m"], frame["jobs_12m"]),
         "cost_per_sustained": per(frame["cost_26w"], frame["sustained_26w"]),
-    })
-    out["benefit_per_sustained"] = benefit_per_sustained()
-    out["roi"] = return_on_investment(out["cost_per_sustained"])
+    }).reset_index(drop=True)
+    assumptions = filters.roi_assumptions()
+    returns = economics.returns(out["cost_per_sustained"], assumptions).add_prefix("return_")
+    out = pd.concat([out, returns], axis=1)
+    for column, value in economics.columns(assumptions).items():
+        out[f"assumed_{column}"] = value
     out = out.round({"cost_per_participant": 0, "cost_per_job": 0, "cost_per_sustained": 0,
-                     "benefit_per_sustained": 0, "roi": 2}).reset_index(drop=True)
+                     **{c: 4 for c in returns.columns}})
+    out.attrs["assumptions"] = economics.describe(assumptions)
     return out
 
 
@@ -381,29 +345,36 @@ def cost_summary(frame: pd.DataFrame, filters: Filters) -> str:
     if rated.empty:
         return f"{filters.geo_name}: no programme has a cohort with 12 months' follow-up to cost outcomes."
     best = rated.iloc[0]
-    roi = frame.dropna(subset=["roi"])
     text = (f"{filters.geo_name}: the lowest cost per job outcome is {best['programme_name']} at "
             f"£{best['cost_per_job']:,.0f}.")
+    roi = frame.dropna(subset=["return_society_central"])
     if not roi.empty:
-        top = roi.sort_values("roi", ascending=False).iloc[0]
-        text += (f" On the assumptions shown, {top['programme_name']} returns the most: £{top['roi']:.2f} in "
-                 "earnings and benefit savings for each £1 spent.")
+        top = roi.sort_values("return_society_central", ascending=False).iloc[0]
+        text += (f" On central assumptions, {top['programme_name']} returns an estimated "
+                 f"£{top['return_society_central']:.2f} to society for each £1 spent (£"
+                 f"{top['return_society_low']:.2f} to £{top['return_society_high']:.2f} on low and high "
+                 f"assumptions) and £{top['return_exchequer_central']:.2f} to the Exchequer (£"
+                 f"{top['return_exchequer_low']:.2f} to £{top['return_exchequer_high']:.2f}). "
+                 "These are estimates resting on assumptions, not measured returns: " + frame.attrs["assumptions"])
     return text
 
 
 register(Chart(
     id="interventions-cost",
-    title="Cost per outcome and return on investment",
+    title="Cost per outcome and estimated return on investment",
     page=PAGE,
     description="Cost per participant, per job outcome within 12 months and per sustained (26-week) outcome, by "
-                "programme (outcomes from cohorts with enough follow-up), and a simple return on investment: "
-                "earnings gained plus benefit savings per sustained job, per £1 spent, on the assumptions in the "
-                "table below the chart.",
-    source=f"{PILOT_SOURCE}; return on investment on the stated assumptions",
+                "programme (outcomes from cohorts with enough follow-up), and the estimated return per £1 spent "
+                "with its range: to society (earnings of people in work who would not otherwise have been) and "
+                "to the Exchequer (benefits saved and tax received), net of deadweight, over the weeks a job is "
+                "assumed to last, discounted at 3.5% a year (HM Treasury Green Book). Change the assumptions "
+                "below the chart.",
+    source=f"{PILOT_SOURCE}; estimated return on the stated assumptions (Green Book; DWP social cost-benefit "
+           "framework)",
     data=cost_data,
     figure=fig.cost_and_return,
     summary=cost_summary,
-    filters=FILTERS,
+    filters=(*FILTERS, *(s.param for s in economics.SETTINGS)),
 ))
 
 

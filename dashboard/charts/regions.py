@@ -2,7 +2,8 @@
 SPC chart, and its statistical neighbours.
 
 The league and map use the latest quarter chosen (``to``); the recent-trend marker uses the five quarters
-ending there. The SPC chart uses every quarter from ``from`` to ``to``.
+ending there. The SPC chart shows the quarters from ``from`` to ``to`` against limits fixed on the quarters before
+the accelerators started.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import compare, spc
 from data import reference
-from queries import run
+from queries import run, warehouse
 
 PAGE = "/regions"
 PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
@@ -250,22 +251,60 @@ def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
                    "the focus.")
 
 
+SPC_MIN_BASELINE = 15  # Making Data Count: limits from at least 15-20 points, else trial limits
+ROLLING_NOTE = ("Each point is a rolling 12-month survey estimate: neighbouring quarters share 9 of their 12 months, "
+                "so the points are not independent and runs and trends appear more often than the rules expect. "
+                "Read special cause as a prompt to look, not a finding.")
+
+
 def spc_data(filters: Filters) -> pd.DataFrame:
-    frame = lts_rates(filters, areas=[filters.geo])
+    """The area's quarterly rate as an XmR chart against limits fixed on every quarter before the accelerators
+    started (a known change), whatever range is chosen; the rules run over the quarters up to ``to`` (never on
+    later ones), and the chosen range is shown."""
+    from dashboard.charts.accelerators import accelerator_start
+
+    start = accelerator_start()
+    before_start = str(pd.Period(start, "Q") - 1)
+    frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from,
+                      period_to=max(filters.period_to, before_start))
     frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
-    if len(frame) < 2:
+    if frame.empty:
         return pd.DataFrame()
     columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper"]
-    return spc.xmr(frame[columns].reset_index(drop=True), "rate", improvement="decrease")
+    whole = frame[columns].reset_index(drop=True)
+    base = whole[whole["period"] < start]
+    if len(base) < 2:  # no quarters before the start in these data: limits from the whole series, as trial
+        base = whole
+    limits = spc.limits(base["rate"], minimum_points=SPC_MIN_BASELINE)
+    series = whole[whole["period"] <= filters.period_to].reset_index(drop=True)
+    if (series["period"] >= filters.period_from).sum() < 2:
+        return pd.DataFrame()
+    chart = spc.xmr(series, "rate", improvement="decrease", fixed=limits)
+    chart["in_baseline"] = chart["period"].isin(base["period"])
+    shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
+    shown.attrs.update(baseline_from=base["period"].iloc[0], baseline_to=base["period"].iloc[-1],
+                       baseline_points=len(base), known_change=start,
+                       rolling_year=warehouse().meta.get("survey_period", "rolling year") == "rolling year")
+    return shown
 
 
 def spc_summary(frame: pd.DataFrame, filters: Filters) -> str:
     last = frame.iloc[-1]
     special = int((frame["point_type"] != spc.COMMON).sum())
-    trial = " These are trial limits (fewer than 12 quarters)." if frame["trial"].iloc[0] else ""
-    return (f"{last['area_name']}'s rate in {period_label(last['period'])} is {last['rate']:.1f}% against a mean of "
-            f"{last['mean']:.1f}% (process limits {last['lpl']:.1f}-{last['upl']:.1f}); the latest quarter shows "
-            f"{spc.variation(frame)}; {special} of {len(frame)} quarters show special cause.{trial}")
+    attrs = frame.attrs
+    first = period_label(attrs.get("baseline_from", frame["period"].iloc[0]))
+    last_base = period_label(attrs.get("baseline_to", frame["period"].iloc[-1]))
+    trial = (f" These are trial limits (fewer than {SPC_MIN_BASELINE} quarters in the baseline)."
+             if frame["trial"].iloc[0] else "")
+    text = (f"{last['area_name']}'s rate in {period_label(last['period'])} is {last['rate']:.1f}% against a mean of "
+            f"{last['mean']:.1f}% (process limits {last['lpl']:.1f}-{last['upl']:.1f}, fixed on the "
+            f"{attrs.get('baseline_points', len(frame))} quarters from {first} to {last_base}, before the "
+            "accelerators started); "
+            f"the latest quarter shows {spc.variation(frame)}; {special} of {len(frame)} quarters shown show special "
+            f"cause.{trial}")
+    if attrs.get("rolling_year"):
+        text += " " + ROLLING_NOTE
+    return text
 
 
 def neighbours_data(filters: Filters) -> pd.DataFrame:
@@ -369,8 +408,9 @@ register(Chart(
     id="regions-spc",
     title="Is the chosen area's rate changing? (statistical process control)",
     page=PAGE,
-    description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean, process limits "
-                "and special-cause variation (improvement when lower, concern when higher).",
+    description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean and process limits "
+                "fixed on the quarters before the accelerators started, and special-cause variation (improvement "
+                "when lower, concern when higher).",
     source=SURVEY_SOURCE,
     data=spc_data,
     figure=fig.spc_chart,

@@ -36,7 +36,8 @@ def did_estimates(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             marker={"color": colour, "symbol": symbol, "size": 14},
             error_y={"type": "data", "symmetric": False, "array": [row.upper - row.estimate],
                      "arrayminus": [row.estimate - row.lower], "color": colour, "thickness": 2.5, "width": 12},
-            text=[f"{row.estimate:+.2f} ({row.lower:+.2f} to {row.upper:+.2f})"], textposition="middle right",
+            text=[f"{row.estimate:+.2f} ({row.lower:+.2f} to {row.upper:+.2f})" + _ri_words(row)],
+            textposition="middle right",
             textfont={"color": Colour.TEXT, "size": 14},
             hovertemplate=f"{row.comparison}: <b>%{{y:+.2f}} points</b> "
                           f"(95% CI {row.lower:+.2f} to {row.upper:+.2f})<extra></extra>",
@@ -47,6 +48,15 @@ def did_estimates(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                        font={"size": 12, "color": Colour.SECONDARY_TEXT})
     fig.update_xaxes(range=[-0.5, len(frame) - 0.2])
     return fig
+
+
+def _ri_words(row) -> str:
+    """The randomisation-inference p-value under the interval's label, where the data have it."""
+    value = getattr(row, "ri_p_value", None)
+    if value is None or pd.isna(value):
+        return ""
+    shown = "< 0.001" if value < 0.001 else f"= {value:.3f}"
+    return f"<br>randomisation p {shown}"
 
 
 def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
@@ -79,6 +89,18 @@ def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         fig.add_vline(x=x0, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5})
         fig.add_annotation(x=x0, y=1, yref="paper", text="Accelerators start", showarrow=False, xanchor="left",
                            yanchor="top", xshift=4, font={"size": 13, "color": Colour.DARK_GREY})
+    if "pretrend_p_value" in frame:
+        lines = []
+        for label, rows in groups:
+            row = rows.iloc[0]
+            if row["pretrend_quarters"]:
+                lines.append(f"{label}: joint test of the {int(row['pretrend_quarters'])} gaps before the start "
+                             f"F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])}) = "
+                             f"{row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}")
+        if lines:
+            fig.add_annotation(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper", xanchor="left",
+                               yanchor="bottom", align="left", showarrow=False, bgcolor=Colour.WHITE,
+                               font={"size": 12, "color": Colour.SECONDARY_TEXT}, name="pretrend-test")
     fig.update_xaxes(tickformat="%Y", dtick="M12", hoverformat="%b %Y")
     return fig
 

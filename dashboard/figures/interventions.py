@@ -73,14 +73,18 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     national = float(frame["national_rate"].iloc[0]) / 100
     n_max = float(np.nanmax(frame["followed_12m"].to_numpy(dtype=float))) if frame["followed_12m"].notna().any() \
         else 10.0
-    curve = funnel.funnel_curve(national, n_max * 1.1)
+    tau2 = float(frame.attrs.get("tau2", 0.0))
+    curve = funnel.funnel_curve(national, n_max * 1.1, tau2=tau2)
     programme = "Programme: " + str(frame["programme_name"].iloc[0])
     if not frame.attrs.get("chosen", True):
         programme += " (the largest; none chosen)"
     fig = figures.new(xaxis_title="Participants with 12 months' follow-up", yaxis_title="In work within 12 months, %",
                       height=560)
+    if frame.attrs.get("overdispersion"):
+        programme += "<br>" + ("Limits widened for overdispersion" if tau2 > 0 else "Exact binomial limits; "
+                                                                                   "no overdispersion found")
     fig.add_annotation(text=programme, x=0.01, y=0.99, xref="paper", yref="paper", xanchor="left", yanchor="top",
-                       showarrow=False, font={"size": 14, "color": Colour.TEXT}, bgcolor=Colour.WHITE)
+                       showarrow=False, align="left", font={"size": 14, "color": Colour.TEXT}, bgcolor=Colour.WHITE)
     for column, name, dash in (("upper_998", "99.8% limits", "dot"), ("upper_95", "95% limits", "dash")):
         low = column.replace("upper", "lower")
         fig.add_trace(go.Scatter(x=curve["n"], y=curve[column] * 100, mode="lines", name=name, legendgroup=name,
@@ -102,7 +106,7 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         rows = area[area["comparison"] == label]
         if rows.empty or label == funnel.NOT_COMPARED:
             continue
-        outlier = label != funnel.SIMILAR
+        outlier = label in (funnel.HIGH_998, funnel.LOW_998)  # labelled: beyond the 99.8% limits
         fig.add_trace(go.Scatter(
             x=rows["followed_12m"], y=rows["rate"], name=label, mode="markers+text" if outlier else "markers",
             marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 1.5, "color": colour}},
@@ -115,7 +119,7 @@ def funnel_plot(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     # Keep the view on the data: the limits widen without bound as n falls to 1.
     shown = frame[frame["rate"].notna()]
     n_min = float(shown["followed_12m"].min()) if len(shown) else 1.0
-    near = funnel.funnel_limits(national, [n_min]).iloc[0]
+    near = funnel.funnel_limits(national, [n_min], tau2).iloc[0]
     low = min(float(shown["rate"].min()) if len(shown) else 100.0, near["lower_998"] * 100)
     high = max(float(shown["rate"].max()) if len(shown) else 0.0, near["upper_998"] * 100)
     pad = max(2.0, (high - low) * 0.15)
@@ -157,12 +161,18 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     return fig
 
 
+RETURN_STYLES = (("society", "to society", Colour.DARK_PINK, "diamond"),
+                 ("exchequer", "to the Exchequer", Colour.DARK_GREY, "square"))
+
+
 def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
-    """Left: cost per participant / job / sustained job by programme; right: £ returned per £1 spent."""
+    """Left: cost per participant / job / sustained job by programme; right: the estimated £ returned per £1
+    spent, to society and to the Exchequer, central assumptions with the low-high range as a whisker."""
     order = frame.sort_values("cost_per_job", na_position="last")
     names = order["programme_name"].tolist()
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.04)
-    fig.update_layout(template=TEMPLATE, barmode="group", height=200 + 60 * len(names), bargap=0.25)
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.58, 0.42], horizontal_spacing=0.04)
+    fig.update_layout(template=TEMPLATE, barmode="group", height=300 + 60 * len(names), bargap=0.25,
+                      scattermode="group", scattergap=0.4, margin={"t": 150})
     measures = (("cost_per_participant", "Per participant"), ("cost_per_job", "Per job outcome (12 months)"),
                 ("cost_per_sustained", "Per sustained outcome (26 weeks)"))
     for (column, label), (colour, _, pattern) in zip(measures, MEASURE_STYLES, strict=True):
@@ -171,16 +181,27 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                                                                            "pattern": {"shape": pattern}},
             hovertemplate="%{y}<br>" + label + ": <b>£%{x:,.0f}</b><extra></extra>",
         ), row=1, col=1)
-    fig.add_trace(go.Bar(
-        x=order["roi"], y=names, orientation="h", name="£ returned per £1", marker={"color": Colour.DARK_PINK},
-        text=[("n/a" if np.isnan(v) else f"£{v:.2f}") for v in order["roi"].astype(float)], textposition="outside",
-        hovertemplate="%{y}: <b>£%{x:.2f}</b> per £1 spent<extra></extra>", showlegend=False,
-    ), row=1, col=2)
+    for key, label, colour, symbol in RETURN_STYLES:
+        low, mid, high = (order[f"return_{key}_{n}"].astype(float) for n in ("low", "central", "high"))
+        fig.add_trace(go.Scatter(
+            x=mid, y=names, mode="markers", name=f"Estimated return {label}", orientation="h",
+            marker={"color": colour, "symbol": symbol, "size": 11},
+            error_x={"type": "data", "symmetric": False, "array": (high - mid).to_numpy(),
+                     "arrayminus": (mid - low).to_numpy(), "color": colour, "thickness": 2, "width": 5},
+            customdata=np.stack([low, high], axis=-1),
+            hovertemplate="%{y}<br>Estimated return " + label + ": <b>£%{x:.2f}</b> per £1 spent "
+                          "(£%{customdata[0]:.2f} to £%{customdata[1]:.2f} on low and high assumptions)"
+                          "<extra></extra>",
+        ), row=1, col=2)
     fig.add_vline(x=1, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5}, row=1, col=2)
+    fig.add_annotation(text="Estimates: marker on central assumptions, whisker from low to high", x=1, y=1.0,
+                       xref="paper", yref="paper", xanchor="right", yanchor="bottom", showarrow=False,
+                       font={"size": 12, "color": Colour.SECONDARY_TEXT})
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(tickprefix="£", title_text="Cost, £", row=1, col=1)
-    top = float(np.nanmax(order["roi"].to_numpy(dtype=float))) if order["roi"].notna().any() else 2.0
-    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="£ of benefits per £1 spent",
+    highs = order[[f"return_{k}_high" for k, *_ in RETURN_STYLES]].to_numpy(dtype=float)
+    top = float(np.nanmax(highs)) if np.isfinite(highs).any() else 2.0
+    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.1)], title_text="Estimated £ per £1 spent",
                      row=1, col=2)
     return fig
 

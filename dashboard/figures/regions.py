@@ -167,7 +167,7 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """An XmR chart: the series, its mean, process limits and two-sigma lines, points typed by rule."""
     trial = bool(frame["trial"].iloc[0])
-    fig = figures.new(yaxis_title=RATE_TITLE, xaxis_title="Quarter", margin={"t": 130}, height=580)
+    fig = figures.new(yaxis_title=RATE_TITLE, xaxis_title="Quarter", margin={"t": 170}, height=620)
     x = frame["period_start"]
     fig.add_trace(go.Scatter(x=x, y=frame["rate"], mode="lines", name="Rate", showlegend=False,
                              line={"color": Colour.MID_GREY, "width": 2}, hoverinfo="skip"))
@@ -192,7 +192,22 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                           f"<br>{label}<extra></extra>"))
     words = f"Latest quarter: {spc.variation(frame)}"
     if trial:
-        words += " (trial limits: fewer than 12 quarters)"
+        words += " (trial limits: too few quarters in the baseline)"
+    base = frame[frame["in_baseline"]] if "in_baseline" in frame else frame.iloc[0:0]
+    if len(base):
+        fig.add_vrect(x0=base["period_start"].iloc[0], x1=base["period_start"].iloc[-1], layer="below",
+                      fillcolor=Colour.GRID, opacity=0.5, line_width=0)
+    notes = []
+    if frame.attrs.get("baseline_to"):
+        notes.append(f"Limits fixed on {period_label(frame.attrs['baseline_from'])} to "
+                     f"{period_label(frame.attrs['baseline_to'])} (shaded), before the accelerators started.")
+    if frame.attrs.get("rolling_year"):
+        notes.append("Rolling 12-month estimates: overlapping periods are not independent, so signals come more "
+                     "easily than the rules assume.")
+    if notes:  # an annotation, not the title, so images and slides (which set their own title) keep it
+        fig.add_annotation(text="<br>".join(notes), x=0, y=1, xref="paper", yref="paper", xanchor="left",
+                           yanchor="bottom", yshift=36, align="left", showarrow=False, name="spc-notes",
+                           font={"size": 13, "color": Colour.SECONDARY_TEXT})
     fig.update_layout(title={"text": words, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.98,
                              "yref": "container", "yanchor": "top", "font": {"size": 16, "color": Colour.TEXT}})
     fig.update_xaxes(tickformat="%Y", hoverformat="%b %Y")
