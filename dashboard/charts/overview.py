@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
-from dashboard.stats.disclosure import round_count
-from dashboard.stats.intervals import survey_rates, wilson
+from dashboard.stats import disclosure, quality
+from dashboard.stats.intervals import wilson
+from dashboard.stats.quality import survey_rates
 from queries import run, warehouse
 
-COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "reliability"]
+COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "se", "cv",
+           "quality"]
 
 
 def trend_data(filters: Filters) -> pd.DataFrame:
@@ -28,8 +31,34 @@ def trend_summary(frame: pd.DataFrame, filters: Filters) -> str:
     for name, rows in frame.groupby("area_name", sort=False):
         rows = rows.set_index("period")
         parts.append(f"{name} {rows.at[first, 'rate']:.1f}% to {rows.at[last, 'rate']:.1f}%")
-    return (f"Share of people aged 16-64 out of work through long-term sickness, {period_label(first)} to "
+    text = (f"Share of people aged 16-64 out of work through long-term sickness, {period_label(first)} to "
             f"{period_label(last)}: " + "; ".join(parts) + ".")
+    return text + area_against_region(frame, filters)
+
+
+def area_against_region(frame: pd.DataFrame, filters: Filters) -> str:
+    """The latest quarter's area against its region: a z test on the difference, both being survey estimates
+    (the area's sample is part of the region's, so their covariance is taken out, with the population
+    share standing for the sample share)."""
+    chain = comparators(filters.geo)
+    if len(chain) < 3:
+        return ""
+    last = frame[frame["period"] == frame["period"].max()].set_index("area_code")
+    if not {chain[0], chain[1]} <= set(last.index):
+        return ""
+    area, region = last.loc[chain[0]], last.loc[chain[1]]
+    if not quality.comparable([area["quality"], region["quality"]]).all():
+        return (f" {area['area_name']} is not compared with {region['area_name']}: an estimate is unreliable "
+                "(CV over 20%) or not shown.")
+    share = min(1.0, float(area["population"]) / float(region["population"]))
+    _, p_value = quality.z_test(area["rate"], area["se"], region["rate"], region["se"], overlap=share)
+    if quality.significant(p_value):
+        word = "higher" if area["rate"] > region["rate"] else "lower"
+        verdict = f"significantly {word} than"
+    else:
+        verdict = "not significantly different from"
+    return (f" In {period_label(frame['period'].max())}, {area['area_name']}'s rate was {verdict} "
+            f"{region['area_name']}'s (z test on the difference, 95%, p = {float(p_value):.2f}).")
 
 
 def accelerator_data(filters: Filters) -> pd.DataFrame:
@@ -43,8 +72,9 @@ def accelerator_data(filters: Filters) -> pd.DataFrame:
     pooled = (icbs.groupby(["group", "period", "period_start"], as_index=False)
               [["people", "population", "sample_size", "sample_sick"]].sum())
     out = survey_rates(pooled)
-    out["people"] = round_count(out["people"])
-    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper"]]
+    out["people"] = disclosure.round_count(out["people"])
+    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper", "cv",
+               "quality"]]
     out.attrs["accelerator_start"] = warehouse().meta.get("accelerator_start", "2025Q2")
     return out
 
@@ -140,12 +170,16 @@ def headlines(filters: Filters) -> list[Headline]:
     rows = frame.set_index(["area_code", "period"])
     now, before = rows.loc[(filters.geo, last)], rows.loc[(filters.geo, year_before)] \
         if (filters.geo, year_before) in rows.index else None
-    change = "" if before is None else f"{now['rate'] - before['rate']:+.1f} points on a year earlier"
     england = rows.loc[(ENGLAND, last)]
+    if not quality.comparable([now["quality"]])[0]:
+        out.append(Headline("Long-term sick, aged 16-64", disclosure.show_count(now["people"]),
+                            f"{period_label(last)}; estimate {now['quality']} (CV over 20% or too few "
+                            "respondents)"))
+        return out
     out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
-                        f"{period_label(last)}"))
+                        f"{period_label(last)}; CV {now['cv']:.1f}%, {now['quality']}"))
     out.append(Headline("Rate", f"{now['rate']:.1f}%",
-                        "; ".join(filter(None, [change, f"England {england['rate']:.1f}%"]))))
+                        "; ".join(filter(None, [year_on_year(now, before), f"England {england['rate']:.1f}%"]))))
 
     mix = run("conditions_mix", areas=areas, period_from=last, period_to=last, age=filters.age, sex=filters.sex)
     if not mix.empty:
@@ -160,15 +194,28 @@ def headlines(filters: Filters) -> list[Headline]:
                 start_to=pd.Period(filters.period_to, "Q").end_time.date())
     progs = progs[progs["participants"] > 0]
     if not progs.empty:
-        national = filters.geo == ENGLAND
-        participants = round_count(progs["participants"].sum(), national)
-        followed = round_count(progs["followed_12m"].sum(), national)
-        jobs = round_count(progs["jobs_12m"].sum(), national)
-        out.append(Headline("Programme participants", f"{participants:,.0f}",
+        # Counts of people from records: the rule at every level; the rate from the unrounded counts.
+        participants = disclosure.control(progs["participants"].sum())
+        followed_raw, jobs_raw = progs["followed_12m"].sum(), progs["jobs_12m"].sum()
+        out.append(Headline("Programme participants", disclosure.show_count(participants),
                             f"in {len(progs)} programmes starting in the period"))
-        if followed > 0:
-            lower, upper = wilson(jobs, followed)
-            out.append(Headline("In work within 12 months", f"{jobs / followed * 100:.0f}%",
-                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of {followed:,.0f} "
-                                "who started at least a year before the data cut-off"))
+        rate = disclosure.rate(jobs_raw, followed_raw)
+        if not np.isnan(rate):
+            lower, upper = wilson(jobs_raw, followed_raw)
+            out.append(Headline("In work within 12 months", f"{rate:.0f}%",
+                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of "
+                                f"{disclosure.show_count(disclosure.control(followed_raw))} who started at least "
+                                "a year before the data cut-off"))
     return out
+
+
+def year_on_year(now: pd.Series, before: pd.Series | None) -> str:
+    """The change on a year earlier in words, judged by a z test on the difference of two survey estimates,
+    taken as independent samples: conservative where the LFS panel carries respondents into the next year
+    (their positive correlation makes the true standard error of the change smaller)."""
+    if before is None or not quality.comparable([before["quality"]])[0]:
+        return ""
+    change = now["rate"] - before["rate"]
+    _, p_value = quality.z_test(now["rate"], now["se"], before["rate"], before["se"])
+    verdict = "a significant change" if quality.significant(p_value) else "not a significant change"
+    return f"{change:+.1f} points on a year earlier ({verdict}, z test)"

@@ -62,3 +62,27 @@ def band_colour(colour: str, alpha: float = 0.15) -> str:
     colour = str(colour).lstrip("#")
     r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def quality_symbols(symbol: str, labels) -> list[str]:
+    """A marker symbol a point: open for an estimate ONS would call unreliable (CV over 20%)."""
+    from dashboard.stats import quality
+
+    return [f"{symbol}-open" if label == quality.UNRELIABLE else symbol for label in labels]
+
+
+def quality_key(fig: go.Figure, labels, extra: str = "") -> go.Figure:
+    """A one-line key to the survey quality marks above the plot, when any estimate carries one."""
+    from dashboard.stats import quality
+
+    parts = []
+    if any(label in quality.MARK for label in labels):
+        parts.append(quality.KEY + "; open markers: unreliable")
+    if extra:
+        parts.append(extra)
+    if parts:
+        fig.add_annotation(text="; ".join(parts), x=0, y=1, xref="paper", yref="paper", yshift=8, xanchor="left",
+                           yanchor="bottom", showarrow=False, align="left", name="quality-key",
+                           font={"size": 11, "color": Colour.SECONDARY_TEXT})
+    return fig
+
