@@ -26,6 +26,13 @@ SUPPRESSED = "*"
 THRESHOLD = 8  # the smallest count published
 BASE = 5  # counts of THRESHOLD or more are rounded to a multiple of BASE
 SMALL_NOTE = f"Suppressed: fewer than {THRESHOLD} people"
+# What every export says about the rule (exports' "Notes"; the About page says it at length).
+NOTE = (f"Disclosure control: counts of people of 1 to {THRESHOLD - 1} are suppressed (blank cells, '*' on charts) "
+        f"and others rounded to the nearest {BASE}, at every level for programme records and below national level "
+        "for survey estimates; rates, shares and means are computed from unrounded counts and left blank where "
+        f"their denominator is under {THRESHOLD} or they would reveal a suppressed count; survey respondent counts "
+        "are published for England only; time-to-work curves use rounded counts and stop where fewer than "
+        f"{THRESHOLD} people are at risk.")
 
 
 def _round(count: np.ndarray) -> np.ndarray:

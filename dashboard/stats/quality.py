@@ -136,3 +136,13 @@ def significant(p_value) -> np.ndarray:
 def mark(labels) -> list[str]:
     """The chart mark for each band ('*' acceptable, 'u' unreliable, '' otherwise)."""
     return [MARK.get(label, "") for label in labels]
+
+
+def note() -> str:
+    """What every export says about survey estimates."""
+    return (f"Survey estimates: 95% intervals and standard errors include a design factor of {design_factor():g}; "
+            "cv is the coefficient of variation (%) and quality ONS's band (CV up to 5% precise, up to 10% "
+            "reasonably precise, up to 20% acceptable, over 20% unreliable; 0-2 respondents not shown); "
+            "unreliable estimates are not compared, and differences between two survey estimates are judged by "
+            "a z test.")
+
