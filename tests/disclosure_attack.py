@@ -28,6 +28,16 @@ def count_values(published) -> list[int]:
     return [v for v in range(published - 2, published + 3) if v >= disclosure.THRESHOLD]
 
 
+def total_values(followed, outcomes, rate, parts_suppressed: bool) -> list[tuple[int, int]]:
+    """Every (followed, outcomes) pair consistent with a published total. The intruder knows the rule for
+    totals (``disclosure.total_rate``): with a suppressed part, the rate is the controlled counts' rate and
+    says nothing more than they do; otherwise it is exact."""
+    if not parts_suppressed:
+        return pair_values(followed, outcomes, rate)
+    return [(f, j) for f, j in pair_values(followed, outcomes, rate_published=False)
+            if not (isinstance(rate, float) and math.isnan(rate)) or bool(disclosure.rate_hidden(j, f))]
+
+
 def pair_values(followed, outcomes, rate=None, rate_published=True) -> list[tuple[int, int]]:
     """Every (followed, outcomes) pair consistent with one published cell."""
     pairs = []

@@ -43,10 +43,23 @@ def programme_counts(filters: Filters) -> pd.DataFrame:
     return disclosure.control_columns(run("interventions_outcomes", **_period_params(filters)), COUNTS)
 
 
-def _rate_columns(part: pd.DataFrame, outcomes, eligible) -> pd.DataFrame:
-    """``rate``, ``lower``, ``upper`` (percent) from the unrounded counts, blank where the rule hides them."""
-    rate = disclosure.rate(outcomes, eligible)
-    lower, upper = wilson(outcomes, eligible)
+def suppressed_parts(filters: Filters, outcomes: str, eligible: str) -> pd.Series:
+    """Per programme: whether any ICB part of the selection's total has a suppressed count (secondary
+    suppression, ``disclosure.total_rate``). False when the area is one ICB: it is a part, not a total."""
+    if filters.geo.startswith("E54"):
+        return pd.Series(dtype=bool)
+    parts = run("interventions_parts", **_period_params(filters))
+    flags = disclosure.part_suppressed(parts[outcomes], parts[eligible])
+    return pd.Series(flags, index=parts.index).groupby(parts["programme"]).any()
+
+
+def _rate_columns(part: pd.DataFrame, outcomes, eligible, parts_suppressed=False) -> pd.DataFrame:
+    """``rate``, ``lower``, ``upper`` (percent) from the unrounded counts, blank where the rule hides them;
+    for a total with a suppressed part, from its controlled counts (``disclosure.total_rate``)."""
+    parts_suppressed = np.broadcast_to(np.asarray(parts_suppressed, dtype=bool), len(part))
+    rate = disclosure.total_rate(outcomes, eligible, parts_suppressed)
+    lower, upper = wilson(np.where(parts_suppressed, control(outcomes), outcomes),
+                          np.where(parts_suppressed, control(eligible), eligible))
     part["rate"] = rate
     part["lower"] = np.where(np.isnan(rate), np.nan, lower * 100)
     part["upper"] = np.where(np.isnan(rate), np.nan, upper * 100)
@@ -68,7 +81,8 @@ def outcomes_data(filters: Filters) -> pd.DataFrame:
         part.insert(2, "measure", measure)
         part["eligible"] = frame[eligible]
         part["outcomes"] = frame[outcomes]
-        part = _rate_columns(part, raw[outcomes], raw[eligible])
+        secondary = raw["programme"].map(suppressed_parts(filters, outcomes, eligible)).fillna(False)
+        part = _rate_columns(part, raw[outcomes], raw[eligible], secondary.to_numpy(dtype=bool))
         part["note"] = np.select(
             [raw["participants"] == 0, raw[eligible] == 0, part["rate"].isna()],
             [NO_PARTICIPANTS, f"No cohort with {days} days' follow-up yet", disclosure.SMALL_NOTE], default="")
@@ -201,8 +215,11 @@ def funnel_data(filters: Filters) -> pd.DataFrame:
     national_jobs, national_followed = frame["jobs_12m"].sum(), frame["followed_12m"].sum()
     if disclosure.rate_hidden(national_jobs, national_followed):
         return pd.DataFrame()  # the national rate would disclose a small count: no funnel to draw
-    national = national_jobs / national_followed  # from the unrounded counts
     raw_jobs, raw_followed = frame["jobs_12m"].to_numpy(float), frame["followed_12m"].to_numpy(float)
+    # The national line from the unrounded counts; from the controlled ones when an ICB is suppressed, so
+    # that it cannot be set against the ICBs shown to give a suppressed ICB back (secondary suppression).
+    national = float(disclosure.total_rate(national_jobs, national_followed,
+                                           disclosure.part_suppressed(raw_jobs, raw_followed).any(), scale=1.0))
     frame = disclosure.control_columns(frame, ("participants", "followed_12m", "jobs_12m"))
     frame["rate"] = disclosure.rate(raw_jobs, raw_followed)  # unrounded; blank where the rule hides it
     # Limits at the published (controlled) denominators: limits at the exact denominator would give it away.
@@ -459,8 +476,12 @@ def digital_msk_data(filters: Filters) -> pd.DataFrame:
             out.append({"measure": "MSK-HQ change (points; higher is better)", "group": label,
                         "value": r["mskhq_mean"], "lower": lo, "upper": hi,
                         "n": control(r["mskhq_n"]), "unit": "points"})
+    # Users and non-users are the two parts of the programme's total (published with the outcomes): when one
+    # part's job rate is hidden, the other's is too, or it and the total would give the hidden one back.
+    jobs_parts = [(rows.at[f, "jobs_12m"], rows.at[f, "followed_12m"]) for f in (True, False) if f in rows.index]
+    both_or_none = any(bool(disclosure.rate_hidden(j, n)) and n > 0 for j, n in jobs_parts)
     for flag, label in ((True, "Used the app"), (False, "Did not use the app")):
-        if flag in rows.index:
+        if flag in rows.index and not both_or_none:
             r = rows.loc[flag]
             rate = float(disclosure.rate(r["jobs_12m"], r["followed_12m"]))
             if not np.isnan(rate):

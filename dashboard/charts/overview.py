@@ -188,10 +188,10 @@ def headlines(filters: Filters) -> list[Headline]:
         detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
         out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
 
-    progs = run("interventions_outcomes", geo=filters.geo, age=filters.age, sex=filters.sex,
-                condition=filters.condition,
-                start_from=pd.Period(filters.period_from, "Q").start_time.date(),
-                start_to=pd.Period(filters.period_to, "Q").end_time.date())
+    params = {"geo": filters.geo, "age": filters.age, "sex": filters.sex, "condition": filters.condition,
+              "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
+              "start_to": pd.Period(filters.period_to, "Q").end_time.date()}
+    progs = run("interventions_outcomes", **params)
     progs = progs[progs["participants"] > 0]
     if not progs.empty:
         # Counts of people from records: the rule at every level; the rate from the unrounded counts.
@@ -199,9 +199,13 @@ def headlines(filters: Filters) -> list[Headline]:
         followed_raw, jobs_raw = progs["followed_12m"].sum(), progs["jobs_12m"].sum()
         out.append(Headline("Programme participants", disclosure.show_count(participants),
                             f"in {len(progs)} programmes starting in the period"))
-        rate = disclosure.rate(jobs_raw, followed_raw)
+        # A total over programmes and ICBs whose parts are published elsewhere: secondary suppression.
+        parts = run("interventions_parts", **params)
+        secondary = bool(disclosure.part_suppressed(parts["jobs_12m"], parts["followed_12m"]).any())
+        rate = float(disclosure.total_rate(jobs_raw, followed_raw, secondary))
         if not np.isnan(rate):
-            lower, upper = wilson(jobs_raw, followed_raw)
+            lower, upper = wilson(*((disclosure.control(jobs_raw), disclosure.control(followed_raw)) if secondary
+                                    else (jobs_raw, followed_raw)))
             out.append(Headline("In work within 12 months", f"{rate:.0f}%",
                                 f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of "
                                 f"{disclosure.show_count(disclosure.control(followed_raw))} who started at least "

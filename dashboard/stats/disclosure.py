@@ -99,6 +99,31 @@ def rate(numerator, denominator, scale: float = 100.0) -> np.ndarray:
     return np.where(hidden, np.nan, value)
 
 
+def part_suppressed(numerator, denominator) -> np.ndarray:
+    """Whether a part of a total has a count the rule suppresses: its denominator, numerator or complement
+    is 1-7 (a part of 0 is exactly known and hides nothing)."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    return is_small(den) | is_small(num) | is_small(den - num)
+
+
+def total_rate(numerator, denominator, parts_suppressed, scale: float = 100.0) -> np.ndarray:
+    """The rate of a total (England, a region) whose parts (ICBs) are published too: secondary suppression.
+
+    Where no part is suppressed, as ``rate``, from the unrounded counts. Where a part is suppressed, an exact
+    rate would pin the total's counts, and the total less the parts shown would give the suppressed part back;
+    so the rate is computed from the total's controlled (rounded) counts instead, and tells no more than they
+    do. Blank as ``rate_hidden`` in either case.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    shown = rate(num, den, scale)
+    num_c, den_c = control(num), control(den)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rounded = np.where(den_c > 0, num_c / np.where(den_c > 0, den_c, 1.0) * scale, np.nan)
+    return np.where(np.asarray(parts_suppressed, dtype=bool) & ~np.isnan(shown), rounded, shown)
+
+
 def mean_hidden(n) -> np.ndarray:
     """Where a mean (or its interval) over ``n`` people may not be published: fewer than the rule."""
     return ~(np.asarray(n, dtype=float) >= THRESHOLD)
