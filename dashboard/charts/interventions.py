@@ -81,7 +81,7 @@ def outcomes_data(filters: Filters) -> pd.DataFrame:
         part.insert(2, "measure", measure)
         part["eligible"] = frame[eligible]
         part["outcomes"] = frame[outcomes]
-        secondary = raw["programme"].map(suppressed_parts(filters, outcomes, eligible)).fillna(False)
+        secondary = raw["programme"].map(suppressed_parts(filters, outcomes, eligible)).eq(True)
         part = _rate_columns(part, raw[outcomes], raw[eligible], secondary.to_numpy(dtype=bool))
         part["note"] = np.select(
             [raw["participants"] == 0, raw[eligible] == 0, part["rate"].isna()],
