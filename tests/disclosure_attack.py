@@ -22,7 +22,7 @@ def count_values(published) -> list[int]:
     """Every true count consistent with a published controlled count."""
     if published is None or (isinstance(published, float) and math.isnan(published)):
         return list(range(1, disclosure.THRESHOLD))
-    published = int(round(published))
+    published = round(published)
     if published == 0:
         return [0]
     return [v for v in range(published - 2, published + 3) if v >= disclosure.THRESHOLD]

@@ -47,7 +47,7 @@ def _people():
             pid += 1
             job = i < jobs
             rows.append((pid, programme, ICB, 12, "mental", "25-34", "female", 600, 100 if job else None,
-                         True if job else False, 1000.0, None, None, None))
+                         job, 1000.0, None, None, None))
     # A second ICB with 3 people on msk_hub (2 in work): a suppressed part of England's msk_hub total.
     rows += [(900 + i, "msk_hub", "E54000061", 12, "mental", "25-34", "female", 600, 100 if i < 2 else None,
               i < 2, 1000.0, None, None, None) for i in range(3)]
