@@ -165,3 +165,19 @@ def test_quality_12_league_figure_marks_unreliable_estimates(demo):
     unreliable = frame[frame["quality"] == quality.UNRELIABLE]
     assert any("(u)" in label for label in labels) == (not unreliable.empty)
     assert any(a.name == "quality-key" for a in fig.layout.annotations) == (not unreliable.empty)
+
+
+def test_quality_13_nomis_flagged_estimates_are_not_compared(monkeypatch):
+    """Published Nomis APS values flagged '*' (3-9 respondents, unreliable) are not compared with England."""
+    rows = pd.DataFrame({
+        "variable": "% long-term sick", "period": "Jan 2023-Dec 2023", "period_end": pd.Timestamp("2023-12-31"),
+        "code": ["E92000001", "E12000001", "E12000007"], "name": ["England", "North East", "London"],
+        "short_name": ["England", "North East", "London"], "level": ["england", "region", "region"],
+        "accelerator": False, "workwell": False, "value": [25.0, 35.2, 40.0], "numerator": 1.0,
+        "denominator": 1.0, "confidence": 95, "ci_lower": [24.0, 32.3, 30.0], "ci_upper": [26.0, 38.1, 50.0],
+        "flag": [None, None, "*"], "reliability": ["reliable", "reliable", "unreliable (sample 3-9)"],
+        "files": "nomis.csv"})
+    monkeypatch.setattr(rc, "run", lambda name, **params: rows)
+    frame = rc.published_data(Filters(level="region")).set_index("code")
+    assert frame.at["E12000001", "compared_with_england"] == compare.WORSE
+    assert frame.at["E12000007", "compared_with_england"] == compare.NOT_COMPARED  # its interval excludes 25 too

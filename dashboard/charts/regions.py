@@ -149,6 +149,8 @@ def published_data(filters: Filters) -> pd.DataFrame:
     if out is None:
         return pd.DataFrame(columns=PUBLISHED_COLUMNS)
     out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], out["england_rate"].iloc[0])
+    # Nomis's own flags: '*' (3-9 respondents) is unreliable and '!' not shown: neither is compared.
+    out.loc[out["flag"].isin(["*", "!"]), "compared_with_england"] = compare.NOT_COMPARED
     return out[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
