@@ -41,8 +41,12 @@ METHODS = [
      "are rounded below national level. Rates, shares and means are computed from the unrounded counts (8 of 12 "
      "is 67%, not 10 of 10), and a rate, mean or interval is left out where its denominator is under 8, or where "
      "the people with the outcome, or without it, number 1 to 7 (the rate times the published count would give "
-     "them back). Funnel limits are drawn at the published (rounded) numbers of participants. Survey "
-     "respondent counts are published for England only."),
+     "them back). Where a total (England, a region, all programmes together) has an ICB part with a "
+     "suppressed count, an exact rate would pin the total's counts and, less the parts shown, give the "
+     "suppressed part back: such a total's rate and interval (and the funnel's national line) are computed from "
+     "its rounded counts instead (secondary suppression). For digital MSK apps, when the job rate of users or "
+     "of non-users is hidden, so is the other's. Funnel limits are drawn at the published (rounded) numbers of "
+     "participants. Survey respondent counts are published for England only."),
     ("Job outcomes",
      "A job outcome is paid work started within 12 months of joining a programme; sustained means the job lasted "
      "26 weeks. Rates count only people who started at least 12 months before the data cut-off, as DWP advises: "
@@ -53,7 +57,8 @@ METHODS = [
     ("Comparison with England",
      "As Fingertips does, an area is 'better' or 'worse' than England when its 95% interval excludes England's "
      "value (lower is better for long-term sickness), 'similar' when it contains it, and 'not compared' when the "
-     "estimate is unreliable (CV over 20%) or not shown. The recent trend is a chi-squared test for trend over "
+     "estimate is unreliable (CV over 20%) or not shown; published Nomis values flagged '*' (3-9 respondents) or "
+     "'!' are not compared either. The recent trend is a chi-squared test for trend over "
      "the last five quarters at 99.8%, on the effective numbers of respondents."),
     ("Differences between two survey estimates",
      "Where both sides of a comparison are survey estimates with sampling error, the difference is judged by a "
