@@ -164,7 +164,8 @@ def test_quality_12_league_figure_marks_unreliable_estimates(demo):
     labels = [str(label) for trace in fig.data if trace.y is not None for label in trace.y]
     unreliable = frame[frame["quality"] == quality.UNRELIABLE]
     assert any("(u)" in label for label in labels) == (not unreliable.empty)
-    assert any(a.name == "quality-key" for a in fig.layout.annotations) == (not unreliable.empty)
+    key = quality.LEGEND[quality.UNRELIABLE]
+    assert any(t.name == key for t in fig.data) == (not unreliable.empty)  # the key, in the legend
 
 
 def test_quality_13_nomis_flagged_estimates_are_not_compared(monkeypatch):

@@ -215,5 +215,6 @@ def heatmap(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0, tickfont={"size": 12})
-    return figures.quality_key(fig, frame["quality"], extra="bold: significant difference (z test, 95%); "
-                                                            "ns: not significant")
+    return figures.quality_key(fig, frame["quality"], legend=False,
+                               extra="Bold: a significant difference from England (z test, 95%); ns: not "
+                                     "significant, not shaded")

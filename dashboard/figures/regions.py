@@ -98,8 +98,6 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     if "quality" in frame:
         figures.quality_key(fig, frame["quality"])
-        if fig.layout.annotations and fig.layout.annotations[-1].name == "quality-key":
-            fig.layout.annotations[-1].update(y=0, yanchor="top", yshift=-40)
     if sortable:
         fig.update_layout(updatemenus=[{
             "type": "buttons", "direction": "left", "x": 1, "xanchor": "right", "yanchor": "top",
@@ -178,8 +176,6 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode=False)
     if "quality" in frame:
         figures.quality_key(fig, frame["quality"].dropna())
-        if fig.layout.annotations and fig.layout.annotations[-1].name == "quality-key":
-            fig.layout.annotations[-1].update(y=0, yanchor="top", yshift=-20)
     return fig
 
 
@@ -223,8 +219,6 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"})
     if "quality" in frame:
         figures.quality_key(fig, frame["quality"])
-        if fig.layout.annotations and fig.layout.annotations[-1].name == "quality-key":
-            fig.layout.annotations[-1].update(y=0, yanchor="top", yshift=-40)
     return fig
 
 

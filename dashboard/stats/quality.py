@@ -33,7 +33,8 @@ MIN_RESPONDENTS = 3  # Nomis: an APS estimate from 0-2 respondents is not shown 
 COMPARABLE = frozenset({PRECISE, REASONABLY_PRECISE, ACCEPTABLE})
 # Marks drawn beside an estimate on charts and in tables (a precise or reasonably precise one has none).
 MARK = {ACCEPTABLE: "*", UNRELIABLE: "u"}
-KEY = "* CV 10-20%: acceptable, use with caution; u CV over 20%: unreliable, not compared"
+KEY = "* acceptable (CV 10-20%): use with caution; u / open marker: unreliable (CV over 20%), not compared"
+LEGEND = {ACCEPTABLE: "* CV 10-20%: use with caution", UNRELIABLE: "u, open: CV over 20%, unreliable"}
 SIGNIFICANCE = 0.05  # two-sided z tests on differences are judged at 95%
 
 _design_factor = DEFAULT_DESIGN_FACTOR
