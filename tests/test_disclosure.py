@@ -138,13 +138,15 @@ def _attack(client, query: str, programme: str) -> tuple[list, int]:
     if england.empty or funnel.empty:
         return [], 0
     row = england.iloc[0]
-    parts = [pair_values(r.followed_12m, r.jobs_12m, r.rate) for r in funnel.itertuples()]
-    suppressed = bool(funnel["rate"].isna().any())
+    regional = Filters.from_query(query).geo != "E92000001"
+    area = funnel[funnel["in_area"]] if regional else funnel  # a region's total is its own ICBs'
+    parts = [pair_values(r.followed_12m, r.jobs_12m, r.rate) for r in area.itertuples()]
+    suppressed = bool(area["rate"].isna().any())
     total = total_values(row["eligible"], row["outcomes"], row["rate"], suppressed)
-    if not suppressed:
+    if not suppressed and not regional:
         national = funnel["national_rate"].iloc[0]
         total = [(f, j) for f, j in total if abs(j / f * 100 - national) < 1e-6]
-    return recovered(parts, total), int(funnel["jobs_12m"].isna().sum())
+    return recovered(parts, total), int(area["jobs_12m"].isna().sum())
 
 
 def test_disclosure_4_the_issues_differencing_attack_recovers_nothing(client, demo_warehouse):
@@ -159,6 +161,7 @@ def test_disclosure_4_the_issues_differencing_attack_recovers_nothing(client, de
     ("intervention=ips&from=2024Q1&to=2024Q1&age=35-49&sex=female", "ips"),
     ("intervention=whp&from=2024Q1&to=2024Q1&age=16-24&sex=female", "whp"),
     ("intervention=emp_adviser_gp&from=2024Q1&to=2024Q4&age=35-49&sex=female", "emp_adviser_gp"),
+    ("geo=E12000003&intervention=whp&from=2024Q1&to=2024Q4&age=16-24", "whp"),  # a region and its ICBs
 ])
 def test_disclosure_5_england_against_its_icbs_recovers_no_suppressed_icb(client, demo_warehouse, query, programme):
     found, suppressed = _attack(client, query, programme)

@@ -137,6 +137,13 @@ def returns_data(filters: Filters) -> pd.DataFrame:
                 condition=filters.condition, period_from=filters.period_from, period_to=filters.period_to)
     if frame.empty:
         return pd.DataFrame()
+    # Secondary suppression, as for the outcomes above: a total over ICBs with a suppressed ICB part.
+    parts = run("published_pilot_returns_parts", geo=filters.geo, intervention=filters.intervention,
+                condition=filters.condition, period_from=filters.period_from, period_to=filters.period_to)
+    flags = {outcomes: pd.Series(disclosure.part_suppressed(parts[outcomes], parts[known]), index=parts.index)
+             .groupby(parts["programme"]).any() & ~filters.geo.startswith("E54")
+             for known, outcomes in (("starts_with_jobs_known", "job_outcomes"),
+                                     ("starts_with_sustained_known", "sustained_outcomes"))}
     rows = []
     for measure, known, outcomes in ((RETURNS_JOB, "starts_with_jobs_known", "job_outcomes"),
                                      (RETURNS_SUSTAINED, "starts_with_sustained_known", "sustained_outcomes")):
@@ -146,7 +153,8 @@ def returns_data(filters: Filters) -> pd.DataFrame:
         part["participants"] = control(frame["starts"])
         part["eligible"] = control(frame[known].fillna(0))
         part["outcomes"] = control(frame[outcomes].fillna(0))
-        part = _rate_columns(part, frame[outcomes].fillna(0), frame[known].fillna(0))
+        part = _rate_columns(part, frame[outcomes].fillna(0), frame[known].fillna(0),
+                             frame["programme"].map(flags[outcomes]).eq(True).to_numpy(dtype=bool))
         part["note"] = np.select([frame[known].fillna(0) == 0, part["rate"].isna()],
                                  ["Outcomes not yet reported", disclosure.SMALL_NOTE], default="")
         rows.append(part)
