@@ -169,6 +169,22 @@ def test_disclosure_5_england_against_its_icbs_recovers_no_suppressed_icb(client
     assert found == [], found
 
 
+@pytest.mark.parametrize("query", ["from=2025Q2&to=2025Q2&age=16-24&sex=female", "from=2025Q2&to=2025Q3&sex=male",
+                                   "from=2024Q1&to=2025Q4&age=50-64&condition=mental"])
+def test_disclosure_5b_the_three_accelerators_against_englands_accelerator_total(client, demo_warehouse, query):
+    """The accelerator programme runs only in the three accelerator ICBs: England's total in the outcomes export
+    is the sum of the three rows of the accelerators' comparison, for the same filters."""
+    outcomes = _csv(client, "interventions-outcomes", query)
+    three = _csv(client, "accelerators-compare", query)
+    row = outcomes[(outcomes["programme"] == "accelerator") & (outcomes["measure"] == "In work within 12 months")]
+    if three.empty or row.empty:
+        return
+    row = row.iloc[0]
+    parts = [pair_values(r.followed_12m, r.jobs_12m, r.rate) for r in three.itertuples()]
+    suppressed = bool((three["rate"].isna() & (three["followed_12m"].fillna(1) > 0)).any())
+    assert recovered(parts, total_values(row["eligible"], row["outcomes"], row["rate"], suppressed)) == []
+
+
 def test_disclosure_6_digital_msk_users_and_non_users_cannot_be_subtracted_from_the_total(boundary_warehouse,
                                                                                          tiny_con):
     # 9 followed users, 8 in work; 2 followed non-users, 1 in work: the non-users' rate is hidden, so the
