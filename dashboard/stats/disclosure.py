@@ -25,7 +25,7 @@ import pandas as pd
 SUPPRESSED = "*"
 THRESHOLD = 8  # the smallest count published
 BASE = 5  # counts of THRESHOLD or more are rounded to a multiple of BASE
-SMALL_NOTE = f"Suppressed: fewer than {THRESHOLD} people"
+SMALL_NOTE = f"Suppressed: fewer than {THRESHOLD} people, with or without a job"
 # What every export says about the rule (exports' "Notes"; the About page says it at length).
 NOTE = (f"Disclosure control: counts of people of 1 to {THRESHOLD - 1} are suppressed (blank cells, '*' on charts) "
         f"and others rounded to the nearest {BASE}, at every level for programme records and below national level "
