@@ -330,8 +330,10 @@ register(Chart(
     id="conditions-heatmap",
     title="Where the condition mix differs from England",
     page=PAGE,
-    description="Each region or ICB's share of the long-term sick by main condition group, coloured by the "
-                "difference from England's share in percentage points (each cell also shows the values).",
+    description="Each region or ICB's share of the long-term sick by main condition group against England's "
+                "share, in percentage points. A z test on each difference (both shares are survey estimates) "
+                "decides which are shaded: significant differences are coloured and in bold, the others marked "
+                "'ns'; unreliable estimates (CV over 20%) are not compared. Each cell also shows the values.",
     source=SOURCE,
     data=heatmap_data,
     figure=fig.heatmap,

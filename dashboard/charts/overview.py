@@ -91,7 +91,9 @@ register(Chart(
     title="Long-term sickness over time",
     page="/",
     description="Share of people aged 16-64 economically inactive because of long-term sickness, "
-                "for the chosen area, its region and England, with 95% confidence intervals.",
+                "for the chosen area, its region and England, with 95% confidence intervals (with the survey's "
+                "design factor); the area against its region is judged by a z test on the difference. Open "
+                "markers are estimates ONS would call unreliable (CV over 20%).",
     source=SURVEY_SOURCE,
     data=trend_data,
     figure=fig.area_trend,

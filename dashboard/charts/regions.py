@@ -328,8 +328,9 @@ register(Chart(
     title="How areas compare with England",
     page=PAGE,
     description="Each region or ICB's long-term-sick rate in the latest quarter chosen, with its 95% confidence "
-                "interval (Wilson), against England's value: better, similar or worse than England, lower being "
-                "better, and its recent trend over the last five quarters.",
+                "interval (Wilson, with the survey's design factor), against England's value: better, similar or "
+                "worse than England, lower being better, and its recent trend over the last five quarters. "
+                "Estimates ONS would call unreliable (CV over 20%) are marked 'u' and not compared.",
     source=SURVEY_SOURCE,
     data=league_data,
     figure=fig.league,
@@ -405,7 +406,9 @@ register(Chart(
     title="Statistical neighbours",
     page=PAGE,
     description="The chosen area against the five areas of its level most like it before 2024 (on its "
-                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference.",
+                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference. "
+                "Each neighbour's rate is tested against the chosen area's with a z test on the difference "
+                "(both are survey estimates); unreliable estimates (CV over 20%) are not compared.",
     source=SURVEY_SOURCE,
     data=neighbours_data,
     figure=fig.neighbours,
