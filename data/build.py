@@ -18,15 +18,16 @@ import os
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data import demo, reference, sources, validate
+from data import demo, reference, validate
+from data.sources import collect
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 ROLLUPS = Path(__file__).with_name("rollups.sql")
@@ -42,8 +43,9 @@ class BuildError(Exception):
 class SourceError(BuildError):
     """Source files with problems: nothing was loaded. ``problems`` lists them all."""
 
-    def __init__(self, directory: Path, problems: list[validate.Problem]):
+    def __init__(self, directory: Path, problems: list[validate.Problem], notes: list[validate.Problem] = ()):
         self.problems = problems
+        self.notes = list(notes)
         super().__init__(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
                          f"{directory}; first: {problems[0]}")
 
@@ -179,83 +181,8 @@ def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
     return {k: str(v) for k, v in meta.items()}
 
 
-@dataclass
-class SourceData:
-    """Validated source files: a frame per target table, the files read, and every problem found."""
-
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    files: list[dict[str, object]] = field(default_factory=list)
-    problems: list[validate.Problem] = field(default_factory=list)
-
-
-def source_files(directory: Path) -> list[Path]:
-    """Every file under ``directory`` except hidden ones, in a stable order."""
-    return sorted(p for p in directory.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
-
-
-def read_sources(directory: Path) -> SourceData:
-    """Read and validate every file under ``directory``; the format comes from each table's headers."""
-    out = SourceData()
-    frames: dict[str, list[pd.DataFrame]] = {}
-    for path in source_files(directory):
-        label = path.relative_to(directory).as_posix()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        try:
-            tables = sources.read_tables(path, label)
-        except sources.NotTabular as error:
-            out.problems.append(validate.Problem(label, None, "", "not_tabular", str(error)))
-            continue
-        matched, unknown = 0, []
-        for table in tables:
-            if not any(not sources.blank(r) for r in table.rows):
-                continue  # an empty sheet
-            reader, index = sources.detect(table)
-            if reader is None:
-                unknown.append(table)
-                continue
-            matched += 1
-            if index is None:
-                row, missing = sources.missing_columns(table.rows, reader.REQUIRED)
-                out.problems += [validate.Problem(table.label, row, name, "missing_column",
-                                                  f"looks like {reader.NAME} but has no {name!r} column")
-                                 for name in missing]
-                continue
-            frame, problems = reader.normalise(table, index)
-            out.problems += problems + validate.check(frame, reader.SPEC, table.label)
-            frame["_file"] = table.label
-            frames.setdefault(reader.TABLE, []).append(frame)
-            out.files.append({"file": table.label, "format": reader.NAME, "target": reader.TABLE,
-                              "rows": len(frame), "sha256": digest})
-        if not matched:  # a workbook's other sheets (notes, guidance) may match nothing
-            for table in unknown[:1]:
-                out.problems.append(validate.Problem(
-                    label, None, "", "unknown_format",
-                    "headers match no known format (Fingertips, Nomis APS, INAC01, pilot returns); "
-                    f"first row: {', '.join(c for c in table.rows[0] if c)[:200]!r}"))
-    for target, parts in frames.items():
-        frame = pd.concat(parts, ignore_index=True)
-        out.problems += _duplicates_across_files(frame, _reader(target).SPEC)
-        out.tables[target] = _reader(target).table_frame(frame)
-    out.problems.sort(key=lambda p: (p.file, p.row or 0))
-    return out
-
-
-def _reader(target: str):
-    return next(r for r in sources.readers() if r.TABLE == target)
-
-
-def _duplicates_across_files(frame: pd.DataFrame, spec: validate.Spec) -> list[validate.Problem]:
-    """The same key in two files (duplicates within a file are reported by the file's own check)."""
-    if not spec.key or frame.empty:
-        return []
-    keys = frame[list(spec.key)].astype(str).apply("|".join, axis=1)
-    first_file = frame.groupby(keys, sort=False)["_file"].transform("first")
-    first_row = frame.groupby(keys, sort=False)["_row"].transform("first")
-    again = keys.duplicated() & (frame["_file"] != first_file)
-    return [validate.Problem(frame.at[i, "_file"], int(frame.at[i, "_row"]), spec.labels.get(spec.key[0], spec.key[0]),
-                             "duplicate_key", f"same key as {first_file[i]} row {int(first_row[i])}")
-            for i in frame.index[again]]
+# Reading and checking the files lives in data/sources/collect.py; these names are kept for callers of data.build.
+SourceData, source_files, read_sources = collect.SourceData, collect.source_files, collect.read_sources
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, data: SourceData) -> None:
@@ -275,8 +202,8 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     if not directory.is_dir():
         raise BuildError(f"source directory {directory} does not exist")
     data = read_sources(directory)
-    if data.problems:
-        raise SourceError(directory, data.problems)
+    if data.errors:
+        raise SourceError(directory, data.errors, data.notes)
     if not data.files:
         raise BuildError(f"no source files found in {directory}")
     real = sorted(t for t, f in data.tables.items() if len(f))
@@ -288,6 +215,7 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
         "demo_tables": ",".join(t for t in FACT_TABLES if t not in real),
         "source_dir": directory.resolve(),
         "source_files": len(data.files),
+        "source_notes": len(data.notes),
         "seed": seed,
         "participants": participants,
         "first_period": demo.FIRST_PERIOD,
@@ -301,7 +229,7 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     facts = demo.generate(participants=participants, seed=seed)
     publish(path, facts, meta, extra=lambda con: load_sources(con, data))
     meta["seconds"] = f"{time.perf_counter() - started:.1f}"
-    return {k: str(v) for k, v in meta.items()}
+    return {**{k: str(v) for k, v in meta.items()}, "_notes": data.notes}
 
 
 def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
@@ -364,17 +292,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.source:
             meta = build_source(path, args.source, args.participants, args.seed)
+            problems = meta.pop("_notes")
         else:
             meta = build_demo(path, args.participants, args.seed)
     except SourceError as error:
-        problems = error.problems
-        shown = 50
-        print(f"build failed: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
+        problems = error.problems + error.notes
+        shown, count = 50, len(error.problems)
+        print(f"build failed: {count} problem{'s' if count != 1 else ''} in the source files in "
               f"{args.source}; nothing was loaded and the existing warehouse was left untouched", file=sys.stderr)
-        for problem in problems[:shown]:
+        for problem in error.problems[:shown]:
             print(f"  {problem}", file=sys.stderr)
-        if len(problems) > shown:
-            print(f"  ... and {len(problems) - shown} more" + ("" if args.report else " (use --report FILE)"),
+        if len(error.problems) > shown:
+            print(f"  ... and {len(error.problems) - shown} more" + ("" if args.report else " (use --report FILE)"),
                   file=sys.stderr)
         return 1
     except BuildError as error:
@@ -388,7 +317,12 @@ def main(argv: list[str] | None = None) -> int:
             validate.write_report(problems, args.report)
     if args.source:
         print(f"wrote {path} (real tables: {meta['real_tables'] or 'none'}; demo: {meta['demo_tables'] or 'none'}; "
-              f"{meta['source_files']} source tables, version {meta['data_version']}, {meta['seconds']} s)")
+              f"{meta['source_files']} source tables, {meta['source_notes']} notes"
+              f"{' in ' + str(args.report) if args.report else ' (use --report FILE to list them)'}, "
+              f"version {meta['data_version']}, {meta['seconds']} s)")
+        kinds = Counter(p.rule for p in problems)
+        if kinds:  # what an analyst checks after each quarter's downloads: merges, old editions, areas not drawn
+            print("notes: " + ", ".join(f"{rule} {count}" for rule, count in sorted(kinds.items())))
         return 0
     print(f"wrote {path} (demo data, version {meta['data_version']}, "
           f"{int(meta['participants']):,} participants, {meta['seconds']} s)")
