@@ -176,7 +176,7 @@ def test_quality_13_nomis_flagged_estimates_are_not_compared(monkeypatch):
         "short_name": ["England", "North East", "London"], "level": ["england", "region", "region"],
         "accelerator": False, "workwell": False, "value": [25.0, 35.2, 40.0], "numerator": 1.0,
         "denominator": 1.0, "confidence": 95, "ci_lower": [24.0, 32.3, 30.0], "ci_upper": [26.0, 38.1, 50.0],
-        "flag": [None, None, "*"], "reliability": ["reliable", "reliable", "unreliable (sample 3-9)"],
+        "flag": [None, None, "*"], "reliability": ["reliable", "reliable", "unreliable (sample 3-9)"], "aggregated": False,
         "files": "nomis.csv"})
     monkeypatch.setattr(rc, "run", lambda name, **params: rows)
     frame = rc.published_data(Filters(level="region")).set_index("code")
