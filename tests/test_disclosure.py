@@ -300,3 +300,23 @@ def test_disclosure_13_round_cumulative_is_monotone_and_steps_by_5():
     steps = np.diff(rounded, prepend=0)
     assert (steps >= 0).all() and set(steps.tolist()) <= {0.0} | {float(v) for v in range(5, 100, 5)}
     assert list(itertools.accumulate(steps)) == rounded.tolist()
+
+
+def test_disclosure_14_pilot_returns_total_with_a_suppressed_icb_takes_its_rate_from_rounded_counts(monkeypatch):
+    from dashboard.charts import interventions as iv
+
+    totals = pd.DataFrame({
+        "programme": ["workwell"], "programme_name": ["WorkWell vanguards"], "short_name": ["WorkWell"], "icbs": [2],
+        "referrals": [60], "starts": [53], "starts_with_jobs_known": [53], "job_outcomes": [21],
+        "starts_with_sustained_known": [0], "sustained_outcomes": [None], "cost_gbp": [1.0e5],
+        "first_period": ["2025Q1"], "last_period": ["2025Q2"], "files": ["returns.csv"]})
+    parts = pd.DataFrame({"programme": ["workwell", "workwell"], "icb_code": ["E54000050", "E54000061"],
+                          "starts_with_jobs_known": [50, 3], "job_outcomes": [20, 1],
+                          "starts_with_sustained_known": [0, 0], "sustained_outcomes": [0, 0]})
+    monkeypatch.setattr(iv, "run", lambda name, **_: parts if name.endswith("_parts") else totals)
+    england = iv.returns_data(Filters()).set_index("measure").loc[iv.RETURNS_JOB]
+    # 21 of 53 exactly would pin England's counts, and less the 20 of 50 shown for one ICB give the other's 1 of 3.
+    assert (england["participants"], england["outcomes"]) == (55, 20)
+    assert england["rate"] == pytest.approx(20 / 55 * 100)
+    icb = iv.returns_data(Filters(geo="E54000050")).set_index("measure").loc[iv.RETURNS_JOB]  # a part: exact
+    assert icb["rate"] == pytest.approx(21 / 53 * 100)
