@@ -157,6 +157,34 @@ def test_disclosure_4_the_issues_differencing_attack_recovers_nothing(client, de
     assert not disclosure.is_small(counts).any()  # England's counts obey the rule too (2 and 1 in the issue)
 
 
+@pytest.fixture(scope="module")
+def default_size_warehouse(tmp_path_factory) -> Warehouse:
+    """The demo warehouse at the size `python app.py` builds (200,000 participants): the issue's own numbers."""
+    path = tmp_path_factory.mktemp("warehouse200k") / "warehouse.duckdb"
+    build.build_demo(path, participants=200_000, seed=build.demo.SEED)
+    return Warehouse(path)
+
+
+def test_disclosure_4b_the_issues_numbers_at_the_default_size(client, default_size_warehouse, monkeypatch):
+    monkeypatch.setattr(queries, "_default", default_size_warehouse)
+    raw = queries.run("interventions_outcomes", geo="E92000001", age="16-24", sex="female", condition="diabetes",
+                      **iv_period("2025Q1"))
+    raw = raw.set_index("programme").loc["emp_adviser_gp"]
+    assert (raw["participants"], raw["followed_12m"], raw["jobs_12m"]) == (2, 2, 1)  # as the issue found
+    england = _csv(client, "interventions-outcomes", ISSUE_QUERY)
+    row = england[(england["programme"] == "emp_adviser_gp")
+                  & (england["measure"] == "In work within 12 months")].iloc[0]
+    assert row[["participants", "eligible", "outcomes", "rate"]].isna().all()  # '*', and no rate
+    assert _csv(client, "interventions-funnel", ISSUE_QUERY).empty  # its national line would give them away
+    found, _ = _attack(client, ISSUE_QUERY, "emp_adviser_gp")
+    assert found == []
+
+
+def iv_period(quarter: str) -> dict:
+    start = pd.Period(quarter, "Q")
+    return {"start_from": start.start_time.date(), "start_to": start.end_time.date()}
+
+
 @pytest.mark.parametrize("query, programme", [
     ("intervention=ips&from=2024Q1&to=2024Q1&age=35-49&sex=female", "ips"),
     ("intervention=whp&from=2024Q1&to=2024Q1&age=16-24&sex=female", "whp"),
