@@ -182,3 +182,13 @@ def test_quality_13_nomis_flagged_estimates_are_not_compared(monkeypatch):
     frame = rc.published_data(Filters(level="region")).set_index("code")
     assert frame.at["E12000001", "compared_with_england"] == compare.WORSE
     assert frame.at["E12000007", "compared_with_england"] == compare.NOT_COMPARED  # its interval excludes 25 too
+
+
+def test_quality_14_accelerator_icbs_against_the_rest_by_a_z_test(demo):
+    f = Filters.from_query("")
+    frame = registry.get("overview-accelerators").data(f)
+    latest = frame[frame["period"] == frame["period"].max()].set_index("group")
+    a, b = latest.iloc[0], latest.iloc[1]
+    _, p = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])
+    summary = registry.render("overview-accelerators", f).summary
+    assert f"p = {float(p):.2f}" in summary and "z test on the difference" in summary

@@ -73,7 +73,7 @@ def accelerator_data(filters: Filters) -> pd.DataFrame:
               [["people", "population", "sample_size", "sample_sick"]].sum())
     out = survey_rates(pooled)
     out["people"] = disclosure.round_count(out["people"])
-    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper", "cv",
+    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper", "se", "cv",
                "quality"]]
     out.attrs["accelerator_start"] = warehouse().meta.get("accelerator_start", "2025Q2")
     return out
@@ -81,9 +81,16 @@ def accelerator_data(filters: Filters) -> pd.DataFrame:
 
 def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
     last = frame["period"].max()
-    latest = frame[frame["period"] == last].set_index("group")["rate"]
-    return (f"In {period_label(last)}, " + " and ".join(f"{g}: {v:.1f}%" for g, v in latest.items())
+    latest = frame[frame["period"] == last].set_index("group")
+    text = (f"In {period_label(last)}, " + " and ".join(f"{g}: {v:.1f}%" for g, v in latest["rate"].items())
             + " of people aged 16-64 were out of work through long-term sickness.")
+    if len(latest) == 2 and quality.comparable(latest["quality"]).all():
+        a, b = latest.iloc[0], latest.iloc[1]
+        _, p_value = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])  # disjoint groups of ICBs
+        verdict = "significant" if quality.significant(p_value) else "not significant"
+        text += (f" The difference, {a['rate'] - b['rate']:+.1f} points, is {verdict} "
+                 f"(z test on the difference, 95%, p = {float(p_value):.2f}).")
+    return text
 
 
 register(Chart(
