@@ -74,7 +74,8 @@ METHODS = [
      "England: the covariance is the area's share of the larger sample, taken as its share of the population or "
      "of the long-term sick, times the area's variance). So tested: the headline change on a year earlier "
      "(the two years taken as independent, which is conservative when the panel carries respondents over), the "
-     "chosen area against its region on the overview, each statistical neighbour against the chosen area, and "
+     "chosen area against its region and the accelerator ICBs against the rest on the overview, each "
+     "statistical neighbour against the chosen area, and "
      "each heatmap cell against England (shaded only when significant, marked 'ns' when not). Overlapping "
      "intervals are never read as a test. Unreliable estimates are not compared."),
     ("Statistical process control",
