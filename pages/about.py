@@ -34,8 +34,8 @@ METHODS = [
      "of every table and export."),
     ("Disclosure control",
      "One rule, applied to every chart, table, download, image, slide, embed and the data API (NHS Digital's "
-     "rule): a count of people of 1 to 7 is suppressed (shown as '*', a blank cell in CSV and Excel), 8 or more "
-     "is rounded to the nearest 5, and 0 stays 0. Counts from programme records are controlled at every level, "
+     "rule): a count of people of 1 to 7 is suppressed (shown as '*' on charts, blank in tables, CSV and "
+     "Excel), 8 or more is rounded to the nearest 5, and 0 stays 0. Counts from programme records are controlled at every level, "
      "England included, so a national total cannot be set against controlled ICB figures (in one output, or "
      "two outputs for the same filters) to give a suppressed cell by subtraction; survey estimates of people "
      "are rounded below national level. Rates, shares and means are computed from the unrounded counts (8 of 12 "
