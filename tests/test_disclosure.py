@@ -294,13 +294,20 @@ COUNT_COLUMNS = re.compile(r"^(participants.*|eligible|outcomes|followed_.*|jobs
 
 
 @pytest.mark.parametrize("query", ["geo=E54000050&from=2024Q1&to=2024Q1&age=16-24&sex=female", ISSUE_QUERY])
-def test_disclosure_10_no_chart_exports_a_count_of_1_to_7(client, demo_warehouse, query):
+def test_disclosure_10_no_chart_exports_a_count_of_1_to_7_in_csv_or_excel(client, demo_warehouse, query):
     for chart in registry.charts():
         frame = _csv(client, chart.id, query)
         for column in [c for c in frame.columns if COUNT_COLUMNS.match(c)]:
             values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
             assert not disclosure.is_small(values).any(), (chart.id, column)
         assert "sample_size" not in frame.columns and "sample_sick" not in frame.columns, chart.id
+        book = load_workbook(io.BytesIO(client.get(f"/export/{chart.id}.xlsx?{query}").data), read_only=True)
+        rows = list(book["Data"].iter_rows(values_only=True)) if "Data" in book.sheetnames else []
+        if rows:
+            sheet = pd.DataFrame(rows[1:], columns=rows[0])
+            for column in [c for c in sheet.columns if isinstance(c, str) and COUNT_COLUMNS.match(c)]:
+                values = pd.to_numeric(sheet[column], errors="coerce").to_numpy(dtype=float)
+                assert not disclosure.is_small(values).any(), (chart.id, column, "xlsx")
         if "sample_n" in frame.columns and "area_code" in frame.columns:
             assert frame.loc[frame["area_code"] != "E92000001", "sample_n"].isna().all(), chart.id
         elif "sample_n" in frame.columns and Filters.from_query(query).geo != "E92000001":
