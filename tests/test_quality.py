@@ -192,3 +192,19 @@ def test_quality_14_accelerator_icbs_against_the_rest_by_a_z_test(demo):
     _, p = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])
     summary = registry.render("overview-accelerators", f).summary
     assert f"p = {float(p):.2f}" in summary and "z test on the difference" in summary
+
+
+@pytest.mark.parametrize("geo, reliable", [("E54000050", True), ("E54000040", False)])
+def test_quality_15_an_unreliable_headline_is_not_given_as_a_rate(demo, geo, reliable):
+    from dashboard.charts import overview
+
+    f = Filters.from_query(f"geo={geo}&age=16-24&sex=female")
+    frame = registry.get("overview-trend").data(f)
+    latest = frame[(frame["area_code"] == geo) & (frame["period"] == f.period_to)].iloc[0]
+    assert bool(quality.comparable([latest["quality"]])[0]) == reliable  # both cases are exercised
+    tiles = {t.label: t for t in overview.headlines(f)}
+    if reliable:
+        assert "Rate" in tiles and "CV" in tiles["Long-term sick, aged 16-64"].detail
+    else:
+        assert "Rate" not in tiles and "not compared" in tiles["Long-term sick, aged 16-64"].detail
+    assert "Programme participants" in tiles  # the other tiles stay

@@ -182,15 +182,15 @@ def headlines(filters: Filters) -> list[Headline]:
     now, before = rows.loc[(filters.geo, last)], rows.loc[(filters.geo, year_before)] \
         if (filters.geo, year_before) in rows.index else None
     england = rows.loc[(ENGLAND, last)]
-    if not quality.comparable([now["quality"]])[0]:
+    if quality.comparable([now["quality"]])[0]:
+        out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
+                            f"{period_label(last)}; CV {now['cv']:.1f}%, {now['quality']}"))
+        out.append(Headline("Rate", f"{now['rate']:.1f}%",
+                            "; ".join(filter(None, [year_on_year(now, before), f"England {england['rate']:.1f}%"]))))
+    else:  # an unreliable estimate is not headlined as a rate, nor compared
         out.append(Headline("Long-term sick, aged 16-64", disclosure.show_count(now["people"]),
                             f"{period_label(last)}; estimate {now['quality']} (CV over 20% or too few "
-                            "respondents)"))
-        return out
-    out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
-                        f"{period_label(last)}; CV {now['cv']:.1f}%, {now['quality']}"))
-    out.append(Headline("Rate", f"{now['rate']:.1f}%",
-                        "; ".join(filter(None, [year_on_year(now, before), f"England {england['rate']:.1f}%"]))))
+                            "respondents): not compared"))
 
     mix = run("conditions_mix", areas=areas, period_from=last, period_to=last, age=filters.age, sex=filters.sex)
     if not mix.empty:
