@@ -13,8 +13,11 @@ problem as CSV (file,row,column,rule,message).
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import os
+import re
+import shutil
 import sys
 import time
 import uuid
@@ -57,6 +60,66 @@ def schema_version() -> str:
     for definition in (SCHEMA, SOURCE_SCHEMA, ROLLUPS):
         digest.update(definition.read_bytes())
     return digest.hexdigest()[:12]
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+STALE_AFTER_SECONDS = 24 * 3600  # a temporary whose process id may have been reused is stale after a day
+
+
+def warehouse_problem(path: Path) -> str | None:
+    """What is wrong with the warehouse file at ``path``, in words, or None if it reads from end to end.
+
+    Every table is read in full (a truncated or damaged file may still open and answer its meta table)."""
+    if not path.is_file():
+        return "it is not a regular file (a directory?)"
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != DUCKDB_MAGIC:
+        return f"it is not a DuckDB database file (it begins {head[:12]!r})"
+    try:
+        with duckdb.connect() as con:
+            con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
+            tables = [t for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse'").fetchall()]
+            if "meta" not in tables:
+                return "it has no meta table, so it was not written by python -m data.build"
+            for table in tables:
+                # hash() of every row reads every column of every block: damage anywhere shows here.
+                con.execute(f'SELECT sum(hash(t)) FROM warehouse."{table}" AS t').fetchall()
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return f"it is damaged or truncated ({first})"
+    return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove what an earlier build of ``path`` killed before it finished left beside it (``.<name>.<pid>.tmp``,
+    its ``.wal``, a backup link): only this build's names, and only when that process is gone or the file is a
+    day old. Returns what was removed."""
+    removed = []
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.([0-9]+)\.(?:tmp|tmp\.wal|bak\.tmp)")
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        match = pattern.fullmatch(candidate.name)
+        if not match or not candidate.is_file() or int(match[1]) == os.getpid():
+            continue
+        old = time.time() - candidate.stat().st_mtime > STALE_AFTER_SECONDS
+        if old or not _process_alive(int(match[1])):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
 
 
 def built_meta(path: Path) -> dict[str, str]:
@@ -237,6 +300,10 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
     """Build the warehouse in a temporary file beside ``path``, check it, then rename it over ``path``.
     ``extra`` loads more tables (real source files) after the facts and before the checks."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise BuildError(f"{path} is not a regular file (a directory?); give --db the warehouse file's path")
+    for stale in remove_stale_temporaries(path):
+        print(f"removed {stale.name}, left by an interrupted build", file=sys.stderr)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -251,11 +318,24 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             check(con)
             con.execute("CHECKPOINT")
         if path.exists():
-            os.replace(path, path.with_name(path.name + ".bak"))
+            _backup(path)
+        # One atomic rename: a reader opening the path finds the old file or the new one, never nothing.
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _backup(path: Path) -> None:
+    """Keep the current warehouse as ``<name>.bak`` without moving it: a hard link (a copy where the file system
+    has none), made under a temporary name and renamed over the old backup."""
+    link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
+    link.unlink(missing_ok=True)
+    try:
+        os.link(path, link)
+    except OSError:
+        shutil.copy2(path, link)
+    os.replace(link, path.with_name(path.name + ".bak"))
 
 
 def _positive_int(text: str) -> int:

@@ -171,7 +171,7 @@ def _dictionary() -> list:
 def layout(**_query):
     try:
         meta = queries.warehouse().meta
-    except queries.WarehouseMissing:
+    except queries.WarehouseUnavailable:
         meta = {}
     sources = reference.sources()
     return html.Div([
