@@ -294,20 +294,37 @@ def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(40, len(str(column)) + 4))
 
 
+def _write_columns(writer: pd.ExcelWriter, frames: list[tuple[str, pd.DataFrame]]) -> None:
+    """A "Columns" sheet: each data sheet's machine-friendly column names beside a reader's header with its
+    unit (the words "Show as table" uses), so the data sheets stay easy to script against."""
+    from dashboard import labels
+
+    rows = [{"Sheet": sheet, "Column": column, "Meaning": label} for sheet, frame in frames
+            for column, label in zip(frame.columns, labels.headers(frame.columns), strict=True)]
+    pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning"]).to_excel(writer, sheet_name="Columns", index=False)
+    ws = writer.sheets["Columns"]
+    for letter, width in (("A", 28), ("B", 28), ("C", 60)):
+        ws.column_dimensions[letter].width = width
+
+
 def xlsx(rendered: Rendered, ctx: Context) -> bytes:
-    """A workbook: an "About" sheet (title, filters, source, notes) and a "Data" sheet of the numbers."""
+    """A workbook: an "About" sheet (title, filters, source, notes), a "Data" sheet of the numbers and a
+    "Columns" sheet saying what each column is."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="About", index=False)
         _write_pairs(writer.sheets["About"], provenance(rendered, ctx))
-        _write_data(writer, table(rendered), "Data")
+        data = table(rendered)
+        _write_data(writer, data, "Data")
+        _write_columns(writer, [("Data", data)])
     return buffer.getvalue()
 
 
 def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
-    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart."""
+    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart,
+    then "Columns" (what each column is)."""
     buffer = io.BytesIO()
-    taken = {"notes"}
+    taken = {"notes", "columns"}
     sheets = [_sheet_name(r.chart.id, taken) for r in items]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
@@ -326,8 +343,10 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
             for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
                                          rendered.chart.description, rendered.summary), start=1):
                 ws.cell(row=i, column=col, value=neutralise(value))
-        for rendered, sheet in zip(items, sheets, strict=True):
-            _write_data(writer, table(rendered), sheet)
+        frames = [(sheet, table(rendered)) for rendered, sheet in zip(items, sheets, strict=True)]
+        for sheet, frame in frames:
+            _write_data(writer, frame, sheet)
+        _write_columns(writer, frames)
     return buffer.getvalue()
 
 
@@ -385,7 +404,9 @@ def embed_figure(rendered: Rendered) -> go.Figure:
 EMBED_SCRIPT = """
 (function () {
   var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false}).then(function () {
+  // No toolbar (no "Share chart" upload to Plotly Cloud; the axes are fixed), as on the dashboard's pages.
+  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false, showSendToCloud: false,
+    displayModeBar: false}).then(function () {
     document.body.setAttribute("data-ready", "true");
   });
 })();
@@ -393,8 +414,10 @@ EMBED_SCRIPT = """
 
 
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
-               demo: bool) -> str:
-    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note."""
+               demo: bool, a11y_src: str | None = None) -> str:
+    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note.
+    ``a11y_src`` (the app's ``assets/a11y.js``) makes the figure one image named by the title and described by
+    the summary, as on the pages."""
     figure_json = embed_figure(rendered).to_json().replace("</", "<\\/")
     esc = html.escape
     links = " · ".join(f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in downloads.items())
@@ -410,16 +433,23 @@ html, body {{ height: 100%; margin: 0; }}
 body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
        color: {Colour.TEXT}; background: {Colour.WHITE}; }}
 h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
-#chart {{ flex: 1 1 auto; min-height: 180px; }}
+.chart-scroll {{ flex: 1 1 auto; min-height: 180px; display: flex; overflow-x: auto; }}
+#chart {{ flex: 1 1 auto; }}
+@media (max-width: 575.98px) {{ #chart {{ min-width: 860px; }} }}
 footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
          color: {Colour.SECONDARY_TEXT}; }}
 footer a {{ color: {Colour.DARK_BLUE}; }}
 .demo {{ color: {Colour.TEXT}; }}
+.visually-hidden {{ position: absolute !important; width: 1px !important; height: 1px !important; padding: 0 !important;
+  margin: -1px !important; overflow: hidden !important; clip: rect(0, 0, 0, 0) !important; white-space: nowrap !important;
+  border: 0 !important; }}
+a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-shadow: 0 0 0 6px {Colour.TEXT}; }}
 </style>
 </head>
 <body>
 <h1 id="embed-title">{esc(rendered.chart.title)}</h1>
-<div id="chart" role="figure" aria-label="{esc(rendered.summary)}"></div>
+<div class="chart-scroll"><div id="chart" data-labelledby="embed-title" data-describedby="embed-summary"></div></div>
+<p id="embed-summary" class="visually-hidden">{esc(rendered.summary)}</p>
 <footer>
 {demo_note}
 <span class="source">Source: {esc(rendered.chart.source)}</span>
@@ -429,6 +459,7 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 <script type="application/json" id="embed-figure">{figure_json}</script>
 <script src="{esc(plotly_src)}"></script>
 <script>{EMBED_SCRIPT}</script>
+{f'<script src="{esc(a11y_src)}"></script>' if a11y_src else ""}
 </body>
 </html>
 """

@@ -250,7 +250,7 @@ def register(app: Dash, settings: Settings) -> None:
         page = exports.embed_html(
             rendered, plotly_src=app.get_asset_url(PLOTLY_ASSET),
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
-            demo=rendered.demo)
+            demo=rendered.demo, a11y_src=app.get_asset_url("a11y.js"))
         response = flask.Response(page, mimetype="text/html")
         response.headers["Content-Security-Policy"] = CSP.format(
             scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)

@@ -4,12 +4,14 @@ from dash import Input, Output, State, callback, no_update
 
 from dashboard import components
 from dashboard.charts.regions import PAGE_FILTERS
+from dashboard.figures.regions import SORTS as SORTS_BY_KEY
 from dashboard.filters import FilterError, Filters
 
 dash.register_page(__name__, path="/regions", name="Regions and ICBs",
                    title="Regions and ICBs - Health and work dashboard", nav_order=1)
 
 MAP_GRAPH = {"type": "chart-graph", "chart": "regions-map"}
+SORTS = {key: label for key, (label, _, _) in SORTS_BY_KEY.items()}  # the league's "Sort by" buttons
 
 
 def layout(**query):
@@ -19,12 +21,12 @@ def layout(**query):
         "confidence interval, on a hexagon map, and whether the chosen area's rate is changing.",
         query,
         PAGE_FILTERS,
-        components.chart_card("regions-league"),
+        components.chart_card("regions-league", sorts=SORTS),
         components.chart_card("regions-map"),
         components.chart_card("regions-spc"),
         components.chart_card("regions-neighbours"),
-        components.chart_card("regions-published"),
-        components.chart_card("regions-fingertips"),
+        components.chart_card("regions-published", sorts=SORTS),
+        components.chart_card("regions-fingertips", sorts=SORTS),
         path="/regions",
     )
 
