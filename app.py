@@ -19,6 +19,7 @@ from dashboard.stats import quality
 
 ROOT = Path(__file__).parent
 SERVICE_NAME = "Health and work commissioning dashboard"
+FEED_LINK = '<link rel="alternate" type="application/atom+xml" title="Data updates" href="{href}">'
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">').replace(
+        "{%favicon%}", "{%favicon%}\n" + FEED_LINK.format(href=f"{prefix}feed.atom"))  # the change feed, every page
     app.server.config["DASHBOARD_SETTINGS"] = settings
     routes.register(app, settings)
     app.layout = shell

@@ -219,8 +219,9 @@ def _absolute(path: str) -> str:
     return (public_origin() if flask.has_app_context() else "") + path
 
 
-def share_links(chart_id: str, search: str | None) -> list:
-    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store)."""
+def share_links(chart_id: str, search: str | None, summary: str | None = None) -> list:
+    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store): the
+    iframe with its resizing script, and a picture linking to the live view (alt text: ``summary``)."""
     from dashboard import exports
 
     chart = registry.get(chart_id)
@@ -230,7 +231,14 @@ def share_links(chart_id: str, search: str | None) -> list:
                                                         "aria-label": f"{label}: {chart.title}"})
              for label, fmt in DOWNLOADS]
     code_id = {"type": "chart-embed-code", "chart": chart_id}
-    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title)
+    # The iframe's title is what a screen reader announces for it: the chart and its view in words.
+    title = f"{chart.title}: {Filters.from_query(query).describe()}"
+    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), title,
+                                    _absolute(dash.get_relative_path("/embed.js")))
+    image_id = {"type": "chart-image-code", "chart": chart_id}
+    image_code = exports.image_link_snippet(
+        _absolute(dash.get_relative_path(f"/export/{chart_id}.png") + query),
+        _absolute(dash.get_relative_path(chart.page) + query), summary or chart.description, chart.title)
     return [
         html.Span("Download: ", className="me-2"), *links,
         html.Details([
@@ -243,6 +251,10 @@ def share_links(chart_id: str, search: str | None) -> list:
                         className="btn btn-outline-secondary btn-sm mt-1 chart-embed-copy"),
             html.Span(id={"type": "chart-embed-status", "chart": chart_id}, role="status",
                       className="ms-2 small chart-embed-status"),
+            html.Label("Or, where your intranet strips iframes: a picture of this view linking to it (select it "
+                       "and copy)", htmlFor=dom_id(image_id), className="form-label small mt-2 mb-1 d-block"),
+            dcc.Textarea(id=image_id, value=image_code, readOnly=True, rows=3,
+                         className="form-control font-monospace small"),
         ], className="chart-embed mt-2"),
     ]
 
@@ -388,7 +400,7 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
-    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search)
+    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary)
 
 
 @callback(

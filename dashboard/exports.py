@@ -400,7 +400,8 @@ def embed_figure(rendered: Rendered) -> go.Figure:
     return fig
 
 
-# The embed page's one inline script, allowed by its hash in the embed's CSP (no 'unsafe-inline').
+# The embed page's one inline script, allowed by its hash in the embed's CSP (no 'unsafe-inline'): draw the chart,
+# then tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
 EMBED_SCRIPT = """
 (function () {
   var fig = JSON.parse(document.getElementById("embed-figure").textContent);
@@ -409,17 +410,35 @@ EMBED_SCRIPT = """
     displayModeBar: false}).then(function () {
     document.body.setAttribute("data-ready", "true");
   });
+  // Tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
+  var last = 0;
+  function report(force) {
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (window.parent === window || (height === last && !force)) { return; }
+    last = height;
+    window.parent.postMessage({type: "health-work-embed:height", height: height}, "*");
+  }
+  if (window.ResizeObserver) { new ResizeObserver(function () { report(false); }).observe(document.body); }
+  window.addEventListener("load", function () { report(true); });
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data && event.data.type === "health-work-embed:ask") { report(true); }
+  });
 })();
 """
 
 
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
-               demo: bool, a11y_src: str | None = None) -> str:
-    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note.
+               demo: bool, a11y_src: str | None = None, oembed_href: str | None = None) -> str:
+    """The chart alone, for an iframe: a small title, the figure as wide as the frame and as tall as the chart
+    needs, links and the demo note. It posts its height to the parent window whenever that changes, so a host page
+    with /embed.js (dashboard/embeds.py) sizes the iframe to it; ``oembed_href`` is its oEmbed discovery link.
     ``a11y_src`` (the app's ``assets/a11y.js``) makes the figure one image named by the title and described by
     the summary, as on the pages."""
     figure_json = embed_figure(rendered).to_json().replace("</", "<\\/")
+    chart_height = int(rendered.figure.layout.height or 450)
     esc = html.escape
+    discovery = (f'<link rel="alternate" type="application/json+oembed" href="{esc(oembed_href)}" '
+                 f'title="{esc(rendered.chart.title)}">' if oembed_href else "")
     links = " · ".join(f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in downloads.items())
     demo_note = f'<strong class="demo">{esc(figures.DEMO_NOTE)}</strong>' if demo else ""
     return f"""<!DOCTYPE html>
@@ -428,13 +447,14 @@ def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downl
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(rendered.chart.title)}</title>
+{discovery}
 <style>
-html, body {{ height: 100%; margin: 0; }}
+html, body {{ margin: 0; }}
 body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
        color: {Colour.TEXT}; background: {Colour.WHITE}; }}
 h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
-.chart-scroll {{ flex: 1 1 auto; min-height: 180px; display: flex; overflow-x: auto; }}
-#chart {{ flex: 1 1 auto; }}
+.chart-scroll {{ display: flex; overflow-x: auto; }}
+#chart {{ flex: 1 1 auto; height: {chart_height}px; }}
 @media (max-width: 575.98px) {{ #chart {{ min-width: 860px; }} }}
 footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
          color: {Colour.SECONDARY_TEXT}; }}
@@ -465,11 +485,21 @@ a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-sha
 """
 
 
-def embed_snippet(src: str, title: str) -> str:
-    """The iframe code an intranet editor pastes, with the note about sandboxed iframes."""
+def embed_snippet(src: str, title: str, host_script: str | None = None) -> str:
+    """The iframe code an intranet editor pastes, with the note about sandboxed iframes, and the script that sizes
+    the iframe to the chart (``host_script``: the address of /embed.js)."""
+    script = f'\n<script src="{html.escape(host_script)}" async></script>' if host_script else ""
     return (f"<!-- {title}: a live chart from the health and work dashboard. {SANDBOX_NOTE} -->\n"
-            f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="520" '
-            f'style="border:0" loading="lazy"></iframe>')
+            f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="560" '
+            f'style="border:0" loading="lazy"></iframe>{script}')
+
+
+def image_link_snippet(png_src: str, view_url: str, alt: str, title: str) -> str:
+    """For intranets that strip iframes: the chart's PNG export, described by its summary, linking to the live view."""
+    return (f"<!-- {title}: a picture of the chart, linking to the live dashboard (for pages that cannot show "
+            f"iframes). -->\n"
+            f'<a href="{html.escape(view_url)}"><img src="{html.escape(png_src)}" alt="{html.escape(alt)}" '
+            f'width="{IMAGE_WIDTH}" style="max-width:100%;height:auto"></a>')
 
 
 def parse_chart_list(text: str) -> list[str]:

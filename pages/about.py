@@ -168,6 +168,27 @@ def _dictionary() -> list:
     ]
 
 
+WHATS_NEW_BUILDS = 5
+
+
+def _whats_new() -> list:
+    """The latest builds of the data and what each changed: the same record as the change feed (/feed.atom)."""
+    from dashboard import changes
+
+    try:
+        builds = changes.builds()
+    except queries.WarehouseUnavailable:
+        builds = []
+    return [
+        html.H2("What's new", id="whats-new"),
+        html.P(["Each build of the data, newest first. Follow new builds in a feed reader: ",
+                html.A("data updates (Atom feed)", href=dash.get_relative_path("/feed.atom"), className="feed-link"),
+                "; the numbers are also in the ", html.A("data API", href=dash.get_relative_path("/api")), "."]),
+        *[html.Section([html.H3(build.title(), className="h6"), html.Ul([html.Li(s) for s in build.sentences()])],
+                       id=build.anchor, className="build-entry") for build in builds[:WHATS_NEW_BUILDS]],
+    ]
+
+
 def _settings_contact() -> str | None:
     import flask
 
@@ -193,6 +214,7 @@ def layout(**_query):
             html.Li(html.Strong("Synthetic demo data: not official statistics.")
                     if meta.get("is_demo") == "true" else "Loaded from published and returned files."),
         ]),
+        *_whats_new(),
         html.H2("Where the data come from"),
         html.Ul([html.Li([html.A(s["name"], href=s["url"]), f" ({s['publisher']}; {s['licence']}). ",
                           s["used_for"], "."]) for s in sources.to_dict("records")]),

@@ -10,6 +10,7 @@ VIEWS = [
     "/interventions", "/interventions?intervention=ips&geo=E54000057",
     "/accelerators", "/accelerators?condition=mental",
     "/about",
+    "/api",  # the data API's page (server-rendered, not a Dash page)
 ]
 
 
