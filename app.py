@@ -15,6 +15,7 @@ from dash import Dash, dcc, html
 import queries
 from dashboard import figures, routes
 from dashboard.settings import Settings
+from dashboard.stats import quality
 
 ROOT = Path(__file__).parent
 SERVICE_NAME = "Health and work commissioning dashboard"
@@ -24,6 +25,7 @@ FEED_LINK = '<link rel="alternate" type="application/atom+xml" title="Data updat
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url, settings.cache_key)))
+    quality.set_design_factor(settings.survey_design_factor)
     prefix = settings.url_prefix
     app = Dash(
         __name__,

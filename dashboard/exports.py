@@ -29,6 +29,7 @@ from dashboard import figures, registry
 from dashboard.safety import neutralise, neutralise_frame
 from dashboard.filters import period_label
 from dashboard.registry import Chart, Rendered
+from dashboard.stats import disclosure, quality
 from dashboard.theme import Colour
 
 DATA_FORMATS = ("csv", "xlsx")
@@ -53,8 +54,7 @@ IMAGE_QUEUE = 2
 IMAGE_WAIT_SECONDS = 30
 QUARTER = re.compile(r"\d{4}Q[1-4]")
 FOOTER_WRAP = 105  # characters a footer line: fits the narrowest plot area (long y labels) at 1200 px
-DISCLOSURE_NOTE = ("Disclosure control: sub-national counts of 1 to 7 are suppressed (blank cells), others are "
-                   "rounded to the nearest 5 and rates use the rounded counts; national counts are unrounded.")
+DISCLOSURE_NOTE = disclosure.NOTE  # the rule's one statement, owned by dashboard.stats.disclosure
 LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0"
 DEFAULT_BROWSER = "/usr/bin/chromium"
 SANDBOX_NOTE = ("If you sandbox this iframe, allow scripts, same-origin, popups and downloads "
@@ -156,7 +156,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         ("Description", rendered.chart.description),
         ("Summary", rendered.summary),
         ("Data date", data_date(rendered, ctx)),
-        ("Notes", DISCLOSURE_NOTE),
+        ("Notes", f"{DISCLOSURE_NOTE} {quality.note()}"),
         ("Accessed", accessed_line(ctx)),
         ("Chart id", rendered.chart.id),
     ]
@@ -342,7 +342,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
         if ctx.demo and any(r.chart.synthetic for r in items):
             head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
-        head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", DISCLOSURE_NOTE),
+        head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", f"{DISCLOSURE_NOTE} {quality.note()}"),
                  ("Accessed", accessed_line(ctx))]
         row = _write_pairs(ws, head) + 1
         from openpyxl.styles import Font

@@ -19,6 +19,8 @@ class Settings:
     frame_ancestors: str = "'self'"
     cache_url: str | None = None
     debug: bool = False
+    # The survey design factor applied to APS/LFS intervals and CVs (dashboard/stats/quality.py says why).
+    survey_design_factor: float = 1.2
     # The address readers use (scheme and host, e.g. https://dashboards.example.gov.uk): written into exports'
     # "accessed from" line and embed codes instead of whatever Host header a request carried.
     public_url: str | None = None
@@ -46,6 +48,9 @@ class Settings:
                     "secrets; print(secrets.token_hex(32))'), or unset DASHBOARD_CACHE_URL")
             if not self.cache_url.startswith(("redis://", "rediss://", "unix://")):
                 raise SettingError(f"DASHBOARD_CACHE_URL must be a redis:// URL, got {self.cache_url[:80]!r}")
+        if not (self.survey_design_factor >= 1 and self.survey_design_factor < 10):  # NaN fails both
+            raise SettingError("DASHBOARD_SURVEY_DESIGN_FACTOR must be a number from 1 (a simple random sample) to "
+                               f"under 10, got {self.survey_design_factor!r}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -63,6 +68,12 @@ class Settings:
 
     @classmethod
     def _from_env(cls, env, port: int, prefix: str) -> Settings:
+        raw_deft = env.get("DASHBOARD_SURVEY_DESIGN_FACTOR", "1.2")
+        try:
+            deft = float(raw_deft)
+        except ValueError:
+            raise SettingError("DASHBOARD_SURVEY_DESIGN_FACTOR must be a number from 1 (a simple random sample) "
+                               f"to under 10, got {raw_deft[:40]!r}") from None
         return cls(
             host=env.get("HOST", "127.0.0.1"),
             port=port,
@@ -71,6 +82,7 @@ class Settings:
             frame_ancestors=env.get("DASHBOARD_FRAME_ANCESTORS", "'self'").strip() or "'self'",
             cache_url=env.get("DASHBOARD_CACHE_URL") or None,
             debug=env.get("DASHBOARD_DEBUG", "").lower() in {"1", "true", "yes"},
+            survey_design_factor=deft,
             public_url=(env.get("DASHBOARD_PUBLIC_URL") or "").strip().rstrip("/") or None,
             allowed_hosts=tuple(h.strip().lower() for h in env.get("DASHBOARD_ALLOWED_HOSTS", "").split(",")
                                 if h.strip()),

@@ -7,6 +7,7 @@ from dash import html
 import queries
 from dashboard import accessibility, registry
 from dashboard.components import data_table
+from dashboard.stats import quality
 from data import demo, reference
 from data.sources import pilot
 
@@ -16,14 +17,36 @@ dash.register_page(__name__, path="/about", name="About", title="About the data 
 METHODS = [
     ("Rates and intervals",
      "Long-term sickness is shown as the share of people aged 16-64 who are economically inactive because of "
-     "long-term sickness. Survey estimates have 95% confidence intervals by Wilson's score method on the "
-     "respondents behind each estimate, as OHID's Fingertips does for proportions."),
-    ("Reliability flags",
-     "As on Nomis: '!' an estimate from 0-2 respondents (not shown), '*' from 3-9 respondents (unreliable), "
-     "'~' an estimate under 500 people."),
+     "long-term sickness. Survey estimates have 95% confidence intervals by Wilson's score method, as OHID's "
+     "Fingertips does for proportions, on the effective number of respondents: the respondents divided by the "
+     "square of the survey's design factor (see Survey quality). Programme rates (job outcomes) have Wilson "
+     "intervals on the participants behind them."),
+    ("Survey quality",
+     "The Annual Population Survey interviews whole households at sampled addresses, so its estimates vary "
+     "more than a simple random sample of the same size would. Every survey standard error is multiplied by a "
+     "design factor, {deft:g} here: ONS publishes design factors for Labour Force Survey estimates (LFS User "
+     "Guide, Volume 1, section 8); {deft_source} Each estimate carries its coefficient of variation (CV, the "
+     "standard error over the estimate) and ONS's quality band, the key printed on ONS's survey tables: CV up to "
+     "5% precise, up to 10% reasonably precise, up to 20% acceptable (marked '*': use with caution), over 20% "
+     "unreliable (marked 'u', drawn with an open marker). As Nomis does, an estimate from 0-2 respondents with "
+     "the characteristic is not shown at all, and neither are the numbers of people and population behind it. "
+     "The band is drawn on the league, map, trend, SPC, heatmap and condition charts, and is the quality column "
+     "of every table and export."),
     ("Disclosure control",
-     "Counts of people below national level are rounded to the nearest 5, and counts of 1-7 are suppressed and "
-     "shown as '*' (NHS Digital's rule); national counts are not rounded."),
+     "One rule, applied to every chart, table, download, image, slide, embed and the data API (NHS Digital's "
+     "rule): a count of people of 1 to 7 is suppressed (shown as '*' on charts, blank in tables, CSV and "
+     "Excel), 8 or more is rounded to the nearest 5, and 0 stays 0. Counts from programme records are controlled at every level, "
+     "England included, so a national total cannot be set against controlled ICB figures (in one output, or "
+     "two outputs for the same filters) to give a suppressed cell by subtraction; survey estimates of people "
+     "are rounded below national level. Rates, shares and means are computed from the unrounded counts (8 of 12 "
+     "is 67%, not 10 of 10), and a rate, mean or interval is left out where its denominator is under 8, or where "
+     "the people with the outcome, or without it, number 1 to 7 (the rate times the published count would give "
+     "them back). Where a total (England, a region, all programmes together) has an ICB part with a "
+     "suppressed count, an exact rate would pin the total's counts and, less the parts shown, give the "
+     "suppressed part back: such a total's rate and interval (and the funnel's national line) are computed from "
+     "its rounded counts instead (secondary suppression). For digital MSK apps, when the job rate of users or "
+     "of non-users is hidden, so is the other's. Funnel limits are drawn at the published (rounded) numbers of "
+     "participants. Survey respondent counts are published for England only."),
     ("Job outcomes",
      "A job outcome is paid work started within 12 months of joining a programme; sustained means the job lasted "
      "26 weeks. Rates count only people who started at least 12 months before the data cut-off, as DWP advises: "
@@ -41,7 +64,20 @@ METHODS = [
     ("Comparison with England",
      "As Fingertips does, an area is 'better' or 'worse' than England when its 95% interval excludes England's "
      "value (lower is better for long-term sickness), 'similar' when it contains it, and 'not compared' when the "
-     "estimate is unreliable. The recent trend is a chi-squared test for trend over the last five quarters at 99.8%."),
+     "estimate is unreliable (CV over 20%) or not shown; published Nomis values flagged '*' (3-9 respondents) or "
+     "'!' are not compared either. The recent trend is a chi-squared test for trend over "
+     "the last five quarters at 99.8%, on the effective numbers of respondents."),
+    ("Differences between two survey estimates",
+     "Where both sides of a comparison are survey estimates with sampling error, the difference is judged by a "
+     "two-sided z test at 95%: the difference over the square root of the sum of the two squared standard errors, "
+     "less twice their covariance where one sample contains the other (an ICB within its region, an area within "
+     "England: the covariance is the area's share of the larger sample, taken as its share of the population or "
+     "of the long-term sick, times the area's variance). So tested: the headline change on a year earlier "
+     "(the two years taken as independent, which is conservative when the panel carries respondents over), the "
+     "chosen area against its region and the accelerator ICBs against the rest on the overview, each "
+     "statistical neighbour against the chosen area, and "
+     "each heatmap cell against England (shaded only when significant, marked 'ns' when not). Overlapping "
+     "intervals are never read as a test. Unreliable estimates are not compared."),
     ("Statistical process control",
      "Trends follow NHS England's 'Making Data Count' as the NHSRplotthedots package implements it: an XmR chart "
      "with process limits at the mean plus or minus 2.66 times the mean moving range, after moving ranges of 3.267 "
@@ -59,7 +95,8 @@ METHODS = [
      "look, not a finding."),
     ("Statistical neighbours",
      "An ICB's five most similar ICBs before 2024, by standardised distance on the long-term-sick rate and the age "
-     "mix of the population. In the demo data every area has the same age mix, so neighbours match on rate alone."),
+     "mix of the population. In the demo data every area has the same age mix, so neighbours match on rate alone. "
+     "Each neighbour's rate now is compared with the chosen area's by a z test on the difference."),
     ("Map",
      "The map is a hex cartogram: one hexagon for each ICB, laid out roughly geographically "
      "(data/reference/icb_hex.csv), so it needs no boundary files or map tiles. At region level each ICB is "
@@ -75,8 +112,12 @@ METHODS = [
      "are drawn at the published number of participants, and an ICB whose count is suppressed has no rate shown "
      "and is not compared. ICBs beyond the 99.8% limits are labelled by name."),
     ("Time to work",
-     "Kaplan-Meier curves (statsmodels) of days from starting a programme to starting work, with 95% intervals; "
-     "people who have not found work are censored at 12 months or at the data cut-off, whichever comes first."),
+     "Kaplan-Meier curves of days from starting a programme to starting work, with Greenwood 95% intervals on the "
+     "log(-log) scale; people who have not found work are censored at 12 months or at the data cut-off, "
+     "whichever comes first. As OpenSAFELY's Kaplan-Meier action does, the curves are computed from "
+     "disclosure-controlled counts: the running totals of people who found work and of people censored are "
+     "rounded (0 below 8, then to the nearest 5), so no step of a curve stands for fewer than 5 people, and "
+     "each curve stops before fewer than 8 people remain at risk. Groups of fewer than 8 people are not drawn."),
     ("Cost and return",
      "Cost per participant, per job outcome and per sustained outcome. The return on investment is an estimate, "
      "shown as a range, following HM Treasury's Green Book and DWP's social cost-benefit analysis framework. Its "
@@ -112,6 +153,16 @@ METHODS = [
      "report several conditions: 53% of the long-term sick report depression, bad nerves or anxiety, mostly as "
      "a secondary condition, and 38% report five or more."),
 ]
+
+
+def _methods_text(text: str) -> str:
+    """A methods paragraph with the live survey design factor and whether it is the default assumption."""
+    deft = quality.design_factor()
+    source = ("the default of 1.2 is an assumption in the range of those published factors, not a value read "
+              "from them for this estimate: set DASHBOARD_SURVEY_DESIGN_FACTOR to ONS's factor for the estimate "
+              "in use." if deft == quality.DEFAULT_DESIGN_FACTOR else
+              "this value was set for this service with DASHBOARD_SURVEY_DESIGN_FACTOR.")
+    return text.replace("{deft:g}", f"{deft:g}").replace("{deft_source}", source)
 
 
 def _dictionary() -> list:
@@ -201,7 +252,7 @@ def layout(**_query):
         html.Ul([html.Li([html.A(s["name"], href=s["url"]), f" ({s['publisher']}; {s['licence']}). ",
                           s["used_for"], "."]) for s in sources.to_dict("records")]),
         html.H2("Methods"),
-        *[el for title, text in METHODS for el in (html.H3(title), html.P(text))],
+        *[el for title, text in METHODS for el in (html.H3(title), html.P(_methods_text(text)))],
         html.H2("Send your own data"),
         html.P(["Pilot sites send returns in the project's template: one row per ICB, quarter, programme and "
                 "condition group with referrals, starts, job outcomes, sustained outcomes and cost. ",

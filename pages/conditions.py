@@ -20,9 +20,11 @@ def note() -> html.Aside:
             "depression, bad nerves or anxiety, mostly as a secondary condition, and 38% report five or more. "
             "The charts show the main condition only.", className="mb-1"),
         html.P(
-            "Shares are of the long-term sick with a main condition shown, from counts rounded to the nearest 5 "
-            "below national level (counts of 1-7 are shown as '*' and left out). The condition filter is not "
-            "used here: every chart shows all condition groups.", className="mb-0"),
+            "Shares are of all the long-term sick, from the unrounded survey estimates; numbers of people are "
+            "rounded to the nearest 5 below national level. A share from 0-2 respondents is not shown ('*'), "
+            "'*' after a share marks an acceptable estimate (CV 10-20%: use with caution) and 'u' an unreliable "
+            "one (CV over 20%), which is not compared. The condition filter is not used here: every chart shows "
+            "all condition groups.", className="mb-0"),
     ], className="alert alert-info conditions-note", id="conditions-note",
         **{"aria-label": "About condition data"})
 

@@ -8,6 +8,7 @@ import queries
 from dashboard import registry
 from dashboard.charts import conditions as cc
 from dashboard.filters import ENGLAND, Filters
+from dashboard.stats import quality
 from dashboard.stats.intervals import wilson
 from queries import Warehouse
 
@@ -53,36 +54,42 @@ def test_conditions_mix_1_groups_come_from_the_reference_table_in_its_order(tiny
     assert mix["area_code"].drop_duplicates().tolist() == [ICB, ENGLAND]  # focus area first
 
 
-def test_conditions_mix_2_subnational_counts_are_rounded_and_small_ones_suppressed(tiny):
+def test_conditions_mix_2_subnational_counts_are_rounded_and_thin_estimates_not_shown(tiny):
     icb = cc.mix_data(tiny_filters()).query("area_code == @ICB").set_index("group_id")
     assert icb.loc["msk", "people"] == 315  # (103 + 212) a quarter
     assert icb.loc["back", "people"] == 210  # 212 -> nearest 5
     assert icb.loc["mental", "people"] == 400  # 401 -> 400
-    assert icb.loc["diabetes", "people"] == 0  # 0 stays 0
-    assert np.isnan(icb.loc["heart", "people"]) and np.isnan(icb.loc["heart", "share"])  # 2.5 -> "*"
+    # 0 respondents with diabetes, 1 with heart: not shown (as Nomis does for 0-2), people and share blank.
+    assert np.isnan(icb.loc["diabetes", "people"]) and np.isnan(icb.loc["diabetes", "share"])
+    assert np.isnan(icb.loc["heart", "people"]) and np.isnan(icb.loc["heart", "share"])
 
 
 def test_conditions_mix_3_national_counts_are_not_rounded(tiny):
     england = cc.mix_data(tiny_filters()).query("area_code == @ENGLAND").set_index("group_id")
     assert england.loc["msk", "people"] == pytest.approx(3000.6)
-    assert england.loc["heart", "people"] == pytest.approx(3.0)
+    assert england.loc["msk", "sample_n"] == 300  # respondent counts are published for England only
+    assert np.isnan(england.loc["heart", "people"])  # 1 respondent: not shown, even nationally
 
 
-def test_conditions_mix_4_shares_sum_to_100_leaving_out_suppressed_cells(tiny):
+def test_conditions_mix_4_shares_from_unrounded_estimates_over_every_group(tiny):
     mix = cc.mix_data(tiny_filters())
-    sums = top_share_sums(mix, "area_code")
-    assert sums.to_dict() == pytest.approx({ICB: 100.0, ENGLAND: 100.0})
     icb = mix.query("area_code == @ICB").set_index("group_id")
-    # Shares come from the controlled counts: 315 of 315 + 400 + 0 + 295 shown (heart suppressed).
-    assert icb.loc["msk", "share"] == pytest.approx(315 / 1010 * 100)
-    assert icb.loc["back", "share"] == pytest.approx(210 / 1010 * 100)  # within msk, not added to the total
+    # Shares come from the unrounded estimates over every top-level group, hidden ones included:
+    # 315 of 315 + 401 + 0 + 297 + 2.5 (heart, 5 in one quarter of two); not from the rounded counts.
+    total = 315 + 401 + 0 + 297 + 2.5
+    assert icb.loc["msk", "share"] == pytest.approx(315 / total * 100)
+    assert icb.loc["back", "share"] == pytest.approx(212 / total * 100)  # within msk, not added to the total
+    # The shares shown sum to 100% less the hidden groups' shares.
+    assert top_share_sums(mix, "area_code")[ICB] == pytest.approx((315 + 401 + 297) / total * 100)
 
 
 def test_conditions_mix_5_intervals_are_wilson_on_the_respondents(tiny):
     icb = cc.mix_data(tiny_filters()).query("area_code == @ICB").set_index("group_id")
     respondents = 2 * (10 + 20 + 40 + 0 + 30) + 1  # every respondent behind the top-level groups, both quarters
-    lower, upper = wilson(315 / 1010 * respondents, respondents)
-    assert icb.loc["msk", "sample_n"] == 60
+    effective = respondents / quality.design_factor() ** 2  # the design factor widens the interval
+    share = 315 / (315 + 401 + 0 + 297 + 2.5)
+    lower, upper = wilson(share * effective, effective)
+    assert np.isnan(icb.loc["msk", "sample_n"])  # respondent counts are not published below national level
     assert icb.loc["msk", "lower"] == pytest.approx(lower * 100)
     assert icb.loc["msk", "upper"] == pytest.approx(upper * 100)
     assert icb.loc["msk", "lower"] < icb.loc["msk", "share"] < icb.loc["msk", "upper"]
@@ -130,10 +137,14 @@ def test_conditions_heatmap_1_difference_is_share_minus_england(tiny):
 def test_conditions_demo_1_top_level_shares_sum_to_100_for_every_chart(demo_warehouse, query, monkeypatch):
     monkeypatch.setattr(queries, "_default", demo_warehouse)
     f = Filters.from_query(query)
-    assert top_share_sums(cc.mix_data(f), "area_code").to_numpy() == pytest.approx(100.0)
-    assert top_share_sums(cc.heatmap_data(f), "area_code").to_numpy() == pytest.approx(100.0)
-    assert top_share_sums(cc.trend_data(f), "period").to_numpy() == pytest.approx(100.0)
-    assert top_share_sums(cc.age_data(f), ["age_band", "sex"]).to_numpy() == pytest.approx(100.0)
+    # Shown shares sum to 100% where every top-level group is shown, and to less where some are hidden.
+    for frame, keys in ((cc.mix_data(f), "area_code"), (cc.heatmap_data(f), "area_code"),
+                        (cc.trend_data(f), "period"), (cc.age_data(f), ["age_band", "sex"])):
+        top = frame[frame["parent"].isna()]
+        sums = top.groupby(keys)["share"].sum()
+        complete = top.groupby(keys)["share"].apply(lambda s: s.notna().all())
+        assert sums[complete].to_numpy() == pytest.approx(100.0)
+        assert (sums[~complete] < 100.0 + 1e-9).all()
 
 
 def test_conditions_demo_2_subnational_counts_are_multiples_of_5(demo_warehouse, monkeypatch):

@@ -18,7 +18,7 @@ def mix_frame():
         for (gid, gname, parent), share in zip(GROUPS, shares, strict=True):
             rows.append({"area_code": code, "area_name": name, "group_id": gid, "group_name": gname, "parent": parent,
                              "people": share * 10.0, "share": float(share), "lower": share - 2.0, "upper": share + 2.0,
-                             "sample_n": 100, "reliability": ""})
+                             "sample_n": 100, "cv": 3.0, "quality": "precise"})
     rows[-1]["people"], rows[-1]["share"] = np.nan, np.nan  # a suppressed cell
     return pd.DataFrame(rows)
 
@@ -36,13 +36,16 @@ def test_conditions_figures_1_mix_has_a_bar_series_per_area_with_intervals_and_c
 def test_conditions_figures_2_heatmap_labels_every_cell_and_marks_the_focus_area():
     frame = mix_frame().query("area_code == @ICB").assign(england_share=[30.0, 15.0, 40.0, 30.0])
     frame["difference"] = frame["share"] - frame["england_share"]
-    frame.loc[frame["group_id"] == "mental", "reliability"] = "!"
+    frame["significant"] = [True, False, np.nan, True]
+    frame.loc[frame["group_id"] == "mental", "quality"] = "unreliable"
     frame.loc[frame["group_id"] == "mental", "difference"] = np.nan
     fig = fc.heatmap(frame, Filters(geo=ICB, level="icb"))
     heat = fig.data[0]
     assert list(heat.y) == ["<b>North East and North Cumbria</b>"]
-    assert heat.text[0][0] == "40.0%<br>+10.0"  # colour is never the only cue
-    assert heat.text[0][2] == "35%!<br>not compared"
+    assert heat.text[0][0] == "40.0%<br><b>+10.0</b>"  # colour is never the only cue; bold: significant
+    assert heat.text[0][1] == "20.0%<br>+5.0 ns"  # not significant (z test): marked, and not shaded
+    assert heat.z[0][1] == 0 and heat.z[0][0] == 10.0
+    assert heat.text[0][2] == "35%u<br>not compared"  # unreliable (CV over 20%): never compared
     assert heat.zmid == 0 and "England 30.0%" in heat.x[0]
 
 
@@ -52,7 +55,8 @@ def test_conditions_figures_3_age_chart_stacks_top_groups_and_highlights_16_34_a
         for sex in ("female", "male"):
             for (gid, gname, parent), share in zip(GROUPS, (40, 20, 35, 25), strict=True):
                 rows.append({"age_band": band, "sex": sex, "group_id": gid, "group_name": gname, "parent": parent,
-                                 "people": share * 10.0, "share": float(share), "sample_n": 10, "reliability": ""})
+                                 "people": share * 10.0, "share": float(share), "sample_n": 10, "cv": 4.0,
+                                 "quality": "precise"})
     fig = fc.age_bars(pd.DataFrame(rows), Filters())
     assert [t.name for t in fig.data] == ["Musculoskeletal", "Mental health", "Other conditions"]  # no subgroup
     assert [(s.x0, s.x1) for s in fig.layout.shapes] == [(-0.5, 3.5), (5.5, 7.5)]
@@ -63,7 +67,7 @@ def test_conditions_figures_3_age_chart_stacks_top_groups_and_highlights_16_34_a
 def test_conditions_figures_4_index_chart_marks_the_2019_base():
     frame = pd.DataFrame({"period": ["2019Q1", "2020Q1"], "period_start": pd.to_datetime(["2019-01-01", "2020-01-01"]),
                               "group_id": "mental", "group_name": "Mental health", "parent": None, "people": [100.0, 120.0],
-                              "share": [50.0, 55.0], "index": [100.0, 120.0]})
+                              "share": [50.0, 55.0], "index": [100.0, 120.0], "quality": "precise"})
     fig = fc.index_lines(frame, Filters())
     assert list(fig.data[0].y) == [100.0, 120.0]
     assert fig.layout.shapes[0].y0 == 100

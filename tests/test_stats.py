@@ -1,10 +1,9 @@
 """Intervals and disclosure control against published and hand-worked values."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from dashboard.stats.disclosure import round_count, show_count
-from dashboard.stats.intervals import byar, reliability, survey_rates, wilson
+from dashboard.stats.intervals import byar, wilson
 
 
 def test_wilson_1_matches_published_values():
@@ -27,19 +26,6 @@ def test_byar_1_matches_published_values():
     assert lower == pytest.approx([81.36, 1.6235], abs=5e-3)
     assert upper == pytest.approx([121.63, 11.6683], abs=5e-3)
     assert byar([0])[0][0] == 0 and byar([0])[1][0] == pytest.approx(3.6889, abs=1e-3)
-
-
-def test_reliability_1_aps_flags():
-    assert reliability([0, 2, 3, 9, 10, 10], [10_000, 10_000, 10_000, 10_000, 499, 500]).tolist() == [
-        "!", "!", "*", "*", "~", ""]
-
-
-def test_survey_rates_1_rate_interval_and_hidden_unreliable_cells():
-    frame = pd.DataFrame({"people": [6500.0, 100.0], "population": [10_000.0, 1000.0],
-                          "sample_size": [100, 50], "sample_sick": [65, 2]})
-    out = survey_rates(frame)
-    assert out.loc[0, ["rate", "lower", "upper"]].tolist() == pytest.approx([65.0, 55.25, 73.64], abs=0.01)
-    assert out.loc[1, "reliability"] == "!" and np.isnan(out.loc[1, "rate"])
 
 
 @pytest.mark.parametrize("count, shown", [(0, 0), (1, None), (7, None), (8, 10), (12, 10), (13, 15), (1234, 1235)])

@@ -11,7 +11,7 @@ from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import did as did_stats
-from dashboard.stats.disclosure import round_count
+from dashboard.stats import disclosure
 from dashboard.stats.intervals import wilson
 from queries import run, warehouse
 
@@ -168,14 +168,15 @@ def compare_data(filters: Filters) -> pd.DataFrame:
                            fill_value=0).reindex(columns=list(CONDITION_GROUPS), fill_value=0)
     mix.columns = [f"participants_{c}" for c in mix.columns]
     out = totals.merge(mix.reset_index(), on=keys)
-    # Sub-national counts: suppress 1-7, round to 5; rates and costs from the rounded counts.
-    for column in ["participants", "followed_12m", "jobs_12m", *mix.columns]:
-        out[column] = round_count(out[column])
-    lower, upper = wilson(out["jobs_12m"], out["followed_12m"])
+    # Rates and costs from the unrounded counts, blank where the rule hides them; then the counts controlled.
+    jobs, followed = out["jobs_12m"].to_numpy(float), out["followed_12m"].to_numpy(float)
+    out["rate"] = disclosure.rate(jobs, followed)
+    lower, upper = wilson(jobs, followed)
+    out["lower"] = np.where(out["rate"].isna(), np.nan, lower * 100)
+    out["upper"] = np.where(out["rate"].isna(), np.nan, upper * 100)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["rate"] = np.where(out["followed_12m"] > 0, out["jobs_12m"] / out["followed_12m"] * 100, np.nan)
-        out["cost_per_job_gbp"] = np.where(out["jobs_12m"] > 0, out["cost_12m_gbp"] / out["jobs_12m"], np.nan)
-    out["lower"], out["upper"] = lower * 100, upper * 100
+        out["cost_per_job_gbp"] = np.where(disclosure.mean_hidden(jobs), np.nan, out["cost_12m_gbp"] / jobs)
+    out = disclosure.control_columns(out, ["participants", "followed_12m", "jobs_12m", *mix.columns])
     out["cost_per_job_gbp"] = out["cost_per_job_gbp"].round(0)
     columns = [*keys, "participants", "followed_12m", "jobs_12m", "rate", "lower", "upper", "cost_per_job_gbp",
                *mix.columns]

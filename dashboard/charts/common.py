@@ -5,12 +5,14 @@ import pandas as pd
 
 from dashboard.filters import ENGLAND, Filters
 from dashboard.stats.disclosure import disclose
-from dashboard.stats.intervals import survey_rates
+from dashboard.stats.quality import survey_rates
 from data import reference
 from queries import run
 
 SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of long-term sickness, aged 16-64"
 PILOT_SOURCE = "Programme participant records (pilot returns)"
+# Respondent counts: used for intervals and tests, never published below national level.
+SURVEY_PRIVATE = ("sample_size", "sample_sick")
 
 
 def comparators(geo: str) -> list[str]:
@@ -24,9 +26,12 @@ def comparators(geo: str) -> list[str]:
 
 def lts_rates(filters: Filters, *, areas: list[str] | None = None, level: str | None = None,
               period_from: str | None = None, period_to: str | None = None) -> pd.DataFrame:
-    """Long-term-sick counts and rates (with 95% intervals and reliability flags) by area and quarter.
+    """Long-term-sick estimates and rates by area and quarter, with 95% intervals (design factor applied),
+    standard errors, CVs and ONS quality bands (``quality.survey_rates``).
 
-    Counts are disclosure-controlled: England's unrounded, every other area's rounded to 5.
+    Weighted estimates are disclosure-controlled (England's unrounded, every other area's rounded to 5);
+    respondent counts (``sample_size``, ``sample_sick``) stay in the frame for tests and z tests, and no
+    chart may publish them below national level (``SURVEY_PRIVATE``).
     """
     frame = run(
         "long_term_sick", areas=areas, level=level,

@@ -3,9 +3,9 @@ over time, by age and sex, and across areas).
 
 Condition groups come from the warehouse's ``condition_groups`` and ``conditions`` tables: a top-level
 group has no parent; a subgroup (back or neck pain) is shown within its parent and is not added to the
-total. Counts below national level are disclosure-controlled first, and shares are computed from the
-controlled counts, over the groups shown: the top-level shares of any selection sum to 100% (a
-suppressed group, 1-7 people, has no share and is left out of the total).
+total. Shares are computed from the unrounded estimates (the top-level shares of a selection sum to
+100%), then estimates below national level are disclosure-controlled; a share from 0-2 respondents is
+not shown, and respondent counts are published for England only.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from dashboard.charts.common import SURVEY_SOURCE
 from dashboard.figures import conditions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
-from dashboard.stats.disclosure import disclose
-from dashboard.stats.intervals import reliability, wilson
+from dashboard.stats import quality
+from dashboard.stats.disclosure import blank, disclose
 from data import reference
 from data.demo import FIRST_PERIOD
 from queries import run
@@ -51,22 +51,28 @@ def by_group(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def shares(counts: pd.DataFrame, keys: list[str], national) -> pd.DataFrame:
-    """Disclosure-controlled counts, each group's share of the long-term sick in its ``keys`` cell (percent,
-    from the controlled counts) with a 95% Wilson interval on the respondents behind the cell, and the
-    APS reliability flag. ``national`` is a bool or a per-row mask (national counts are not rounded)."""
-    out = disclose(counts, ["people"], national=national)
+    """Each group's share of the long-term sick in its ``keys`` cell (percent, from the unrounded estimates)
+    with a 95% Wilson interval on the respondents behind the cell (design factor applied), its standard
+    error, CV and ONS quality band; then the estimates disclosure-controlled. ``national`` is a bool or a
+    per-row mask: national estimates are not rounded, and respondent counts (``sample_n``) are published
+    for national rows only. A share not shown (0-2 respondents) is blanked with its people and interval."""
+    out = counts.copy()
     top = out["parent"].isna()
-    cell = out[top].groupby(keys).agg(total=("people", lambda s: s.sum(min_count=1)),
-                                      respondents=("sample_n", "sum")).reset_index()
+    cell = out[top].groupby(keys).agg(total=("people", "sum"), respondents=("sample_n", "sum")).reset_index()
     out = out.merge(cell, on=keys, how="left")
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(out["total"] > 0, out["people"] / out["total"].where(out["total"] > 0, 1), np.nan)
-    lower, upper = wilson(share * out["respondents"], out["respondents"])
+    lower, upper = quality.interval(share, out["respondents"])
     out["share"] = share * 100
-    out["lower"] = lower * 100
-    out["upper"] = upper * 100
-    out.loc[out["share"].isna(), ["lower", "upper"]] = np.nan
-    out["reliability"] = reliability(out["sample_n"], out["people"].fillna(0))
+    out["lower"], out["upper"] = lower * 100, upper * 100
+    out["se"] = quality.standard_error(share, out["respondents"]) * 100
+    out["cv"] = quality.coefficient_of_variation(share, out["respondents"])
+    out["quality"] = quality.quality(out["cv"], out["sample_n"])
+    national = np.broadcast_to(np.asarray(national, dtype=bool), len(out))
+    out = disclose(out, ["people"], national=national)
+    out = blank(out, (out["quality"] == quality.NOT_SHOWN) | out["people"].isna(),
+                ["share", "lower", "upper", "se", "cv", "people"])
+    out["sample_n"] = out["sample_n"].where(national)  # respondent counts: national only
     return out
 
 
@@ -87,7 +93,7 @@ def _has_people(frame: pd.DataFrame) -> bool:
 # ---- conditions-mix ---------------------------------------------------------------------------------
 
 MIX_COLUMNS = ["area_code", "area_name", "group_id", "group_name", "parent", "people", "share", "lower", "upper",
-               "sample_n", "reliability"]
+               "cv", "quality", "sample_n"]
 
 
 def mix_data(filters: Filters) -> pd.DataFrame:
@@ -123,8 +129,8 @@ def mix_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 # ---- conditions-trend and conditions-trend-index ----------------------------------------------------
 
-TREND_COLUMNS = ["period", "period_start", "group_id", "group_name", "parent", "people", "share", "sample_n",
-                 "reliability"]
+TREND_COLUMNS = ["period", "period_start", "group_id", "group_name", "parent", "people", "share", "cv", "quality",
+                 "sample_n"]
 
 
 def _trend(filters: Filters, period_from: str, period_to: str) -> pd.DataFrame:
@@ -188,7 +194,7 @@ def index_summary(frame: pd.DataFrame, filters: Filters) -> str:
 # ---- conditions-age ---------------------------------------------------------------------------------
 
 AGE_COLUMNS = ["age_band", "sex", "group_id", "group_name", "parent", "people", "share", "lower", "upper",
-               "sample_n", "reliability"]
+               "cv", "quality", "sample_n"]
 
 
 def age_data(filters: Filters) -> pd.DataFrame:
@@ -218,8 +224,8 @@ def age_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 # ---- conditions-heatmap -----------------------------------------------------------------------------
 
-HEATMAP_COLUMNS = ["area_code", "area_name", "area_short_name", "group_id", "group_name", "parent", "people", "share", "lower", "upper",
-                   "england_share", "difference", "sample_n", "reliability"]
+HEATMAP_COLUMNS = ["area_code", "area_name", "area_short_name", "group_id", "group_name", "parent", "people", "share",
+                   "lower", "upper", "cv", "quality", "england_share", "difference", "z", "p_value", "significant"]
 
 
 def heatmap_data(filters: Filters) -> pd.DataFrame:
@@ -234,11 +240,19 @@ def heatmap_data(filters: Filters) -> pd.DataFrame:
     out = shares(counts, ["area_code"], national=counts["area_code"].eq(ENGLAND))
     if not _has_people(out):
         return pd.DataFrame(columns=HEATMAP_COLUMNS)
-    england = out[out["area_code"] == ENGLAND].set_index("group_id")["share"].rename("england_share")
+    england = (out[out["area_code"] == ENGLAND].set_index("group_id")[["share", "se", "quality", "total"]]
+               .rename(columns=lambda c: f"england_{c}"))
     out = out[out["area_code"] != ENGLAND].join(england, on="group_id")
     out["difference"] = out["share"] - out["england_share"]
-    # Not compared where the area's estimate rests on 0-2 respondents (APS would not show it).
-    out.loc[out["reliability"] == "!", "difference"] = np.nan
+    # Both shares are survey estimates: a z test on the difference, the area's sample being part of
+    # England's (its share of England's long-term sick stands for its share of the respondents).
+    overlap = (out["total"] / out["england_total"]).clip(0, 1)
+    z, p_value = quality.z_test(out["share"], out["se"], out["england_share"], out["england_se"], overlap=overlap)
+    usable = quality.comparable(out["quality"]) & quality.comparable(out["england_quality"])
+    # Not compared where either estimate is unreliable (CV over 20%) or not shown.
+    out["difference"] = out["difference"].where(usable)
+    out["z"], out["p_value"] = np.where(usable, z, np.nan), np.where(usable, p_value, np.nan)
+    out["significant"] = pd.Series(quality.significant(out["p_value"]), index=out.index).where(usable)
     out["area_name"] = out["area_code"].map(_area_names())
     out["area_short_name"] = out["area_code"].map(reference.areas().set_index("code")["short_name"])
     return out.sort_values(["area_name", "sort"], kind="stable")[HEATMAP_COLUMNS].reset_index(drop=True)
@@ -248,11 +262,16 @@ def heatmap_summary(frame: pd.DataFrame, filters: Filters) -> str:
     top = frame[frame["parent"].isna()].dropna(subset=["difference"])
     if top.empty:
         return "No area's condition mix could be compared with England for this selection."
-    widest = top.loc[top["difference"].abs().idxmax()]
     kind = "ICBs" if filters.level == "icb" else "regions"
-    return (f"Across {kind}, the largest difference from England's condition mix was in {widest['area_name']}: "
-            f"{widest['group_name'].lower()} {widest['share']:.0f}% of the long-term sick against "
-            f"{widest['england_share']:.0f}% in England ({widest['difference']:+.1f} points).")
+    tested = (f"{int(top['significant'].astype(bool).sum())} of {len(top)} differences compared are "
+              "significant at 95% (z test on the difference; unreliable estimates are not compared)")
+    significant = top[top["significant"].astype(bool)]
+    if significant.empty:
+        return f"Across {kind}, no area's condition mix differs significantly from England's: {tested}."
+    widest = significant.loc[significant["difference"].abs().idxmax()]
+    return (f"Across {kind}, the largest significant difference from England's condition mix was in "
+            f"{widest['area_name']}: {widest['group_name'].lower()} {widest['share']:.0f}% of the long-term sick "
+            f"against {widest['england_share']:.0f}% in England ({widest['difference']:+.1f} points); {tested}.")
 
 
 # ---- declarations -----------------------------------------------------------------------------------
@@ -311,8 +330,10 @@ register(Chart(
     id="conditions-heatmap",
     title="Where the condition mix differs from England",
     page=PAGE,
-    description="Each region or ICB's share of the long-term sick by main condition group, coloured by the "
-                "difference from England's share in percentage points (each cell also shows the values).",
+    description="Each region or ICB's share of the long-term sick by main condition group against England's "
+                "share, in percentage points. A z test on each difference (both shares are survey estimates) "
+                "decides which are shaded: significant differences are coloured and in bold, the others marked "
+                "'ns'; unreliable estimates (CV over 20%) are not compared. Each cell also shows the values.",
     source=SOURCE,
     data=heatmap_data,
     figure=fig.heatmap,

@@ -11,10 +11,10 @@ from dashboard.charts.common import PILOT_SOURCE
 from dashboard.figures import interventions as fig
 from dashboard.filters import ENGLAND, Filters
 from dashboard.registry import Chart, register
-from dashboard.stats import economics, funnel
-from dashboard.stats.disclosure import round_count
+from dashboard.stats import disclosure, economics, funnel
+from dashboard.stats.disclosure import control
 from dashboard.stats.intervals import wilson
-from dashboard.stats.survival import kaplan_meier_by
+from dashboard.stats.survival import kaplan_meier_from_counts
 from queries import run
 
 PAGE = "/interventions"
@@ -32,23 +32,46 @@ def _period_params(filters: Filters) -> dict[str, object]:
     }
 
 
+COUNTS = ["participants", "followed_12m", "jobs_12m", "followed_26w", "sustained_26w"]
+
+
 def programme_counts(filters: Filters) -> pd.DataFrame:
-    """Per programme counts and costs for the selection, disclosure-controlled (England unrounded)."""
-    frame = run("interventions_outcomes", **_period_params(filters)).copy()
-    counts = ["participants", "followed_12m", "jobs_12m", "followed_26w", "sustained_26w"]
-    national = filters.geo == ENGLAND
-    for column in counts:
-        frame[column] = round_count(frame[column], national)
-    return frame
+    """Per programme counts and costs for the selection, disclosure-controlled at every level (England too:
+    a national total beside controlled ICB figures would give a suppressed cell by subtraction)."""
+    return disclosure.control_columns(run("interventions_outcomes", **_period_params(filters)), COUNTS)
+
+
+def suppressed_parts(filters: Filters, outcomes: str, eligible: str) -> pd.Series:
+    """Per programme: whether any ICB part of the selection's total has a suppressed count (secondary
+    suppression, ``disclosure.total_rate``). False when the area is one ICB: it is a part, not a total."""
+    if filters.geo.startswith("E54"):
+        return pd.Series(dtype=bool)
+    parts = run("interventions_parts", **_period_params(filters))
+    flags = disclosure.part_suppressed(parts[outcomes], parts[eligible])
+    return pd.Series(flags, index=parts.index).groupby(parts["programme"]).any()
+
+
+def _rate_columns(part: pd.DataFrame, outcomes, eligible, parts_suppressed=False) -> pd.DataFrame:
+    """``rate``, ``lower``, ``upper`` (percent) from the unrounded counts, blank where the rule hides them;
+    for a total with a suppressed part, from its controlled counts (``disclosure.total_rate``)."""
+    parts_suppressed = np.broadcast_to(np.asarray(parts_suppressed, dtype=bool), len(part))
+    rate = disclosure.total_rate(outcomes, eligible, parts_suppressed)
+    lower, upper = wilson(np.where(parts_suppressed, control(outcomes), outcomes),
+                          np.where(parts_suppressed, control(eligible), eligible))
+    part["rate"] = rate
+    part["lower"] = np.where(np.isnan(rate), np.nan, lower * 100)
+    part["upper"] = np.where(np.isnan(rate), np.nan, upper * 100)
+    return part
 
 
 # ---- outcomes -----------------------------------------------------------------------------------------
 
 def outcomes_data(filters: Filters) -> pd.DataFrame:
     """Two rows a programme (job within 12 months, sustained 26 weeks): cohort, outcomes, rate and Wilson 95%."""
-    frame = programme_counts(filters)
-    if frame.empty or not (frame["participants"].fillna(1) > 0).any():
+    raw = run("interventions_outcomes", **_period_params(filters))
+    if raw.empty or not (raw["participants"] > 0).any():
         return pd.DataFrame()
+    frame = disclosure.control_columns(raw, COUNTS)
     rows = []
     for measure, eligible, outcomes, days in ((JOB, "followed_12m", "jobs_12m", FOLLOWUP_JOB),
                                               (SUSTAINED, "followed_26w", "sustained_26w", FOLLOWUP_SUSTAINED)):
@@ -56,15 +79,11 @@ def outcomes_data(filters: Filters) -> pd.DataFrame:
         part.insert(2, "measure", measure)
         part["eligible"] = frame[eligible]
         part["outcomes"] = frame[outcomes]
-        lower, upper = wilson(part["outcomes"], part["eligible"])
-        usable = part["eligible"] > 0
-        part["rate"] = np.where(usable, part["outcomes"] / part["eligible"].where(usable, 1) * 100, np.nan)
-        part["lower"], part["upper"] = lower * 100, upper * 100
+        secondary = raw["programme"].map(suppressed_parts(filters, outcomes, eligible)).eq(True)
+        part = _rate_columns(part, raw[outcomes], raw[eligible], secondary.to_numpy(dtype=bool))
         part["note"] = np.select(
-            [part["participants"] == 0, part["participants"].isna() | part["eligible"].isna()
-             | part["outcomes"].isna(), ~usable],
-            [NO_PARTICIPANTS, "Suppressed: fewer than 8 people",
-             f"No cohort with {days} days' follow-up yet"], default="")
+            [raw["participants"] == 0, raw[eligible] == 0, part["rate"].isna()],
+            [NO_PARTICIPANTS, f"No cohort with {days} days' follow-up yet", disclosure.SMALL_NOTE], default="")
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     out.attrs["followup"] = {JOB: FOLLOWUP_JOB, SUSTAINED: FOLLOWUP_SUSTAINED}
@@ -116,22 +135,26 @@ def returns_data(filters: Filters) -> pd.DataFrame:
                 condition=filters.condition, period_from=filters.period_from, period_to=filters.period_to)
     if frame.empty:
         return pd.DataFrame()
-    national = filters.geo == ENGLAND
+    # Secondary suppression, as for the outcomes above: a total over ICBs with a suppressed ICB part.
+    parts = run("published_pilot_returns_parts", geo=filters.geo, intervention=filters.intervention,
+                condition=filters.condition, period_from=filters.period_from, period_to=filters.period_to)
+    flags = {outcomes: pd.Series(disclosure.part_suppressed(parts[outcomes], parts[known]), index=parts.index)
+             .groupby(parts["programme"]).any() & ~filters.geo.startswith("E54")
+             for known, outcomes in (("starts_with_jobs_known", "job_outcomes"),
+                                     ("starts_with_sustained_known", "sustained_outcomes"))}
     rows = []
     for measure, known, outcomes in ((RETURNS_JOB, "starts_with_jobs_known", "job_outcomes"),
                                      (RETURNS_SUSTAINED, "starts_with_sustained_known", "sustained_outcomes")):
         part = frame[["programme", "programme_name", "icbs", "first_period", "last_period", "cost_gbp",
                       "files"]].copy()
         part.insert(2, "measure", measure)
-        part["participants"] = round_count(frame["starts"], national)
-        part["eligible"] = round_count(frame[known].fillna(0), national)
-        part["outcomes"] = round_count(frame[outcomes].fillna(0), national)
-        usable = part["eligible"].fillna(0) > 0
-        lower, upper = wilson(part["outcomes"], part["eligible"])
-        part["rate"] = np.where(usable, part["outcomes"] / part["eligible"].where(usable, 1) * 100, np.nan)
-        part["lower"], part["upper"] = lower * 100, upper * 100
-        part["note"] = np.select([part["participants"].isna() | part["outcomes"].isna(), ~usable],
-                                 ["Suppressed: fewer than 8 people", "Outcomes not yet reported"], default="")
+        part["participants"] = control(frame["starts"])
+        part["eligible"] = control(frame[known].fillna(0))
+        part["outcomes"] = control(frame[outcomes].fillna(0))
+        part = _rate_columns(part, frame[outcomes].fillna(0), frame[known].fillna(0),
+                             frame["programme"].map(flags[outcomes]).eq(True).to_numpy(dtype=bool))
+        part["note"] = np.select([frame[known].fillna(0) == 0, part["rate"].isna()],
+                                 ["Outcomes not yet reported", disclosure.SMALL_NOTE], default="")
         rows.append(part)
     return pd.concat(rows, ignore_index=True)
 
@@ -195,22 +218,25 @@ def funnel_data(filters: Filters) -> pd.DataFrame:
     frame = frame[frame["followed_12m"] > 0]
     if frame.empty:
         return pd.DataFrame()
-    # Points, limits and the national line all from the same unrounded counts; only controlled counts are
-    # published, and a rate whose numerator or denominator is suppressed is not shown or compared.
-    jobs, followed = frame["jobs_12m"].to_numpy(dtype=float), frame["followed_12m"].to_numpy(dtype=float)
-    national = jobs.sum() / followed.sum()
-    spread = funnel.overdispersion(jobs, followed, national)
-    comparison = funnel.classify(jobs, followed, national, spread.tau2)
-    for column in ("participants", "followed_12m", "jobs_12m"):
-        frame[column] = round_count(frame[column])
-    shown = frame["followed_12m"].notna() & frame["jobs_12m"].notna()
-    frame["rate"] = np.where(shown, jobs / followed * 100, np.nan)
-    # Limits at the published denominator (where the point is drawn): limits at the exact one would give it away.
+    national_jobs, national_followed = frame["jobs_12m"].sum(), frame["followed_12m"].sum()
+    if disclosure.rate_hidden(national_jobs, national_followed):
+        return pd.DataFrame()  # the national rate would disclose a small count: no funnel to draw
+    raw_jobs, raw_followed = frame["jobs_12m"].to_numpy(float), frame["followed_12m"].to_numpy(float)
+    # The national line from the unrounded counts; from the controlled ones when an ICB is suppressed, so
+    # that it cannot be set against the ICBs shown to give a suppressed ICB back (secondary suppression).
+    national = float(disclosure.total_rate(national_jobs, national_followed,
+                                           disclosure.part_suppressed(raw_jobs, raw_followed).any(), scale=1.0))
+    # Overdispersion and the classification from the same unrounded counts as the points.
+    spread = funnel.overdispersion(raw_jobs, raw_followed, national)
+    frame = disclosure.control_columns(frame, ("participants", "followed_12m", "jobs_12m"))
+    frame["rate"] = disclosure.rate(raw_jobs, raw_followed)  # unrounded; blank where the rule hides it
+    # Limits at the published (controlled) denominators: limits at the exact denominator would give it away.
     limits = funnel.funnel_limits(national, frame["followed_12m"].fillna(0), spread.tau2)
     for column in ("lower_95", "upper_95", "lower_998", "upper_998"):
         frame[column] = limits[column].to_numpy() * 100
     frame["national_rate"] = national * 100
-    frame["comparison"] = np.where(shown, comparison, funnel.NOT_COMPARED)
+    frame["comparison"] = np.where(frame["rate"].isna(), funnel.NOT_COMPARED,
+                                   funnel.classify(raw_jobs, raw_followed, national, spread.tau2))
     frame["overdispersion_tau2"] = spread.tau2
     names = run("interventions_outcomes", **{**_period_params(filters), "geo": ENGLAND})
     name = names.set_index("programme").at[programme, "programme_name"]
@@ -257,7 +283,7 @@ register(Chart(
 
 # ---- time to work -------------------------------------------------------------------------------------
 
-MIN_GROUP = 8  # curves for fewer people than the disclosure threshold are not drawn
+MIN_GROUP = disclosure.THRESHOLD  # groups (and means) for fewer people than the rule are not shown
 
 
 def time_to_work_data(filters: Filters) -> pd.DataFrame:
@@ -266,18 +292,23 @@ def time_to_work_data(filters: Filters) -> pd.DataFrame:
     frame = run("interventions_time_to_work", intervention=filters.intervention, **_period_params(filters))
     if frame.empty:
         return pd.DataFrame()
-    sizes = frame.groupby("grp")["people"].sum()
-    frame = frame[frame["grp"].isin(sizes[sizes >= MIN_GROUP].index)]
-    curves = kaplan_meier_by(frame, "grp", time="day", event="event", count="people")
-    if curves.empty:
+    # Each curve from disclosure-controlled counts (rounded running totals of jobs and censorings), stopped
+    # where fewer than 8 remain at risk: no step reveals fewer than 5 people, no at-risk count is below 8.
+    parts = []
+    for group, rows in frame.groupby("grp", sort=False):
+        curve = kaplan_meier_from_counts(disclosure.kaplan_meier_table(rows["day"], rows["event"], rows["people"]))
+        if not curve.empty:
+            parts.append(curve.assign(grp=group))
+    if not parts:
         return pd.DataFrame()
+    curves = pd.concat(parts, ignore_index=True)
     out = pd.DataFrame({
         "group": curves["grp"],
         "day": curves["time"].astype(int),
         "in_work": (1 - curves["survival"]) * 100,
         "lower": (1 - curves["upper"]) * 100,
         "upper": (1 - curves["lower"]) * 100,
-        "at_risk": round_count(curves["at_risk"], filters.geo == ENGLAND),
+        "at_risk": curves["at_risk"],
     })
     out.attrs["by"] = "condition" if filters.intervention else "programme"
     return out
@@ -311,24 +342,26 @@ def cost_data(filters: Filters) -> pd.DataFrame:
     """Cost per participant, job and sustained outcome by programme, and the estimated return per £1 (low,
     central and high assumptions; society's and the Exchequer's view: ``dashboard.stats.economics``)."""
     frame = programme_counts(filters)
-    frame = frame[frame["participants"].fillna(1) > 0]
+    frame = frame[frame["participants"].fillna(1) > 0].reset_index(drop=True)
     if frame.empty:
         return pd.DataFrame()
 
-    def per(cost, count):
-        return np.where(count > 0, cost / count.where(count > 0, 1), np.nan)
+    raw = run("interventions_outcomes", **_period_params(filters)).set_index("programme").loc[frame["programme"]]
 
-    raw = run("interventions_outcomes", **_period_params(filters)).set_index("programme")
-    participants_raw = raw.loc[frame["programme"], "participants"].to_numpy()
+    def per(cost, column):
+        # A mean from the unrounded count, blank where that count is below the rule.
+        count = raw[column].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(disclosure.mean_hidden(count), np.nan, cost.to_numpy(dtype=float) / count)
+
     out = pd.DataFrame({
         "programme": frame["programme"],
         "programme_name": frame["programme_name"],
         "participants": frame["participants"],
-        # cost per participant from the unrounded count: a mean, not a disclosed count
-        "cost_per_participant": per(frame["cost_gbp"], pd.Series(participants_raw, index=frame.index)),
-        "cost_per_job": per(frame["cost_12m"], frame["jobs_12m"]),
-        "cost_per_sustained": per(frame["cost_26w"], frame["sustained_26w"]),
-    }).reset_index(drop=True)
+        "cost_per_participant": per(frame["cost_gbp"], "participants"),
+        "cost_per_job": per(frame["cost_12m"], "jobs_12m"),
+        "cost_per_sustained": per(frame["cost_26w"], "sustained_26w"),
+    })
     assumptions = filters.roi_assumptions()
     returns = economics.returns(out["cost_per_sustained"], assumptions).add_prefix("return_")
     out = pd.concat([out, returns], axis=1)
@@ -390,50 +423,63 @@ def _mean_interval(mean, sd, n, confidence: float = 0.95):
 
 def digital_msk_data(filters: Filters) -> pd.DataFrame:
     """Engagement and outcomes for digital MSK apps: share who used the app (Wilson 95%), mean adherence among
-    users, MSK-HQ change by app use and 12-month job rate by app use (means with t 95% intervals)."""
+    users, MSK-HQ change by app use and 12-month job rate by app use (means with t 95% intervals).
+
+    Shares and means come from the unrounded counts; ``n`` is the controlled count behind each row. A share
+    whose count (or complement) is 1-7, or a mean over fewer than 8 people, is left out."""
     frame = run("interventions_digital_msk", **_period_params(filters))
     if frame.empty:
         return pd.DataFrame()
-    national = filters.geo == ENGLAND
     rows = frame.set_index("app_used")
     total = float(frame["participants"].sum())
     used = float(rows["participants"].get(True, 0))
-    total_c, used_c = round_count(total, national), round_count(used, national)
-    lo, hi = wilson(used_c, total_c)
-    out = [{"measure": "Used the app", "group": "All participants", "value": used_c / total_c * 100
-            if total_c else np.nan, "lower": lo * 100, "upper": hi * 100, "n": total_c, "unit": "%"}]
-    if True in rows.index and rows.at[True, "adherence_n"] > 0:
+    value = float(disclosure.rate(used, total))
+    lo, hi = wilson(used, total)
+    out = [{"measure": "Used the app", "group": "All participants", "value": value,
+            "lower": np.nan if np.isnan(value) else lo * 100, "upper": np.nan if np.isnan(value) else hi * 100,
+            "n": control(total), "unit": "%"}]
+    if True in rows.index and not disclosure.mean_hidden(rows.at[True, "adherence_n"]):
         r = rows.loc[True]
         lo, hi = _mean_interval(r["adherence_mean"], r["adherence_sd"], r["adherence_n"])
         out.append({"measure": "Adherence (share of prescribed sessions done)", "group": "Used the app",
                     "value": r["adherence_mean"] * 100, "lower": lo * 100, "upper": hi * 100,
-                    "n": round_count(r["adherence_n"], national), "unit": "%"})
+                    "n": control(r["adherence_n"]), "unit": "%"})
     for flag, label in ((True, "Used the app"), (False, "Did not use the app")):
-        if flag in rows.index and rows.at[flag, "mskhq_n"] >= MIN_GROUP:
+        if flag in rows.index and not disclosure.mean_hidden(rows.at[flag, "mskhq_n"]):
             r = rows.loc[flag]
             lo, hi = _mean_interval(r["mskhq_mean"], r["mskhq_sd"], r["mskhq_n"])
             out.append({"measure": "MSK-HQ change (points; higher is better)", "group": label,
                         "value": r["mskhq_mean"], "lower": lo, "upper": hi,
-                        "n": round_count(r["mskhq_n"], national), "unit": "points"})
+                        "n": control(r["mskhq_n"]), "unit": "points"})
+    # Users and non-users are the two parts of the programme's total (published with the outcomes): when one
+    # part's job rate is hidden, the other's is too, or it and the total would give the hidden one back.
+    jobs_parts = [(rows.at[f, "jobs_12m"], rows.at[f, "followed_12m"]) for f in (True, False) if f in rows.index]
+    both_or_none = any(bool(disclosure.rate_hidden(j, n)) and n > 0 for j, n in jobs_parts)
     for flag, label in ((True, "Used the app"), (False, "Did not use the app")):
-        if flag in rows.index:
+        if flag in rows.index and not both_or_none:
             r = rows.loc[flag]
-            followed, jobs = round_count(r["followed_12m"], national), round_count(r["jobs_12m"], national)
-            if followed > 0 and not np.isnan(jobs):
-                lo, hi = wilson(jobs, followed)
-                out.append({"measure": "In work within 12 months", "group": label, "value": jobs / followed * 100,
-                            "lower": lo * 100, "upper": hi * 100, "n": followed, "unit": "%"})
+            rate = float(disclosure.rate(r["jobs_12m"], r["followed_12m"]))
+            if not np.isnan(rate):
+                lo, hi = wilson(r["jobs_12m"], r["followed_12m"])
+                out.append({"measure": "In work within 12 months", "group": label, "value": rate,
+                            "lower": lo * 100, "upper": hi * 100, "n": control(r["followed_12m"]), "unit": "%"})
     result = pd.DataFrame(out)
+    for column in ("value", "lower", "upper", "n"):
+        result[column] = result[column].astype(float)
     for column in ("value", "lower", "upper"):
-        result[column] = result[column].astype(float).round(2)
+        result[column] = result[column].round(2)
     return result
 
 
 def digital_msk_summary(frame: pd.DataFrame, filters: Filters) -> str:
     rows = frame.set_index(["measure", "group"])
     used = rows.loc[("Used the app", "All participants")]
-    text = (f"{filters.geo_name}: {used['value']:.0f}% of {used['n']:,.0f} participants used the app "
-            "(83% in the Physitrack NHS survey)")
+    if np.isnan(used["value"]):
+        text = (f"{filters.geo_name}: {disclosure.show_count(used['n'])} participants; too few used (or did not "
+                "use) the app to show the share without disclosing it")
+    else:
+        text = (f"{filters.geo_name}: {used['value']:.0f}% of {disclosure.show_count(used['n'])} participants used "
+                "the app (83% in the Physitrack NHS survey)")
     key = ("Adherence (share of prescribed sessions done)", "Used the app")
     if key in rows.index:
         text += f"; users did {rows.loc[key, 'value']:.0f}% of prescribed sessions on average"

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
-from dashboard.stats.disclosure import round_count
-from dashboard.stats.intervals import survey_rates, wilson
+from dashboard.stats import disclosure, quality
+from dashboard.stats.intervals import wilson
+from dashboard.stats.quality import survey_rates
 from queries import run, warehouse
 
-COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "reliability"]
+COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "se", "cv",
+           "quality"]
 
 
 def trend_data(filters: Filters) -> pd.DataFrame:
@@ -28,8 +31,34 @@ def trend_summary(frame: pd.DataFrame, filters: Filters) -> str:
     for name, rows in frame.groupby("area_name", sort=False):
         rows = rows.set_index("period")
         parts.append(f"{name} {rows.at[first, 'rate']:.1f}% to {rows.at[last, 'rate']:.1f}%")
-    return (f"Share of people aged 16-64 out of work through long-term sickness, {period_label(first)} to "
+    text = (f"Share of people aged 16-64 out of work through long-term sickness, {period_label(first)} to "
             f"{period_label(last)}: " + "; ".join(parts) + ".")
+    return text + area_against_region(frame, filters)
+
+
+def area_against_region(frame: pd.DataFrame, filters: Filters) -> str:
+    """The latest quarter's area against its region: a z test on the difference, both being survey estimates
+    (the area's sample is part of the region's, so their covariance is taken out, with the population
+    share standing for the sample share)."""
+    chain = comparators(filters.geo)
+    if len(chain) < 3:
+        return ""
+    last = frame[frame["period"] == frame["period"].max()].set_index("area_code")
+    if not {chain[0], chain[1]} <= set(last.index):
+        return ""
+    area, region = last.loc[chain[0]], last.loc[chain[1]]
+    if not quality.comparable([area["quality"], region["quality"]]).all():
+        return (f" {area['area_name']} is not compared with {region['area_name']}: an estimate is unreliable "
+                "(CV over 20%) or not shown.")
+    share = min(1.0, float(area["population"]) / float(region["population"]))
+    _, p_value = quality.z_test(area["rate"], area["se"], region["rate"], region["se"], overlap=share)
+    if quality.significant(p_value):
+        word = "higher" if area["rate"] > region["rate"] else "lower"
+        verdict = f"significantly {word} than"
+    else:
+        verdict = "not significantly different from"
+    return (f" In {period_label(frame['period'].max())}, {area['area_name']}'s rate was {verdict} "
+            f"{region['area_name']}'s (z test on the difference, 95%, p = {float(p_value):.2f}).")
 
 
 def accelerator_data(filters: Filters) -> pd.DataFrame:
@@ -43,17 +72,25 @@ def accelerator_data(filters: Filters) -> pd.DataFrame:
     pooled = (icbs.groupby(["group", "period", "period_start"], as_index=False)
               [["people", "population", "sample_size", "sample_sick"]].sum())
     out = survey_rates(pooled)
-    out["people"] = round_count(out["people"])
-    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper"]]
+    out["people"] = disclosure.round_count(out["people"])
+    out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper", "se", "cv",
+               "quality"]]
     out.attrs["accelerator_start"] = warehouse().meta.get("accelerator_start", "2025Q2")
     return out
 
 
 def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
     last = frame["period"].max()
-    latest = frame[frame["period"] == last].set_index("group")["rate"]
-    return (f"In {period_label(last)}, " + " and ".join(f"{g}: {v:.1f}%" for g, v in latest.items())
+    latest = frame[frame["period"] == last].set_index("group")
+    text = (f"In {period_label(last)}, " + " and ".join(f"{g}: {v:.1f}%" for g, v in latest["rate"].items())
             + " of people aged 16-64 were out of work through long-term sickness.")
+    if len(latest) == 2 and quality.comparable(latest["quality"]).all():
+        a, b = latest.iloc[0], latest.iloc[1]
+        _, p_value = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])  # disjoint groups of ICBs
+        verdict = "significant" if quality.significant(p_value) else "not significant"
+        text += (f" The difference, {a['rate'] - b['rate']:+.1f} points, is {verdict} "
+                 f"(z test on the difference, 95%, p = {float(p_value):.2f}).")
+    return text
 
 
 register(Chart(
@@ -61,7 +98,9 @@ register(Chart(
     title="Long-term sickness over time",
     page="/",
     description="Share of people aged 16-64 economically inactive because of long-term sickness, "
-                "for the chosen area, its region and England, with 95% confidence intervals.",
+                "for the chosen area, its region and England, with 95% confidence intervals (with the survey's "
+                "design factor); the area against its region is judged by a z test on the difference. Open "
+                "markers are estimates ONS would call unreliable (CV over 20%).",
     source=SURVEY_SOURCE,
     data=trend_data,
     figure=fig.area_trend,
@@ -142,12 +181,16 @@ def headlines(filters: Filters) -> list[Headline]:
     rows = frame.set_index(["area_code", "period"])
     now, before = rows.loc[(filters.geo, last)], rows.loc[(filters.geo, year_before)] \
         if (filters.geo, year_before) in rows.index else None
-    change = "" if before is None else f"{now['rate'] - before['rate']:+.1f} points on a year earlier"
     england = rows.loc[(ENGLAND, last)]
-    out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
-                        f"{period_label(last)}"))
-    out.append(Headline("Rate", f"{now['rate']:.1f}%",
-                        "; ".join(filter(None, [change, f"England {england['rate']:.1f}%"]))))
+    if quality.comparable([now["quality"]])[0]:
+        out.append(Headline("Long-term sick, aged 16-64", f"{now['people']:,.0f}",
+                            f"{period_label(last)}; CV {now['cv']:.1f}%, {now['quality']}"))
+        out.append(Headline("Rate", f"{now['rate']:.1f}%",
+                            "; ".join(filter(None, [year_on_year(now, before), f"England {england['rate']:.1f}%"]))))
+    else:  # an unreliable estimate is not headlined as a rate, nor compared
+        out.append(Headline("Long-term sick, aged 16-64", disclosure.show_count(now["people"]),
+                            f"{period_label(last)}; estimate {now['quality']} (CV over 20% or too few "
+                            "respondents): not compared"))
 
     mix = run("conditions_mix", areas=areas, period_from=last, period_to=last, age=filters.age, sex=filters.sex)
     if not mix.empty:
@@ -156,21 +199,38 @@ def headlines(filters: Filters) -> list[Headline]:
         detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
         out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
 
-    progs = run("interventions_outcomes", geo=filters.geo, age=filters.age, sex=filters.sex,
-                condition=filters.condition,
-                start_from=pd.Period(filters.period_from, "Q").start_time.date(),
-                start_to=pd.Period(filters.period_to, "Q").end_time.date())
+    params = {"geo": filters.geo, "age": filters.age, "sex": filters.sex, "condition": filters.condition,
+              "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
+              "start_to": pd.Period(filters.period_to, "Q").end_time.date()}
+    progs = run("interventions_outcomes", **params)
     progs = progs[progs["participants"] > 0]
     if not progs.empty:
-        national = filters.geo == ENGLAND
-        participants = round_count(progs["participants"].sum(), national)
-        followed = round_count(progs["followed_12m"].sum(), national)
-        jobs = round_count(progs["jobs_12m"].sum(), national)
-        out.append(Headline("Programme participants", f"{participants:,.0f}",
+        # Counts of people from records: the rule at every level; the rate from the unrounded counts.
+        participants = disclosure.control(progs["participants"].sum())
+        followed_raw, jobs_raw = progs["followed_12m"].sum(), progs["jobs_12m"].sum()
+        out.append(Headline("Programme participants", disclosure.show_count(participants),
                             f"in {len(progs)} programmes starting in the period"))
-        if followed > 0:
-            lower, upper = wilson(jobs, followed)
-            out.append(Headline("In work within 12 months", f"{jobs / followed * 100:.0f}%",
-                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of {followed:,.0f} "
-                                "who started at least a year before the data cut-off"))
+        # A total over programmes and ICBs whose parts are published elsewhere: secondary suppression.
+        parts = run("interventions_parts", **params)
+        secondary = bool(disclosure.part_suppressed(parts["jobs_12m"], parts["followed_12m"]).any())
+        rate = float(disclosure.total_rate(jobs_raw, followed_raw, secondary))
+        if not np.isnan(rate):
+            lower, upper = wilson(*((disclosure.control(jobs_raw), disclosure.control(followed_raw)) if secondary
+                                    else (jobs_raw, followed_raw)))
+            out.append(Headline("In work within 12 months", f"{rate:.0f}%",
+                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of "
+                                f"{disclosure.show_count(disclosure.control(followed_raw))} who started at least "
+                                "a year before the data cut-off"))
     return out
+
+
+def year_on_year(now: pd.Series, before: pd.Series | None) -> str:
+    """The change on a year earlier in words, judged by a z test on the difference of two survey estimates,
+    taken as independent samples: conservative where the LFS panel carries respondents into the next year
+    (their positive correlation makes the true standard error of the change smaller)."""
+    if before is None or not quality.comparable([before["quality"]])[0]:
+        return ""
+    change = now["rate"] - before["rate"]
+    _, p_value = quality.z_test(now["rate"], now["se"], before["rate"], before["se"])
+    verdict = "a significant change" if quality.significant(p_value) else "not a significant change"
+    return f"{change:+.1f} points on a year earlier ({verdict}, z test)"

@@ -16,7 +16,7 @@ from dashboard.charts.common import SURVEY_SOURCE, lts_rates
 from dashboard.figures import regions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
-from dashboard.stats import compare, spc
+from dashboard.stats import compare, quality, spc
 from data import reference
 from queries import run, warehouse
 
@@ -26,7 +26,7 @@ LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex")
 NEIGHBOURS = 5
 NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
 LEAGUE_COLUMNS = ["code", "name", "short_name", "period", "people", "population", "rate", "lower", "upper",
-                  "reliability", "england_rate", "compared_with_england", "recent_trend", "accelerator",
+                  "se", "cv", "quality", "england_rate", "compared_with_england", "recent_trend", "accelerator",
                   "workwell", "focus"]
 PHRASE = {
     compare.BETTER: "better (lower) than",
@@ -67,15 +67,18 @@ def _level_table(filters: Filters, level: str) -> pd.DataFrame:
     if frame.empty or england.empty or not (frame["period"] == last).any():
         return pd.DataFrame(columns=LEAGUE_COLUMNS)
     england_rate = float(england["rate"].iloc[0])
-    # Recent trend on the respondents behind each rate (as the Wilson interval uses them).
-    frame = frame.assign(effective=frame["rate"] / 100 * frame["sample_size"])
-    trends = {code: compare.recent_trend(rows["effective"], rows["sample_size"])
+    # Recent trend on the effective sample behind each rate (respondents / deft^2, as the interval uses).
+    n_effective = frame["sample_size"] / quality.design_factor() ** 2
+    frame = frame.assign(n_effective=n_effective, effective=frame["rate"] / 100 * n_effective)
+    trends = {code: compare.recent_trend(rows["effective"], rows["n_effective"])
               for code, rows in frame.sort_values("period").groupby("area_code")}
     latest = frame[frame["period"] == last].copy()
     latest["code"] = latest["area_code"]
     latest["name"] = latest["area_name"]
     latest["england_rate"] = england_rate
-    latest["compared_with_england"] = compare.compare_with_england(latest["lower"], latest["upper"], england_rate)
+    latest["compared_with_england"] = np.where(
+        quality.comparable(latest["quality"]),
+        compare.compare_with_england(latest["lower"], latest["upper"], england_rate), compare.NOT_COMPARED)
     latest["recent_trend"] = latest["code"].map(trends)
     latest["focus"] = latest["code"].eq(focus_code(filters, level))
     return latest[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
@@ -87,10 +90,17 @@ def league_data(filters: Filters) -> pd.DataFrame:
 
 def _counts(frame: pd.DataFrame) -> str:
     counts = frame["compared_with_england"].value_counts()
-    return ", ".join(f"{counts.get(k, 0)} {k}" for k in (compare.WORSE, compare.SIMILAR, compare.BETTER))
+    text = ", ".join(f"{counts.get(k, 0)} {k}" for k in (compare.WORSE, compare.SIMILAR, compare.BETTER))
+    if counts.get(compare.NOT_COMPARED, 0):
+        text += f"; {counts[compare.NOT_COMPARED]} not compared (unreliable estimates, CV over 20%, or not shown)"
+    return text
 
 
 def _describe(row: pd.Series) -> str:
+    if "quality" in row and not quality.comparable([row["quality"]])[0]:
+        shown = "" if np.isnan(row["rate"]) else f" ({row['rate']:.1f}%)"
+        return (f"{row['name']}'s estimate{shown} is {row['quality']} and is not compared with England's "
+                f"{row['england_rate']:.1f}%")
     return (f"{row['name']}'s rate is {row['rate']:.1f}% ({row['lower']:.1f}-{row['upper']:.1f}), "
             f"{PHRASE[row['compared_with_england']]} England's {row['england_rate']:.1f}%")
 
@@ -143,6 +153,8 @@ def published_data(filters: Filters) -> pd.DataFrame:
     if out is None:
         return pd.DataFrame(columns=PUBLISHED_COLUMNS)
     out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], out["england_rate"].iloc[0])
+    # Nomis's own flags: '*' (3-9 respondents) is unreliable and '!' not shown: neither is compared.
+    out.loc[out["flag"].isin(["*", "!"]), "compared_with_england"] = compare.NOT_COMPARED
     return out[PUBLISHED_COLUMNS].reset_index(drop=True)
 
 
@@ -231,8 +243,8 @@ def map_data(filters: Filters) -> pd.DataFrame:
     else:
         hexes["area_code"] = hexes["code"].map(areas["parent"])
     values = table.rename(columns={"code": "area_code", "name": "area_name"})[
-        ["area_code", "area_name", "period", "rate", "lower", "upper", "england_rate", "compared_with_england",
-         "recent_trend", "focus"]]
+        ["area_code", "area_name", "period", "rate", "lower", "upper", "cv", "quality", "england_rate",
+         "compared_with_england", "recent_trend", "focus"]]
     out = hexes.merge(values, on="area_code", how="left")
     out["compared_with_england"] = out["compared_with_england"].fillna(compare.NOT_COMPARED)
     out["focus"] = out["focus"].fillna(False).astype(bool) | out["code"].eq(filters.geo)
@@ -270,7 +282,7 @@ def spc_data(filters: Filters) -> pd.DataFrame:
     frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
     if frame.empty:
         return pd.DataFrame()
-    columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper"]
+    columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper", "cv", "quality"]
     whole = frame[columns].reset_index(drop=True)
     base = whole[whole["period"] < start]
     if len(base) < 2:  # no quarters before the start in these data: limits from the whole series, as trial
@@ -327,17 +339,37 @@ def neighbours_data(filters: Filters) -> pd.DataFrame:
     keep["neighbour_rank"] = keep["code"].map({c: i + 1 for i, c in enumerate(peers.index)}).astype("Int64")
     keep["distance"] = keep["code"].map(peers["distance"])
     keep["profile_rate_before_2024"] = keep["code"].map(wide["rate"])
-    return keep.reset_index(drop=True)
+    return against_focus(keep.reset_index(drop=True))
+
+
+def against_focus(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each neighbour's rate against the focus area's: a z test on the difference of two independent survey
+    estimates (neighbours are disjoint areas). ``against_focus`` is 'lower', 'higher', 'similar' (not
+    significant at 95%) or 'not compared' (either estimate unreliable or not shown)."""
+    focus = frame[frame["focus"]]
+    out = frame.assign(z_vs_focus=np.nan, p_vs_focus=np.nan, against_focus=compare.NOT_COMPARED)
+    if focus.empty:
+        return out
+    f = focus.iloc[0]
+    z, p_value = quality.z_test(out["rate"], out["se"], f["rate"], f["se"])
+    usable = quality.comparable(out["quality"]) & bool(quality.comparable([f["quality"]])[0]) & ~out["focus"]
+    words = np.where(quality.significant(p_value), np.where(z < 0, "lower", "higher"), "similar")
+    out["z_vs_focus"] = np.where(usable, z, np.nan)
+    out["p_vs_focus"] = np.where(usable, p_value, np.nan)
+    out["against_focus"] = np.where(usable, words, np.where(out["focus"], "", compare.NOT_COMPARED))
+    return out
 
 
 def neighbours_summary(frame: pd.DataFrame, filters: Filters) -> str:
     focus = frame[frame["focus"]]
     peers = frame[~frame["focus"]].sort_values("neighbour_rank")
     lead = _describe(focus.iloc[0]) if not focus.empty else "The chosen area"
-    better = peers["rate"] < focus["rate"].iloc[0] if not focus.empty else np.zeros(len(peers), bool)
+    counts = peers["against_focus"].value_counts()
+    verdict = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("lower", "similar", "higher", compare.NOT_COMPARED)
+                        if counts.get(k, 0) or k != compare.NOT_COMPARED)
     return (f"{period_label(frame['period'].iloc[0])}: {lead}. Its {len(peers)} statistical neighbours "
-            f"(most alike before 2024 on rate and age mix) are {', '.join(peers['name'])}; "
-            f"{int(better.sum())} of them have a lower rate now.")
+            f"(most alike before 2024 on rate and age mix) are {', '.join(peers['name'])}; against its rate now "
+            f"(z test on each difference, 95%): {verdict}.")
 
 
 register(Chart(
@@ -345,8 +377,9 @@ register(Chart(
     title="How areas compare with England",
     page=PAGE,
     description="Each region or ICB's long-term-sick rate in the latest quarter chosen, with its 95% confidence "
-                "interval (Wilson), against England's value: better, similar or worse than England, lower being "
-                "better, and its recent trend over the last five quarters.",
+                "interval (Wilson, with the survey's design factor), against England's value: better, similar or "
+                "worse than England, lower being better, and its recent trend over the last five quarters. "
+                "Estimates ONS would call unreliable (CV over 20%) are marked 'u' and not compared.",
     source=SURVEY_SOURCE,
     data=league_data,
     figure=fig.league,
@@ -423,7 +456,9 @@ register(Chart(
     title="Statistical neighbours",
     page=PAGE,
     description="The chosen area against the five areas of its level most like it before 2024 (on its "
-                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference.",
+                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference. "
+                "Each neighbour's rate is tested against the chosen area's with a z test on the difference "
+                "(both are survey estimates); unreliable estimates (CV over 20%) are not compared.",
     source=SURVEY_SOURCE,
     data=neighbours_data,
     figure=fig.neighbours,

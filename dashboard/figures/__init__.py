@@ -64,3 +64,32 @@ def band_colour(colour: str, alpha: float = 0.15) -> str:
     colour = str(colour).lstrip("#")
     r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def quality_symbols(symbol: str, labels) -> list[str]:
+    """A marker symbol a point: open for an estimate ONS would call unreliable (CV over 20%)."""
+    from dashboard.stats import quality
+
+    return [f"{symbol}-open" if label == quality.UNRELIABLE else symbol for label in labels]
+
+
+def quality_key(fig: go.Figure, labels, extra: str = "", *, legend: bool = True) -> go.Figure:
+    """The key to the survey quality marks, when any estimate carries one: an entry in the legend (an open
+    marker), or, for a figure without a legend (``legend=False``, the heatmap), a line under the plot with
+    ``extra``."""
+    from dashboard.stats import quality
+
+    labels = set(labels)
+    marked = bool(labels & set(quality.MARK))
+    if marked and legend:
+        for label, name, symbol in ((quality.ACCEPTABLE, quality.LEGEND[quality.ACCEPTABLE], "circle"),
+                                    (quality.UNRELIABLE, quality.LEGEND[quality.UNRELIABLE], "circle-open")):
+            if label in labels:
+                fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                                         marker={"symbol": symbol, "size": 9, "color": Colour.DARK_GREY}))
+    text = "; ".join(part for part in ((quality.KEY if marked and not legend else ""), extra) if part)
+    if text:
+        fig.add_annotation(text=text, x=0, y=0, xref="paper", yref="paper", yshift=-8, xanchor="left",
+                           yanchor="top", showarrow=False, align="left", name="quality-key",
+                           font={"size": 11, "color": Colour.SECONDARY_TEXT})
+    return fig

@@ -13,14 +13,22 @@ import plotly.graph_objects as go
 
 from dashboard import figures, theme
 from dashboard.filters import ENGLAND, Filters, period_label
+from dashboard.stats import quality
 from dashboard.stats.disclosure import show_count
 from dashboard.theme import CATEGORICAL, SEQUENTIAL, Colour
 
 SEX_LABEL = {"female": "Women", "male": "Men"}
 HIGHLIGHT_BANDS = (("16-24", "25-34"), ("50-64",))  # shaded on the age chart
 HIGHLIGHT_LABELS = ("Young people, 16-34", "Aged 50-64")
-RELIABILITY_NOTE = {"!": " (0-2 respondents: very unreliable)", "*": " (3-9 respondents: unreliable)",
-                    "~": " (estimate under 500)", "": ""}
+
+def quality_note(label) -> str:
+    """Hover text for an estimate's ONS quality band."""
+    return "" if not isinstance(label, str) else f"; {label}"
+
+
+def _respondents(value) -> str:
+    """Respondent counts are published for England only (blank elsewhere)."""
+    return "" if pd.isna(value) else f", {value:,.0f} respondents"
 # Lines told apart by colour, dash and marker shape, never colour alone.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star")
@@ -74,19 +82,20 @@ def mix_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             error_x={"type": "data", "symmetric": False, "array": (rows["upper"] - rows["share"]).tolist(),
                      "arrayminus": (rows["share"] - rows["lower"]).tolist(), "color": Colour.TEXT, "thickness": 1.5},
             text=[f"{_pct(s)}{flag} ({show_count(n)})" for s, n, flag in zip(
-                rows["share"], rows["people"], rows["reliability"].replace("~", ""), strict=True)],
+                rows["share"], rows["people"], quality.mark(rows["quality"]), strict=True)],
             textposition=np.where(inside, "inside", "outside").tolist(), insidetextanchor="start",
             insidetextfont={"color": theme.ink(fill)}, outsidetextfont={"color": Colour.TEXT}, cliponaxis=False,
-            customdata=list(zip(rows["lower"], rows["upper"], rows["people"].map(show_count), rows["sample_n"],
-                                rows["reliability"].map(RELIABILITY_NOTE), strict=True)),
+            customdata=list(zip(rows["lower"], rows["upper"], rows["people"].map(show_count),
+                                rows["sample_n"].map(_respondents), rows["cv"],
+                                rows["quality"].map(quality_note), strict=True)),
             hovertemplate="%{fullData.name}, %{y}: <b>%{x:.1f}%</b> (95% CI %{customdata[0]:.1f}-"
-                          "%{customdata[1]:.1f})<br>%{customdata[2]} people a quarter, %{customdata[3]:,} "
-                          "respondents%{customdata[4]}<extra></extra>",
+                          "%{customdata[1]:.1f})<br>%{customdata[2]} people a quarter%{customdata[3]}"
+                          "<br>CV %{customdata[4]:.1f}%%{customdata[5]}<extra></extra>",
         ))
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", title=None)
     fig.update_xaxes(range=[0, x_max], ticksuffix="%")
     fig.update_layout(legend={"traceorder": "normal"})
-    return fig
+    return figures.quality_key(fig, frame["quality"])
 
 
 def _lines(frame: pd.DataFrame, value: str, y_title: str, hover: str) -> go.Figure:
@@ -98,13 +107,14 @@ def _lines(frame: pd.DataFrame, value: str, y_title: str, hover: str) -> go.Figu
         rows = rows.sort_values("period")
         fig.add_trace(go.Scatter(
             x=rows["period_start"], y=rows[value], name=label, mode="lines+markers",
-            line={"color": colour, "dash": dash, "width": 2.5}, marker={"symbol": symbol, "size": 7},
+            line={"color": colour, "dash": dash, "width": 2.5},
+            marker={"symbol": figures.quality_symbols(symbol, rows["quality"]), "size": 7},
             customdata=list(zip(rows["people"].map(show_count), rows["share"], rows["period"].map(period_label),
-                                strict=True)),
-            hovertemplate=hover,
+                                rows["quality"].map(quality_note), strict=True)),
+            hovertemplate=hover.replace("<extra>", "%{customdata[3]}<extra>"),
         ))
     fig.update_xaxes(tickformat="%Y", dtick="M12", hoverformat="%b %Y")
-    return fig
+    return figures.quality_key(fig, frame["quality"])
 
 
 def trend_lines(frame: pd.DataFrame, filters: Filters) -> go.Figure:
@@ -147,10 +157,12 @@ def age_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             marker={"color": colour, "line": {"color": Colour.WHITE, "width": 1},
                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": theme.ink(colour),
                                 "bgcolor": colour, "fgopacity": 0.45, "solidity": 0.15, "size": 8}},
-            text=[f"{s:.0f}%" if pd.notna(s) and s >= 4 else "" for s in rows["share"]],
+            text=[f"{s:.0f}%{m}" if pd.notna(s) and s >= 4 else "" for s, m in
+                  zip(rows["share"], quality.mark(rows["quality"]), strict=True)],
             textposition="inside", insidetextanchor="middle", insidetextfont={"color": theme.ink(colour)},
-            customdata=list(zip(rows["people"].map(show_count), within or [""] * len(rows), strict=True)),
-            hovertemplate="%{fullData.name}, %{x}: <b>%{y:.1f}%</b> (%{customdata[0]} people)"
+            customdata=list(zip(rows["people"].map(show_count), within or [""] * len(rows),
+                                rows["quality"].map(quality_note), strict=True)),
+            hovertemplate="%{fullData.name}, %{x}: <b>%{y:.1f}%</b> (%{customdata[0]} people%{customdata[2]})"
                           "%{customdata[1]}<extra></extra>",
         ))
     for bands, label in zip(HIGHLIGHT_BANDS, HIGHLIGHT_LABELS, strict=True):
@@ -161,17 +173,19 @@ def age_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             fig.add_annotation(x=(where.min() + where.max()) / 2, y=104, text=f"<b>{label}</b>", showarrow=False,
                                font={"size": 13, "color": Colour.TEXT})
     fig.update_layout(legend={"traceorder": "normal", "y": 1.08})
-    return fig
+    return figures.quality_key(fig, frame["quality"])
 
 
-def _cell(share, difference, flag) -> str:
-    """A heatmap cell's text: the share and the difference from England, or why there is none."""
+def _cell(share, difference, flag, significant) -> str:
+    """A heatmap cell's text: the share (with its quality mark) and the difference from England, in bold
+    when a z test finds it significant, 'ns' when not; or why there is none."""
     if pd.isna(share):
         return "*"
-    flag = flag if flag in ("!", "*") else ""
     if pd.isna(difference):
         return f"{share:.0f}%{flag}<br>not compared"
-    return f"{share:.1f}%{flag}<br>{difference:+.1f}"
+    if significant is True or significant == 1.0:
+        return f"{share:.1f}%{flag}<br><b>{difference:+.1f}</b>"
+    return f"{share:.1f}%{flag}<br>{difference:+.1f} ns"
 
 
 def heatmap(frame: pd.DataFrame, filters: Filters) -> go.Figure:
@@ -186,21 +200,30 @@ def heatmap(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     y = [f"<b>{n}</b>" if c == filters.geo else n for c, n in zip(areas["area_code"], areas["y_name"], strict=True)]
     grid = lambda col: frame.pivot(index="area_code", columns="label", values=col).reindex(
         index=areas["area_code"], columns=columns)
-    diff, share, people, flag = grid("difference"), grid("share"), grid("people"), grid("reliability")
-    text = [[_cell(s, d, f) for s, d, f in zip(*rows, strict=True)]
-            for rows in zip(share.to_numpy(), diff.to_numpy(), flag.to_numpy(), strict=True)]
+    frame = frame.assign(mark=quality.mark(frame["quality"]), significant=frame["significant"].astype(float))
+    diff, share, people, flag = grid("difference"), grid("share"), grid("people"), grid("mark")
+    significant = grid("significant")
+    text = [[_cell(s, d, f, g) for s, d, f, g in zip(*rows, strict=True)]
+            for rows in zip(share.to_numpy(), diff.to_numpy(), flag.to_numpy(), significant.to_numpy(),
+                            strict=True)]
     counts = [[show_count(v) for v in row] for row in people.to_numpy()]
+    verdict = np.where(significant.to_numpy() == 1.0, "significant", "not significant")
+    # Colour only differences a z test finds significant; the others are drawn white (0) and marked "ns".
+    shade = np.where(significant.to_numpy() == 1.0, diff.to_numpy(), np.where(np.isnan(diff.to_numpy()), np.nan, 0))
     limit = float(np.nanmax(np.abs(diff.to_numpy()))) if np.isfinite(diff.to_numpy()).any() else 1.0
     fig = figures.new(height=max(380, 200 + 44 * len(y)), hovermode="closest")
     fig.add_trace(go.Heatmap(
-        z=diff.to_numpy(), x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": 12, "color": Colour.TEXT},
-        customdata=np.dstack([share.to_numpy(), np.array(counts, dtype=object)]),
+        z=shade, x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": 12, "color": Colour.TEXT},
+        customdata=np.dstack([share.to_numpy(), np.array(counts, dtype=object), diff.to_numpy(), verdict]),
         colorscale=HEATMAP_SCALE, zmid=0,
         zmin=-max(limit, 1.0), zmax=max(limit, 1.0), xgap=2, ygap=2,
         colorbar={"title": {"text": "Points from<br>England", "side": "top"}, "thickness": 14},
-        hovertemplate="%{y}, %{x}<br><b>%{customdata[0]:.1f}%</b> of the long-term sick, %{z:+.1f} points "
-                      "from England<br>%{customdata[1]} people a quarter<extra></extra>",
+        hovertemplate="%{y}, %{x}<br><b>%{customdata[0]:.1f}%</b> of the long-term sick, %{customdata[2]:+.1f} "
+                      "points from England (%{customdata[3]}, z test)<br>%{customdata[1]} people a quarter"
+                      "<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0, tickfont={"size": 12})
-    return fig
+    return figures.quality_key(fig, frame["quality"], legend=False,
+                               extra="Bold: a significant difference from England (z test, 95%); ns: not "
+                                     "significant, not shaded")

@@ -29,14 +29,20 @@ def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term si
                                  showlegend=False, legendgroup=str(name)))
         fig.add_trace(go.Scatter(x=x, y=rows["lower"], mode="lines", line={"width": 0}, fill="tonexty",
                                  fillcolor=band, hoverinfo="skip", showlegend=False, legendgroup=str(name)))
+        labels = rows["quality"] if "quality" in rows else pd.Series([""] * len(rows), index=rows.index)
+        notes = [f"; CV {cv:.1f}%: {q}" if isinstance(q, str) and q and pd.notna(cv) else ""
+                 for cv, q in zip(rows.get("cv", pd.Series(index=rows.index, dtype=float)), labels, strict=True)]
         fig.add_trace(go.Scatter(
             x=x, y=rows["rate"], name=str(name), legendgroup=str(name), mode="lines+markers",
-            line={"color": colour, "dash": dash, "width": 3}, marker={"symbol": symbol, "size": 7},
-            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], strict=True)),
-            hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
-                          "<extra></extra>",
+            line={"color": colour, "dash": dash, "width": 3},
+            marker={"symbol": figures.quality_symbols(symbol, labels), "size": 7},
+            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], notes, strict=True)),
+            hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f}"
+                          "%{customdata[3]})<extra></extra>",
         ))
     fig.update_xaxes(tickformat="%Y", dtick="M12", hoverformat="%b %Y")
+    if "quality" in frame:
+        figures.quality_key(fig, frame["quality"])
     if marker_period:
         start = pd.Period(marker_period, "Q").start_time
         fig.add_vline(x=start, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5})

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from dashboard import figures, theme
 from dashboard.filters import Filters, period_label
-from dashboard.stats import spc
+from dashboard.stats import quality, spc
 from dashboard.theme import COMPARISON, COMPARISON_ANY_POLARITY, Colour
 
 ACCELERATOR_MARK = "\u2605"  # star
@@ -31,6 +31,8 @@ def area_label(row) -> str:
         label += f" {ACCELERATOR_MARK}"
     if row.get("workwell"):
         label += f" {WORKWELL_MARK}"
+    if isinstance(row.get("quality"), str) and quality.MARK.get(row["quality"]):
+        label += f" ({quality.MARK[row['quality']]})"  # ONS quality mark: * acceptable, u unreliable
     return f"<b>{label}</b>" if row.get("focus") else label
 
 
@@ -69,10 +71,10 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
             error_x={"type": "data", "symmetric": False, "array": rows["upper"] - rows["rate"],
                      "arrayminus": rows["rate"] - rows["lower"], "color": colour, "thickness": 1.5, "width": 4},
             customdata=list(zip(rows["name"], rows["lower"], rows["upper"], rows["recent_trend"],
-                                rows["compared_with_england"], strict=True)),
+                                rows["compared_with_england"], _quality_text(rows), strict=True)),
             hovertemplate="<b>%{customdata[0]}</b><br>%{x:.1f}% (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
-                          "<br>%{customdata[4]} compared with England<br>Recent trend: %{customdata[3]}"
-                          "<extra></extra>",
+                          "%{customdata[5]}<br>%{customdata[4]} compared with England<br>Recent trend: "
+                          "%{customdata[3]}<extra></extra>",
         ))
     focus = frame[frame["focus"]]
     if not focus.empty:
@@ -95,6 +97,8 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
                      dtick=1, tickfont={"size": 13})
     fig.update_xaxes(rangemode="normal", ticksuffix="%")
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    if "quality" in frame:
+        figures.quality_key(fig, frame["quality"])
     if sortable:
         # The orders travel with the figure for the page's "Sort by" buttons (real buttons outside the chart,
         # so exported images carry no controls); ``meta`` is data, never drawn.
@@ -105,6 +109,14 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
 # ---- hex map ---------------------------------------------------------------------------------------
 
 HEX_RADIUS = 1 / math.sqrt(3)  # centre to corner, so pointy-top hexagons one unit wide touch side by side
+
+
+def _quality_text(rows: pd.DataFrame) -> list[str]:
+    """Hover text for each survey estimate's CV and ONS quality band (empty for published series)."""
+    if "quality" not in rows or "cv" not in rows:
+        return [""] * len(rows)
+    return ["" if not isinstance(q, str) else f"<br>CV {cv:.1f}%: {q}" if pd.notna(cv) else f"<br>{q}"
+            for cv, q in zip(rows["cv"], rows["quality"], strict=True)]
 
 
 def hex_centre(col: int, row: int) -> tuple[float, float]:
@@ -143,13 +155,14 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         area = rows["area_name"].fillna(rows["name"])
         fig.add_trace(go.Scatter(
             x=rows["x"], y=rows["y"], mode="markers+text", name=label, legendgroup=key, showlegend=False,
-            text=rows["ods"], textposition="bottom center", textfont={"size": 10, "color": ink},
+            text=[f"{o} {m}".strip() for o, m in zip(rows["ods"], quality.mark(rows.get("quality", [])), strict=False)]
+            if "quality" in rows else rows["ods"], textposition="bottom center", textfont={"size": 10, "color": ink},
             marker={"symbol": symbol, "size": 10, "color": ink},
             customdata=list(zip(rows["code"], rows["name"], area, rows["rate"], rows["lower"], rows["upper"],
-                                rows["compared_with_england"], rows["area_code"], strict=True)),
+                                rows["compared_with_england"], rows["area_code"], _quality_text(rows), strict=True)),
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}: %{customdata[3]:.1f}% "
-                          "(95% CI %{customdata[4]:.1f}-%{customdata[5]:.1f})<br>%{customdata[6]} compared with "
-                          "England<br>Select to make this the focus<extra></extra>",
+                          "(95% CI %{customdata[4]:.1f}-%{customdata[5]:.1f})%{customdata[8]}<br>%{customdata[6]} "
+                          "compared with England<br>Select to make this the focus<extra></extra>",
         ))
     focus = frame[frame["focus"]]
     if not focus.empty:
@@ -159,6 +172,8 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_xaxes(visible=False, scaleanchor="y", scaleratio=1, rangemode="normal")
     fig.update_yaxes(visible=False, rangemode="normal")
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode=False)
+    if "quality" in frame:
+        figures.quality_key(fig, frame["quality"].dropna())
     return fig
 
 
@@ -186,10 +201,12 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=rows["period_start"], y=rows["rate"], mode="markers", name=label,
-            marker={"color": colour, "symbol": symbol, "size": 10 if key == spc.COMMON else 13},
-            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], strict=True)),
+            marker={"color": colour, "size": 10 if key == spc.COMMON else 13,
+                    "symbol": figures.quality_symbols(symbol, rows["quality"]) if "quality" in rows else symbol},
+            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], _quality_text(rows),
+                                strict=True)),
             hovertemplate="%{customdata[0]}: <b>%{y:.2f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
-                          f"<br>{label}<extra></extra>"))
+                          f"%{{customdata[3]}}<br>{label}<extra></extra>"))
     words = f"Latest quarter: {spc.variation(frame)}"
     if trial:
         words += " (trial limits: too few quarters in the baseline)"
@@ -213,6 +230,8 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_xaxes(tickformat="%Y", hoverformat="%b %Y")
     fig.update_yaxes(rangemode="normal", ticksuffix="%")
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"})
+    if "quality" in frame:
+        figures.quality_key(fig, frame["quality"])
     return fig
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
@@ -30,32 +29,3 @@ def byar(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         exact_upper = stats.chi2.ppf(1 - alpha / 2, 2 * (o + 1)) / 2
     small = o < 10
     return np.where(small, exact_lower, byar_lower), np.where(small, exact_upper, byar_upper)
-
-
-def reliability(sample_sick, people) -> np.ndarray:
-    """APS/Nomis flag for an estimate: '!' sample 0-2 (not shown), '*' sample 3-9, '~' estimate under 500."""
-    sample_sick = np.asarray(sample_sick, dtype=float)
-    people = np.asarray(people, dtype=float)
-    return np.select(
-        [sample_sick <= 2, sample_sick <= 9, people < 500],
-        ["!", "*", "~"],
-        default="",
-    )
-
-
-def survey_rates(frame: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Add ``rate``, ``lower``, ``upper`` (percent) and ``reliability`` to survey rows.
-
-    Needs columns ``people`` (weighted estimate), ``population``, ``sample_size`` and ``sample_sick``.
-    The interval is Wilson's on the respondents behind the cell; values flagged '!' are blanked, as APS does.
-    """
-    out = frame.copy()
-    share = np.where(out["population"] > 0, out["people"] / out["population"].where(out["population"] > 0, 1), np.nan)
-    lower, upper = wilson(share * out["sample_size"], out["sample_size"], confidence)
-    out["rate"] = share * 100
-    out["lower"] = lower * 100
-    out["upper"] = upper * 100
-    out["reliability"] = reliability(out["sample_sick"], out["people"])
-    hidden = out["reliability"] == "!"
-    out.loc[hidden, ["rate", "lower", "upper"]] = np.nan
-    return out

@@ -70,3 +70,24 @@ def kaplan_meier_by(frame: pd.DataFrame, group: str, *, time: str = "time", even
     if not parts:
         return pd.DataFrame(columns=[group, *COLUMNS])
     return pd.concat(parts, ignore_index=True)
+
+
+def kaplan_meier_from_counts(table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """The Kaplan-Meier curve from a table of ``time``, ``at_risk``, ``events`` (one row a time, in order),
+    e.g. the disclosure-controlled counts of ``disclosure.kaplan_meier_table``: survival is the product of
+    ``1 - events / at_risk``, its standard error Greenwood's, its interval on the log(-log) scale. Returns
+    ``COLUMNS`` with a first row at time 0 (survival 1) and a row for each time in ``table``."""
+    if table.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    n = table["at_risk"].to_numpy(dtype=float)
+    d = table["events"].to_numpy(dtype=float)
+    s = np.cumprod(1 - d / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(np.where(n > d, d / (n * (n - d)), np.nan))
+    se = s * np.sqrt(greenwood)
+    lower, upper = loglog_interval(s, se, confidence)
+    start = pd.DataFrame({"time": [0.0], "at_risk": [n[0]], "events": [0.0], "survival": [1.0], "se": [0.0],
+                          "lower": [1.0], "upper": [1.0]})
+    curve = pd.DataFrame({"time": table["time"].to_numpy(dtype=float), "at_risk": n, "events": d, "survival": s,
+                          "se": se, "lower": lower, "upper": upper})
+    return pd.concat([start, curve], ignore_index=True)
