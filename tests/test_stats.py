@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dashboard.stats.disclosure import round_count, show_count
-from dashboard.stats.intervals import byar, wilson
+from dashboard.stats.intervals import wilson
 
 
 def test_wilson_1_matches_published_values():
@@ -18,14 +18,6 @@ def test_wilson_2_edges():
     assert lower[0] == 0 and upper[0] == pytest.approx(0.2775, abs=1e-4)  # 0/10
     assert upper[1] == pytest.approx(1.0) and lower[1] == pytest.approx(0.7225, abs=1e-4)
     assert np.isnan(lower[2]) and np.isnan(upper[2])
-
-
-def test_byar_1_matches_published_values():
-    # PHEindicatormethods phe_rate: 100 events -> 81.36 to 121.63 (Byar); 5 events -> 1.62 to 11.67 (exact).
-    lower, upper = byar([100, 5])
-    assert lower == pytest.approx([81.36, 1.6235], abs=5e-3)
-    assert upper == pytest.approx([121.63, 11.6683], abs=5e-3)
-    assert byar([0])[0][0] == 0 and byar([0])[1][0] == pytest.approx(3.6889, abs=1e-3)
 
 
 @pytest.mark.parametrize("count, shown", [(0, 0), (1, None), (7, None), (8, 10), (12, 10), (13, 15), (1234, 1235)])
