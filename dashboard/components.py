@@ -130,12 +130,14 @@ def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *bo
     ])
 
 
-def chart_card(chart_id: str) -> html.Section:
+def chart_card(chart_id: str, controls=None) -> html.Section:
+    """A chart's card; ``controls`` (optional components, e.g. a view toggle) go between description and chart."""
     chart = registry.get(chart_id)
     heading = f"{chart_id}-title"
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),
         html.P(chart.description, className="chart-description"),
+        controls,
         dcc.Loading(dcc.Graph(
             id={"type": "chart-graph", "chart": chart_id},
             figure=figures.empty("Loading..."),

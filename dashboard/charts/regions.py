@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard import geo
+from dashboard.figures import maps
 from dashboard.figures import regions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
@@ -215,7 +217,8 @@ def map_data(filters: Filters) -> pd.DataFrame:
         return pd.DataFrame()
     areas = _areas()
     hexes = hex_layout().assign(name=lambda d: d["code"].map(areas["name"]),
-                                ods=lambda d: d["code"].map(areas["ods"]))
+                                ods=lambda d: d["code"].map(areas["ods"]),
+                                short_name=lambda d: d["code"].map(areas["short_name"]))
     if filters.level == "icb":
         hexes["area_code"] = hexes["code"]
     else:
@@ -238,6 +241,22 @@ def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
         head = (f"{when}: each ICB is shaded by its best-fit region; of the {len(regions)} regions, "
                 f"{_counts(regions)} compared with England")
     return head + ". Select a hexagon to make that area the focus."
+
+
+def choropleth_data(filters: Filters) -> pd.DataFrame:
+    """The league's rows (every region or ICB of the chosen level against England) with each area's value
+    quintile, for the choropleth of real boundaries."""
+    table = _level_table(filters, filters.level)
+    if table.empty:
+        return table
+    return table.assign(quintile=maps.quintiles(table["rate"]))
+
+
+def choropleth_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    kind = "ICBs" if filters.level == "icb" else "regions"
+    return (f"{period_label(frame['period'].iloc[0])}: of the {len(frame)} {kind}, {_counts(frame)} compared "
+            f"with England. Select an area to make it the focus, or choose it in Area; Show as table lists "
+            f"every area.")
 
 
 def spc_data(filters: Filters) -> pd.DataFrame:
@@ -339,6 +358,20 @@ register(Chart(
     synthetic=False,
     empty_message="No OHID Fingertips export is loaded for these areas. Load one with python -m data.build "
                   "--source DIR (see About the data).",
+))
+
+register(Chart(
+    id="regions-choropleth",
+    title="Map of areas compared with England",
+    page=PAGE,
+    description="Each region or ICB on a map of its real boundaries (ONS), shaded by how its long-term-sick "
+                "rate in the latest quarter chosen compares with England's, with a shape in each area, or by "
+                "which fifth of areas its rate falls in. Select an area to make it the focus of the page.",
+    source=f"{SURVEY_SOURCE}. {geo.ATTRIBUTION}",
+    data=choropleth_data,
+    figure=maps.choropleth,
+    summary=choropleth_summary,
+    filters=LEAGUE_FILTERS,
 ))
 
 register(Chart(
