@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboard import figures, registry
+from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
 
@@ -125,9 +125,15 @@ def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *bo
         html.P(intro, className="lead"),
         *alert,
         filter_bar(filters, filter_names) if filter_names else None,
+        _area_search() if "geo" in filter_names else None,
         page_downloads(path) if path else None,
         *body,
     ])
+
+
+def _area_search() -> html.Div:
+    # Outside the filter form: Enter in a lone text box would submit (and reload) a form.
+    return dbc.Row(dbc.Col(area_search.control(), xs=12, sm=6, lg=4), className="mb-3")
 
 
 def chart_card(chart_id: str, controls=None) -> html.Section:
@@ -187,8 +193,14 @@ def share_links(chart_id: str, search: str | None) -> list:
              for label, fmt in DOWNLOADS]
     code_id = {"type": "chart-embed-code", "chart": chart_id}
     snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title)
+    try:
+        area = Filters.from_query(query)
+    except FilterError:
+        area = Filters()
+    profile = html.A(f"Area profile of {area.geo_name}", className="chart-profile-link ms-2",
+                     href=dash.get_relative_path("/profile") + Filters(geo=area.geo).query_string())
     return [
-        html.Span("Download: ", className="me-2"), *links,
+        html.Span("Download: ", className="me-2"), *links, profile,
         html.Details([
             html.Summary("Copy embed code", className="chart-embed-summary"),
             html.Label("Embed code for this view (paste it into your intranet page's HTML)",

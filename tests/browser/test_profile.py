@@ -27,10 +27,20 @@ def test_profile_1_renders_with_every_card_and_passes_axe(browser_page, geo, nam
     assert browser_page.errors == []
 
 
-def test_profile_2_choosing_another_area_updates_the_profile(browser_page):
+def test_profile_2_find_an_area_by_ods_code_updates_the_profile(browser_page):
     page = browser_page.open("/profile?geo=E54000061")
-    page.get_by_label("Area", exact=True).select_option("E54000027")
+    search = page.get_by_label("Find an area")
+    search.fill("no such place")
+    search.press("Enter")
+    page.wait_for_function("() => document.querySelector('#area-search-message').innerText.includes('ODS code')")
+    search.fill("QRV")  # North West London's ODS code
+    search.press("Enter")
     page.wait_for_function("() => document.querySelector('h1').innerText.includes('North West London')")
     page.wait_for_function("() => document.querySelector('#profile-summary').innerText.includes('North West London')")
+    assert page.get_by_label("Area", exact=True).input_value() == "E54000027"
     assert "geo=E54000027" in page.locator("#profile-pdf").get_attribute("href")
+    browser_page.wait_for_charts()
+    link = page.locator("#card-regions-spc .chart-profile-link")
+    assert link.inner_text() == "Area profile of North West London"
+    assert link.get_attribute("href").endswith("/profile?geo=E54000027")
     assert browser_page.errors == []
