@@ -232,7 +232,8 @@ def test_card_1_download_links_and_embed_code_follow_the_page_filters(app):
     hrefs = _hrefs(children)
     assert hrefs["chart-download:png"] == "/export/overview-trend.png?geo=E12000007&sex=female"
     assert hrefs["chart-download:xlsx"] == "/export/overview-trend.xlsx?geo=E12000007&sex=female"
-    assert set(hrefs) == {f"chart-download:{f}" for f in ("png", "svg", "csv", "xlsx")}
+    assert set(hrefs) == {f"chart-download:{f}" for f in ("png", "svg", "csv", "xlsx")} | {"chart-profile-link:"}
+    assert hrefs["chart-profile-link:"] == "/profile?geo=E12000007"  # the area's profile, without other filters
     details = children[-1]
     code = details.children[2].value
     assert 'src="http://intranet.example/embed/overview-trend?geo=E12000007&amp;sex=female"' in code

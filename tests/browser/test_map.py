@@ -85,7 +85,7 @@ def test_map_3_keyboard_selection_and_colour_toggle(browser_page):
     areas = page.evaluate(AREAS)
     assert all(fill == fills["quintile"] for _, fill, fills in areas)
     assert len({fill for _, fill, _ in areas}) == 5  # five fifths
-    legend = page.locator(f"{CARD} .legend").inner_text()
+    legend = page.locator(f"{CARD} .legend").text_content()
     assert "Quintile 1 (lowest)" in legend and "Better (lower)" not in legend
     # The view survives a filter change (the server sends a new figure in the default colouring).
     page.get_by_label("Sex").select_option("female")
