@@ -62,6 +62,7 @@ class Filters:
     intervention: str | None = None
     age: str | None = None
     sex: str | None = None
+    areas: tuple[str, ...] | None = None  # a chosen set of regions or ICBs to compare (as Fingertips' area lists)
 
     # URL parameter name for each field where they differ ("from" is a Python keyword).
     _URL = {"period_from": "from", "period_to": "to"}
@@ -99,7 +100,7 @@ class Filters:
         """The parameters that differ from the defaults, with their URL names."""
         default = Filters()
         return {
-            self._URL.get(k, k): v for k, v in asdict(self).items()
+            self._URL.get(k, k): ",".join(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()
             if v is not None and v != getattr(default, k)
         }
 
@@ -133,6 +134,8 @@ class Filters:
         ]
         if self.intervention:
             parts.append(_programme_names()[self.intervention])
+        if self.areas:
+            parts.append(f"{len(self.areas)} chosen areas")
         return ", ".join(parts)
 
 
@@ -156,6 +159,28 @@ def _area(text: str) -> str:
     return code
 
 
+MAX_AREAS = 60
+
+
+def _area_list(text: str) -> tuple[str, ...]:
+    """'E54000061,E54000027' -> the codes, in order, once each: regions or ICBs only, at most MAX_AREAS."""
+    codes = []
+    for part in text.split(","):
+        code = part.strip().upper()
+        if not code:
+            continue
+        if code not in _area_names() or code == ENGLAND:
+            raise ValueError(f"{part.strip()[:20]!r} is not a region or ICB code; give codes such as "
+                             "E54000061,E54000027 (ICBs) or E12000001 (regions), separated by commas")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError("give at least one region or ICB code, separated by commas")
+    if len(codes) > MAX_AREAS:
+        raise ValueError(f"at most {MAX_AREAS} areas")
+    return tuple(codes)
+
+
 def _period(text: str) -> str:
     match = _PERIOD.fullmatch(text)
     if not match:
@@ -175,4 +200,5 @@ _PARSERS = {
     "intervention": lambda text: _choice("programme", tuple(_programme_names()))(text),
     "age": _choice("age band", AGE_BANDS),
     "sex": _choice("sex", SEXES, "female, male or all"),
+    "areas": _area_list,
 }

@@ -23,7 +23,7 @@ from queries import run
 
 PAGE = "/regions"
 PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
-LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex")
+LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex", "areas")
 NEIGHBOURS = 5
 NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
 LEAGUE_COLUMNS = ["code", "name", "short_name", "period", "people", "population", "rate", "lower", "upper",
@@ -83,7 +83,13 @@ def _level_table(filters: Filters, level: str) -> pd.DataFrame:
 
 
 def league_data(filters: Filters) -> pd.DataFrame:
-    return _level_table(filters, filters.level)
+    """The league; with ``areas=`` (a chosen set, as Fingertips' area lists) only those areas of this level and
+    the focus, so the set stays together in the chart and its exports. A set with no area of this level is
+    ignored (the whole league shows)."""
+    table = _level_table(filters, filters.level)
+    if filters.areas and table["code"].isin(filters.areas).any():
+        table = table[table["code"].isin(filters.areas) | table["focus"]].reset_index(drop=True)
+    return table
 
 
 def _counts(frame: pd.DataFrame) -> str:
@@ -98,6 +104,8 @@ def _describe(row: pd.Series) -> str:
 
 def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     kind = "ICBs" if filters.level == "icb" else "regions"
+    if filters.areas and frame["code"].isin(filters.areas).any():
+        kind = f"chosen {kind} (areas= in the link)"
     when = period_label(frame["period"].iloc[0])
     focus = frame[frame["focus"]]
     lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
