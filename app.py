@@ -57,8 +57,9 @@ def shell() -> html.Div:
     """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
     try:
         demo = queries.warehouse().is_demo
+        meta = queries.warehouse().meta
     except queries.WarehouseMissing:
-        demo = True
+        demo, meta = True, {}
     figures.set_demo(demo)
     banner = dbc.Alert(
         [html.Strong("Synthetic demo data. "),
@@ -81,8 +82,23 @@ def shell() -> html.Div:
                        href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
                 ". ", dcc.Link("Methods, sources and accessibility", href=dash.get_relative_path("/about")), ".",
             ], className="mb-0"),
+            html.P(data_line(meta), className="mb-0 small data-version"),
         ], fluid="xl"), className="site-footer py-3 mt-4", role="contentinfo"),
     ])
+
+
+def data_line(meta: dict) -> str:
+    """The footer's word on the data: the latest quarter it holds, when it was built and its version."""
+    from dashboard.filters import period_label
+
+    parts = []
+    if meta.get("last_period"):
+        parts.append(f"Data up to and including {period_label(str(meta['last_period']))}")
+    if meta.get("built_at"):
+        parts.append(f"built {str(meta['built_at'])[:10]}")
+    if meta.get("data_version"):
+        parts.append(f"version {meta['data_version']}")
+    return ("; ".join(parts) + ".") if parts else ""
 
 
 def ensure_warehouse(settings: Settings) -> None:

@@ -68,8 +68,10 @@ def _control(name: str, filters: Filters) -> tuple[str, object]:
             options=[{"label": "Regions", "value": "region"}, {"label": "ICBs", "value": "icb"}])
     if name in ("from", "to"):
         value = filters.period_from if name == "from" else filters.period_to
+        latest = periods[-1]  # say which quarter is the latest, so "Apr-Jun 2026" is not read as a partial year
         return ("From" if name == "from" else "To"), dbc.Select(
-            id=cid, options=[{"label": period_label(p), "value": p} for p in periods], value=value)
+            id=cid, options=[{"label": period_label(p) + (" (latest)" if p == latest else ""), "value": p}
+                             for p in periods], value=value)
     if name == "condition":
         groups = reference.condition_groups()
         options = [{"label": "All conditions", "value": "all"}] + [

@@ -289,3 +289,12 @@ def test_export_11_footer_is_wrapped_and_names_crown_copyright_only_for_real_dat
     fig = exports.image_figure(rendered, demo)
     assert fig.layout.height >= exports.IMAGE_HEIGHT
     assert [a.name for a in fig.layout.annotations].count("source-note") == 0
+
+
+def test_empty_chart_csv_keeps_its_header_and_says_why(client):
+    # No published Nomis file is loaded in the demo warehouse: the chart is empty but its CSV is not a blank file.
+    lines = client.get("/export/regions-published.csv").data.decode().splitlines()
+    assert lines[0].startswith("code,name,short_name,variable")
+    assert len(lines) == 2 and "No data: No published Nomis APS series is loaded" in lines[1]
+    lines = client.get("/export/regions-spc.csv?from=2026Q2&to=2026Q2").data.decode().splitlines()
+    assert lines[0] == "note" and lines[1].strip('"').startswith("No data: No data for this selection")

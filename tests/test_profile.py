@@ -58,3 +58,10 @@ def test_profile_4_bad_area_is_named_on_the_page():
 
     text = str(page.layout(geo="E54999999"))
     assert "E54999999" in text and "not a known area code" in text
+
+
+def test_footer_says_the_latest_quarter_build_date_and_version(client, demo_warehouse):
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Data up to and including Apr-Jun 2026" in layout
+    assert f"version {demo_warehouse.version}" in layout
+    assert "Apr-Jun 2026 (latest)" in str(__import__("pages.regions", fromlist=["layout"]).layout())
