@@ -22,7 +22,7 @@ SERVICE_NAME = "Health and work commissioning dashboard"
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
-    queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url)))
+    queries.use(queries.Warehouse(settings.db, shared=queries.shared_cache(settings.cache_url, settings.cache_key)))
     prefix = settings.url_prefix
     app = Dash(
         __name__,
@@ -56,10 +56,12 @@ def _nav() -> dbc.Nav:
 def shell() -> html.Div:
     """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
     try:
-        demo = queries.warehouse().is_demo
+        demo, unavailable = queries.warehouse().is_demo, None
         meta = queries.warehouse().meta
-    except queries.WarehouseMissing:
-        demo, meta = True, {}
+    except queries.WarehouseUnavailable as error:
+        # Never an exception here: Dash evaluates the shell while setting itself up on a worker's first request,
+        # and a failure there would leave the worker without callbacks for good.
+        demo, unavailable, meta = True, error, {}
     figures.set_demo(demo)
     banner = dbc.Alert(
         [html.Strong("Synthetic demo data. "),
@@ -74,6 +76,10 @@ def shell() -> html.Div:
             html.Nav(_nav(), **{"aria-label": "Pages"}),
         ], fluid="xl"), color="primary", dark=True, className="site-nav"), role="banner"),
         banner,
+        dbc.Alert([html.Strong("The data cannot be read just now. "), str(unavailable),
+                   " The page will work again once the warehouse is readable; reload it in a minute."],
+                  color="danger", className="mb-0 rounded-0 text-center", id="data-unavailable")
+        if unavailable else None,
         html.Main(dbc.Container(dash.page_container, fluid="xl", className="py-4"), id="main", tabIndex="-1"),
         html.Footer(dbc.Container([
             html.P([
@@ -102,22 +108,36 @@ def data_line(meta: dict) -> str:
 
 
 def ensure_warehouse(settings: Settings) -> None:
-    """Build the demo warehouse if there is none, or if the one there was built by older code (it would lack
-    tables the queries read). A warehouse of real source files is never replaced here: it is rebuilt with
-    ``python -m data.build --source DIR``."""
+    """Build the demo warehouse if there is none, or if the one there is a demo warehouse built by older code
+    (it would lack tables the queries read). Anything else that is wrong with the file (empty, truncated, damaged,
+    not DuckDB, a directory) stops here with a message: it may be real data, so it is never replaced or moved."""
     from data import build, demo
 
-    meta = build.built_meta(settings.db) if settings.db.exists() else None
+    path = settings.db
+    how = ("Rebuild it with `python -m data.build` (demo data) or `python -m data.build --source DIR` (your "
+           "files), or point DASHBOARD_DB at a good warehouse. It was left as it is.")
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            sys.exit(f"DASHBOARD_DB={path} is not a regular file (a directory?): set it to the warehouse file "
+                     "that `python -m data.build` writes, e.g. data/warehouse.duckdb.")
+        meta = build.built_meta(path)
+        older_demo = meta and meta.get("schema_version") != build.schema_version() and "real_tables" not in meta
+        if not older_demo:
+            problem = build.warehouse_problem(path)
+            if problem:
+                sys.exit(f"The warehouse at {path} cannot be used: {problem}. {how}")
+    else:
+        meta = None
     if meta is None:
-        print(f"No warehouse at {settings.db}: building the demo data first...", file=sys.stderr)
+        print(f"No warehouse at {path}: building the demo data first...", file=sys.stderr)
     elif meta.get("schema_version") == build.schema_version():
         return
     elif "real_tables" in meta:  # built from source files
-        sys.exit(f"The warehouse at {settings.db} was built by an older version of the dashboard. Rebuild it from "
+        sys.exit(f"The warehouse at {path} was built by an older version of the dashboard. Rebuild it from "
                  "your source files: python -m data.build --source DIR")
     else:
-        print(f"The demo warehouse at {settings.db} was built by an older version: rebuilding it...", file=sys.stderr)
-    meta = build.build_demo(settings.db, participants=200_000, seed=demo.SEED)
+        print(f"The demo warehouse at {path} was built by an older version: rebuilding it...", file=sys.stderr)
+    meta = build.build_demo(path, participants=200_000, seed=demo.SEED)
     print(f"Built demo warehouse {meta['data_version']} in {meta['seconds']} s", file=sys.stderr)
 
 

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -172,6 +173,7 @@ class Services:
             env.pop("DASHBOARD_CACHE_URL", None)
             if self.cache_url:
                 env["DASHBOARD_CACHE_URL"] = self.cache_url
+                env.setdefault("DASHBOARD_CACHE_KEY", secrets.token_hex(32))  # entries are signed (queries/shared.py)
             self.command = ["gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "app:server"]
             self.gunicorn = subprocess.Popen(
                 [sys.executable, "-m", *self.command,

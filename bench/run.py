@@ -41,8 +41,7 @@ SIZES = (100_000, 5_000_000)
 SMALL, LARGE = SIZES
 TARGET_P95_MS, TARGET_RATIO = 150.0, 1.5
 TARGET_BUILD_S, TARGET_BUILD_MB = 180.0, 4096.0
-PACKAGES = ("dash", "plotly", "pandas", "numpy", "duckdb", "pyarrow", "scipy", "statsmodels", "Flask-Caching",
-            "cachelib", "redis", "kaleido")
+PACKAGES = ("dash", "plotly", "pandas", "numpy", "duckdb", "pyarrow", "scipy", "statsmodels", "redis", "kaleido")
 
 
 def random_filters(rng: random.Random, n: int) -> list[Filters]:

@@ -9,14 +9,15 @@ page is not rebuilt and keyboard focus stays where it was); a copied link restor
 from __future__ import annotations
 
 import json
-from html import escape
 from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
+import queries
 from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
@@ -176,11 +177,13 @@ def _canonical(search: str | None) -> str:
 
 
 def _absolute(path: str) -> str:
-    """An address for pasting elsewhere (the embed code): scheme and host of this request, then the path."""
+    """An address for pasting elsewhere (the embed code): the public scheme and host (never an unchecked Host
+    header: ``routes.public_origin``), then the path."""
     import flask
 
-    host = flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
-    return host + path
+    from dashboard.routes import public_origin
+
+    return (public_origin() if flask.has_app_context() else "") + path
 
 
 def share_links(chart_id: str, search: str | None) -> list:
@@ -262,8 +265,11 @@ def update_page_filters(values, ids, current):
         base = Filters.from_query(current or "").to_query()
     except FilterError:
         base = {}
+    if not (isinstance(ids, list) and isinstance(values, list) and len(ids) == len(values)):
+        return no_update  # not what the filter bar sends: a client's invention
     for cid, value in zip(ids, values, strict=True):
-        base[cid["name"]] = value
+        if isinstance(cid, dict) and isinstance(cid.get("name"), str) and isinstance(value, str | None):
+            base[cid["name"]] = value
     try:
         new = Filters.from_query(base).query_string()
     except FilterError:
@@ -297,7 +303,7 @@ clientside_callback(
 )
 
 
-TABLE_ROWS = 500  # rows shown in a card's table; the CSV download has them all
+TABLE_ROWS = 200  # rows shown in a card's table (a component a cell); the CSV download has them all
 
 
 def chart_table(rendered) -> html.Div:
@@ -316,6 +322,15 @@ def chart_table(rendered) -> html.Div:
     return html.Div([*note, data_table(shown, f"{rendered.chart.title}: the numbers behind the chart")])
 
 
+def _chart_id(component_id) -> str:
+    """The chart a card's component id names; PreventUpdate (204) for an id no card has (a client's invention)."""
+    chart_id = component_id.get("chart") if isinstance(component_id, dict) else None
+    try:
+        return registry.get(chart_id).id
+    except (KeyError, TypeError):
+        raise PreventUpdate from None
+
+
 @callback(
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
@@ -326,12 +341,16 @@ def chart_table(rendered) -> html.Div:
 def update_chart(search, graph_id):
     """A card on the current view: its figure, text summary, and download links and embed code (one request
     a chart on a filter change)."""
-    chart_id = graph_id["chart"]
+    chart_id = _chart_id(graph_id)
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
-    rendered = registry.render(chart_id, filters)
+    try:
+        rendered = registry.render(chart_id, filters)
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, share_links(chart_id, search)
     return rendered.figure, rendered.summary, share_links(chart_id, search)
 
 
@@ -344,7 +363,7 @@ def update_chart(search, graph_id):
 def update_chart_table(search, clicks, table_id):
     """The card's table, built only once its reader has opened "Show as table" (then kept on the current
     view): most readers never open it, and a table of hundreds of rows would weigh on every filter change."""
-    if not clicks:
+    if not clicks or not isinstance(clicks, int):
         return no_update
     if clicks % 2 == 0 and ctx.triggered_id == table_id:
         return no_update  # closing it: the table already shows this view
@@ -352,7 +371,10 @@ def update_chart_table(search, clicks, table_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return html.P(str(error))
-    return chart_table(registry.render(table_id["chart"], filters))
+    try:
+        return chart_table(registry.render(_chart_id(table_id), filters))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
 
 
 @callback(
@@ -361,25 +383,27 @@ def update_chart_table(search, clicks, table_id):
     State({"type": "page-downloads", "page": MATCH}, "id"),
 )
 def update_page_downloads(search, downloads_id):
-    return page_download_links(downloads_id["page"], search)
+    page_path = downloads_id.get("page") if isinstance(downloads_id, dict) else None
+    if not isinstance(page_path, str) or not registry.charts(page_path):
+        raise PreventUpdate  # an id no page has: a client's invention, not a card
+    return page_download_links(page_path, search if isinstance(search, str) else "")
 
 
 def data_table(frame, caption: str, *, index: str | None = None) -> html.Div:
-    """An accessible HTML table: a caption, column headers, and row headers from ``index``.
+    """An accessible table: a caption, column headers (``scope="col"``) and row headers from ``index``.
 
-    The table is one component holding escaped HTML, not a Dash component per cell: Dash's renderer walks
-    every component of a callback's output, and a few thousand cells (a chart's numbers) cost it seconds."""
-    def cell(tag: str, value, attrs: str = "") -> str:
-        text = "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
-        return f"<{tag}{attrs}>{escape(text)}</{tag}>"
+    Built of Dash components, never an HTML string: a value from a source file is text however it is
+    written (a blank line and ``<img>`` in a Fingertips value note stay characters on the page). Each row
+    is one ``Tr`` of plain strings, so the renderer walks few components (``TABLE_ROWS`` bounds a card)."""
+    def text(value) -> str:
+        return "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
 
     columns = list(frame.columns)
-    head = "".join(cell("th", c, ' scope="col"') for c in columns)
-    body = "".join(
-        "<tr>" + "".join(cell("th", v, ' scope="row"') if c == index else cell("td", v)
-                         for c, v in zip(columns, record, strict=True)) + "</tr>"
-        for record in frame.itertuples(index=False))
-    markup = (f'<table class="table table-sm table-striped caption-top"><caption>{escape(caption)}</caption>'
-              f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return html.Div(dcc.Markdown(markup, dangerously_allow_html=True, className="data-table"),
-                    className="table-responsive", tabIndex="0", role="region", **{"aria-label": caption})
+    head = html.Thead(html.Tr([html.Th(text(c), scope="col") for c in columns]))
+    body = html.Tbody([
+        html.Tr([html.Th(text(v), scope="row") if c == index else html.Td(text(v))
+                 for c, v in zip(columns, record, strict=True)])
+        for record in frame.itertuples(index=False)])
+    table = html.Table([html.Caption(caption), head, body],
+                       className="table table-sm table-striped caption-top data-table")
+    return html.Div(table, className="table-responsive", tabIndex="0", role="region", **{"aria-label": caption})

@@ -16,6 +16,7 @@ import os
 import re
 import textwrap
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ import plotly.graph_objects as go
 
 import queries
 from dashboard import figures, registry
+from dashboard.safety import neutralise, neutralise_frame
 from dashboard.filters import period_label
 from dashboard.registry import Chart, Rendered
 from dashboard.theme import Colour
@@ -43,7 +45,12 @@ IMAGE_WIDTH, IMAGE_HEIGHT = 1200, 760
 SLIDE_IMAGE_WIDTH, SLIDE_IMAGE_HEIGHT = 1200, 675
 # Columns that only place a value on an axis (the start date of a "period"): not numbers behind the chart.
 HELPER_COLUMNS = {"period_start": "period"}
-MAX_BRIEFING_CHARTS = 20
+MAX_BRIEFING_CHARTS = 10  # the largest page has 6; each slide is an image of a second or two
+# One Chromium draws images one at a time. Requests beyond one drawing and IMAGE_QUEUE waiting are told to come
+# back (503, Retry-After) rather than holding a server thread each, so cheap requests (CSV, pages) never
+# queue behind images; a waiting request gives up after IMAGE_WAIT_SECONDS.
+IMAGE_QUEUE = 2
+IMAGE_WAIT_SECONDS = 30
 QUARTER = re.compile(r"\d{4}Q[1-4]")
 FOOTER_WRAP = 105  # characters a footer line: fits the narrowest plot area (long y labels) at 1200 px
 DISCLOSURE_NOTE = ("Disclosure control: sub-national counts of 1 to 7 are suppressed (blank cells), others are "
@@ -57,6 +64,10 @@ SANDBOX_NOTE = ("If you sandbox this iframe, allow scripts, same-origin, popups 
 
 class ImageUnavailable(RuntimeError):
     """The image renderer (kaleido and Chromium) could not draw the figure."""
+
+
+class ImageBusy(RuntimeError):
+    """The image queue is full: the client should try again later (503 with Retry-After)."""
 
 
 # ---- what goes around every output -------------------------------------------------------------------
@@ -74,7 +85,7 @@ class Context:
         try:
             wh = queries.warehouse()
             meta, demo = dict(wh.meta), wh.is_demo
-        except queries.WarehouseMissing:
+        except queries.WarehouseUnavailable:
             meta, demo = {}, True
         return cls(url=url, accessed=date.today(), meta=meta, demo=demo)
 
@@ -189,6 +200,29 @@ def image_figure(rendered: Rendered, ctx: Context, *, title: bool = True) -> go.
 
 
 _kaleido_lock = threading.Lock()
+_image_places = threading.BoundedSemaphore(1 + IMAGE_QUEUE)
+_held = threading.local()
+
+
+@contextmanager
+def image_slot():
+    """A place in the image queue for this thread (one drawing, ``IMAGE_QUEUE`` waiting), or ImageBusy.
+    Re-entrant: a slide pack takes one place for all its images."""
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    if not _image_places.acquire(blocking=False):
+        raise ImageBusy(f"{1 + IMAGE_QUEUE} images are being drawn or waiting")
+    _held.depth = 1
+    try:
+        yield
+    finally:
+        _held.depth = 0
+        _image_places.release()
 
 
 def to_image(fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int | None = None) -> bytes:
@@ -205,7 +239,9 @@ def to_image(fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int | N
     if not os.environ.get("BROWSER_PATH") and Path(DEFAULT_BROWSER).exists():
         os.environ["BROWSER_PATH"] = DEFAULT_BROWSER
     # The sync server is one browser fed by one queue; its call is not safe for two threads at once.
-    with _kaleido_lock:
+    with image_slot():
+        if not _kaleido_lock.acquire(timeout=IMAGE_WAIT_SECONDS):
+            raise ImageBusy(f"waited {IMAGE_WAIT_SECONDS} s for the image renderer")
         try:
             if not kaleido._global_server.is_running():  # noqa: SLF001  no public "is running" in kaleido 1.x
                 # mathjax=False: kaleido would otherwise fetch MathJax from a CDN (no CDN on an intranet).
@@ -213,6 +249,8 @@ def to_image(fig: go.Figure, fmt: str, width: int = IMAGE_WIDTH, height: int | N
             return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height})
         except Exception as error:  # noqa: BLE001  any renderer failure becomes one clear message
             raise ImageUnavailable(f"the image could not be drawn ({type(error).__name__})") from error
+        finally:
+            _kaleido_lock.release()
 
 
 def image(rendered: Rendered, ctx: Context, fmt: str) -> bytes:
@@ -228,7 +266,7 @@ def csv(rendered: Rendered) -> bytes:
         columns = list(frame.columns) or ["note"]
         frame = pd.DataFrame([[f"No data: {rendered.chart.empty_message}"] + [None] * (len(columns) - 1)],
                              columns=columns)
-    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+    return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -245,8 +283,8 @@ def _write_pairs(ws, rows: list[tuple[str, str]], start: int = 1) -> int:
     from openpyxl.styles import Alignment, Font
 
     for i, (label, text) in enumerate(rows, start=start):
-        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        cell = ws.cell(row=i, column=2, value=text)
+        ws.cell(row=i, column=1, value=neutralise(label)).font = Font(bold=True)
+        cell = ws.cell(row=i, column=2, value=neutralise(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 110
@@ -254,6 +292,7 @@ def _write_pairs(ws, rows: list[tuple[str, str]], start: int = 1) -> int:
 
 
 def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
+    frame = neutralise_frame(frame)
     frame.to_excel(writer, sheet_name=sheet, index=False)
     ws = writer.sheets[sheet]
     ws.freeze_panes = "A2"
@@ -292,7 +331,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         for i, (sheet, rendered) in enumerate(zip(sheets, items, strict=True), start=row + 1):
             for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
                                          rendered.chart.description, rendered.summary), start=1):
-                ws.cell(row=i, column=col, value=value)
+                ws.cell(row=i, column=col, value=neutralise(value))
         for rendered, sheet in zip(items, sheets, strict=True):
             _write_data(writer, table(rendered), sheet)
     return buffer.getvalue()
@@ -312,7 +351,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         slide = prs.slides.add_slide(layout)
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.9)
-        title.text = rendered.chart.title
+        title.text = neutralise(rendered.chart.title)
         title.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
         fig = image_figure(rendered, ctx, title=False)
         png = to_image(fig, "png", SLIDE_IMAGE_WIDTH)
@@ -330,7 +369,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = line
+            paragraph.text = neutralise(line)
             paragraph.font.size = Pt(10)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -346,6 +385,17 @@ def embed_figure(rendered: Rendered) -> go.Figure:
     fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source-note"]
     fig.update_layout(height=None, width=None, autosize=True, margin={"b": 56})
     return fig
+
+
+# The embed page's one inline script, allowed by its hash in the embed's CSP (no 'unsafe-inline').
+EMBED_SCRIPT = """
+(function () {
+  var fig = JSON.parse(document.getElementById("embed-figure").textContent);
+  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false}).then(function () {
+    document.body.setAttribute("data-ready", "true");
+  });
+})();
+"""
 
 
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
@@ -384,14 +434,7 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 </footer>
 <script type="application/json" id="embed-figure">{figure_json}</script>
 <script src="{esc(plotly_src)}"></script>
-<script>
-(function () {{
-  var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  Plotly.newPlot("chart", fig.data, fig.layout, {{responsive: true, displaylogo: false}}).then(function () {{
-    document.body.setAttribute("data-ready", "true");
-  }});
-}})();
-</script>
+<script>{EMBED_SCRIPT}</script>
 </body>
 </html>
 """

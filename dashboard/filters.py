@@ -12,12 +12,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.safety import quoted
 from data import reference
 from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES
 
 ENGLAND = reference.ENGLAND
 LEVELS = ("region", "icb")
-_PERIOD = re.compile(r"(\d{4})\s*-?Q([1-4])", re.IGNORECASE)
+# ASCII digits only: str.isdigit and \d would take "２０１９" or Arabic-Indic digits, which int() reads but SQL does not.
+_PERIOD = re.compile(r"([0-9]{4}) *-?Q([1-4])", re.IGNORECASE | re.ASCII)
 
 
 class FilterError(ValueError):
@@ -74,9 +76,13 @@ class Filters:
             query = {}
         if isinstance(query, str):
             query = parse_qs(query.lstrip("?"), keep_blank_values=True)
+        elif hasattr(query, "lists"):  # Flask's request.args: every value of a repeated parameter
+            query = dict(query.lists())
+        elif not isinstance(query, Mapping):  # e.g. a list posted by a client as a callback's value
+            raise FilterError({"query": f"expected a query string such as ?geo=E92000001, got {type(query).__name__}"})
         raw = {}
         for key, value in query.items():
-            if isinstance(value, list | tuple):
+            if isinstance(value, list | tuple):  # a repeated parameter: the last one wins, on pages and routes
                 value = value[-1] if value else ""
             raw[str(key)] = "" if value is None else str(value).strip()
         values, problems = {}, {}
@@ -145,7 +151,7 @@ def _choice(name: str, options: Mapping[str, str] | tuple[str, ...], hint: str |
             if text.lower() == option.lower():
                 return option
         accepted = hint or ", ".join(options)
-        raise ValueError(f"{text!r} is not a known {name}; use {accepted}")
+        raise ValueError(f"{quoted(text)} is not a known {name}; use {accepted}")
     return parse
 
 
@@ -153,7 +159,7 @@ def _area(text: str) -> str:
     code = text.upper()
     if code not in _area_names():
         raise ValueError(
-            f"{text!r} is not a known area code; use E92000001 (England), an ONS region code (E12000001-E12000009) "
+            f"{quoted(text)} is not a known area code; use E92000001 (England), an ONS region code (E12000001-E12000009) "
             "or one of the 42 ICB codes (E54...), as listed on the About page"
         )
     return code
@@ -184,7 +190,7 @@ def _area_list(text: str) -> tuple[str, ...]:
 def _period(text: str) -> str:
     match = _PERIOD.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a quarter; use the form 2024Q1 ({FIRST_PERIOD} to {LAST_PERIOD})")
+        raise ValueError(f"{quoted(text)} is not a quarter; use the form 2024Q1 ({FIRST_PERIOD} to {LAST_PERIOD})")
     period = f"{match[1]}Q{match[2]}"
     if not FIRST_PERIOD <= period <= LAST_PERIOD:
         raise ValueError(f"{period} is outside the data; use a quarter from {FIRST_PERIOD} to {LAST_PERIOD}")

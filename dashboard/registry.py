@@ -78,7 +78,7 @@ def charts(page: str | None = None) -> list[Chart]:
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
     """Build a chart's data, figure and text summary for the given filters."""
-    from dashboard import figures
+    from dashboard import figures, safety
 
     chart = get(chart) if isinstance(chart, str) else chart
     data = chart.data(filters)
@@ -86,7 +86,8 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
         fig = figures.empty(chart.empty_message)
         summary = f"{chart.title}: {chart.empty_message[0].lower()}{chart.empty_message[1:]}"
     else:
-        fig = chart.figure(data, filters)
+        # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
+        fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
     rendered = Rendered(chart, filters, data, fig, summary)
     figures.finish(fig, source=chart.source, demo=rendered.demo)

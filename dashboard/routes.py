@@ -8,16 +8,21 @@ Embeds may be framed by ``settings.frame_ancestors``; everything else only by th
 """
 from __future__ import annotations
 
+import hashlib
+from base64 import b64encode
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flask
 import flask_bootstrap
 from dash import Dash
+from dash.exceptions import CallbackException
 
 import queries
 from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
+from dashboard.safety import quoted
 from dashboard.settings import Settings
 
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
@@ -25,9 +30,36 @@ BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" 
 # plotly.js-cartesian-dist-min at the version the plotly package pins. In assets/, Dash loads it on every page,
 # and dcc.Graph uses it (window.Plotly) instead of fetching the full bundle; embeds load the same file.
 PLOTLY_ASSET = "vendor/plotly-cartesian.min.js"
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+# Scripts: the app's own files and, by hash, the inline scripts Dash writes into its page (``app.csp_hashes()``)
+# and the embed page's one; no 'unsafe-inline' or 'unsafe-eval'. Styles stay 'unsafe-inline': plotly.js and
+# Dash's components set style attributes. Forms post nowhere; nothing is fetched from another origin.
+CSP = ("default-src 'self'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; frame-ancestors {ancestors}")
+       "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}")
+# Dash's callbacks carry a few filter values and component ids: a few KB. 64 KB bounds a hostile body (a 5 MB
+# filter value took 15-19 s) with room to spare; a bigger one is answered 413 before it is read.
+MAX_CONTENT_LENGTH = 64 * 1024
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+RETRY_AFTER_SECONDS = 10  # told to a client when the image queue is full
+
+
+def _script_hash(script: str) -> str:
+    return f"'sha256-{b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+
+
+def public_origin() -> str:
+    """Scheme and host to write into an address that leaves the app (exports' "accessed from", embed codes):
+    ``DASHBOARD_PUBLIC_URL`` when set; else this request's, if Flask checked it against
+    ``DASHBOARD_ALLOWED_HOSTS`` or it is a loopback address; else nothing (the address stays relative)."""
+    settings = flask.current_app.config["DASHBOARD_SETTINGS"]
+    if settings.public_url:
+        return settings.public_url
+    if not flask.has_request_context():
+        return ""
+    request = flask.request
+    if settings.allowed_hosts or urlsplit(f"//{request.host}").hostname in LOOPBACK:
+        return request.host_url.rstrip("/")
+    return ""
 
 
 class BadRequest(Exception):
@@ -55,15 +87,49 @@ def _chart(chart_id: str) -> registry.Chart:
         return registry.get(chart_id)
     except KeyError:
         prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
-        raise BadRequest(404, f"No chart called {chart_id!r}; {prefix}api/charts lists the charts.") from None
+        raise BadRequest(404, f"No chart called {quoted(chart_id)}; {prefix}api/charts lists the charts.") from None
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    try:
-        figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
-    except queries.WarehouseMissing:
-        raise BadRequest(503, "No data: the warehouse has not been built yet.") from None
+    figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
     return registry.render(chart, filters)
+
+
+# Properties that are always text: the address bar's parts (Dash's own page router reads them as strings) and
+# the page-filters store's query string.
+TEXT_PROPERTIES = {"pathname", "search", "href", "hash"}
+TEXT_VALUES = {("page-filters", "data")}
+
+
+def _callback_problem(body, callbacks: dict) -> str | None:
+    """What is wrong with a Dash callback request's body, or None: it names a callback of this app and gives the
+    inputs and state that callback declares, each an {"id", "property"} object (a list of them for ALL)."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or "callback" not in callbacks.get(output, {}):
+        return "no such callback"  # clientside callbacks are listed too, but run only in the browser
+    declared = callbacks[output]
+    outputs = body.get("outputs", [])
+    expected = {"inputs": len(declared.get("inputs", [])), "state": len(declared.get("state", [])),
+                "outputs": output.count("...") + 1 if output.startswith("..") else 1}
+    for part, count in expected.items():
+        given = body.get(part, [])
+        if part == "outputs" and isinstance(given, dict):  # a single output is sent as one object
+            given = [given]
+        if not isinstance(given, list) or len(given) != count:
+            return f"its {part} do not match the callback's"
+        for item in given:
+            for one in item if isinstance(item, list) else [item]:
+                if not (isinstance(one, dict) and isinstance(one.get("id"), str | dict)
+                        and isinstance(one.get("property"), str)):
+                    return f"its {part} are not id and property pairs"
+                text = one["property"] in TEXT_PROPERTIES or (str(one["id"]), one["property"]) in TEXT_VALUES
+                if text and not isinstance(one.get("value"), str | None):
+                    return f"its {one['property']} is not text"
+    if not isinstance(outputs, list | dict) or not isinstance(body.get("changedPropIds", []), list):
+        return "its outputs are not a list"
+    return None
 
 
 def _download(body: bytes, filename: str, fmt: str) -> flask.Response:
@@ -76,6 +142,29 @@ def _download(body: bytes, filename: str, fmt: str) -> flask.Response:
 def register(app: Dash, settings: Settings) -> None:
     server = app.server
     prefix = settings.url_prefix
+    server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    if settings.allowed_hosts:
+        server.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)
+    hashes: list[str] = []
+
+    def page_scripts() -> str:
+        # Dash's inline scripts are all known once it has set itself up (on the first request): kept from then on.
+        if hashes:
+            return hashes[0]
+        value = " ".join(app.csp_hashes())
+        if app._got_first_request.get("setup_server"):  # noqa: SLF001  Dash has no public "set up" flag
+            hashes.append(value)
+        return value
+
+    @server.before_request
+    def callback_shape():
+        # Dash answers a malformed callback request with a 500 (a KeyError or IndexError while reading it): check
+        # its shape against the callback it names first, so a client's invention is a one-line 400.
+        if flask.request.method == "POST" and flask.request.path == f"{prefix}_dash-update-component":
+            problem = _callback_problem(flask.request.get_json(silent=True), app.callback_map)
+            if problem:
+                return _text(f"Bad callback request: {problem}.", 400)
+        return None
 
     @server.get(f"{prefix}healthz")
     def healthz():
@@ -84,6 +173,8 @@ def register(app: Dash, settings: Settings) -> None:
             meta = wh.meta
         except queries.WarehouseMissing as error:
             return flask.jsonify(status="no data", error=str(error)), 503
+        except queries.WarehouseUnavailable as error:
+            return flask.jsonify(status="unavailable", error=str(error)), 503
         return flask.jsonify(status="ok", data_version=wh.version, built_at=meta.get("built_at"),
                              demo=wh.is_demo)
 
@@ -98,7 +189,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     def view_url(chart: registry.Chart, filters: Filters) -> str:
         """The chart's page in the dashboard for these filters, as an absolute address."""
-        return f"{flask.request.host_url.rstrip('/')}{prefix}{chart.page.lstrip('/')}{filters.query_string()}"
+        return f"{public_origin()}{prefix}{chart.page.lstrip('/')}{filters.query_string()}"
 
     def context(chart: registry.Chart, filters: Filters) -> exports.Context:
         return exports.Context.now(view_url(chart, filters))
@@ -107,7 +198,7 @@ def register(app: Dash, settings: Settings) -> None:
     def export_chart(chart_id: str, fmt: str):
         chart = _chart(chart_id)
         if fmt not in exports.FORMATS:
-            raise BadRequest(404, f"No {fmt!r} export; use one of {', '.join(exports.FORMATS)}.")
+            raise BadRequest(404, f"No {quoted(fmt)} export; use one of {', '.join(exports.FORMATS)}.")
         filters = _filters()
         rendered = _render(chart, filters)
         ctx = context(chart, filters)
@@ -136,7 +227,7 @@ def register(app: Dash, settings: Settings) -> None:
     def export_page(name: str):
         charts = exports.charts_on_page(name)
         if not charts:
-            raise BadRequest(404, f"No page called {name!r} with charts; use one of "
+            raise BadRequest(404, f"No page called {quoted(name)} with charts; use one of "
                                   f"{', '.join(sorted(exports.pages()))}.")
         filters = _filters()
         items = [_render(chart, filters) for chart in charts]
@@ -145,16 +236,19 @@ def register(app: Dash, settings: Settings) -> None:
 
     @server.get(f"{prefix}export/briefing.pptx")
     def export_briefing():
-        ids = exports.parse_chart_list(flask.request.args.get("charts", ""))
+        # Repeated parameters: the last wins, as for filters. The same chart twice is drawn once.
+        ids = list(dict.fromkeys(exports.parse_chart_list((flask.request.args.getlist("charts") or [""])[-1])))
         if not ids:
             raise BadRequest(400, "Bad parameter charts: give chart ids separated by commas, e.g. "
                                   f"charts=overview-trend,overview-accelerators ({prefix}api/charts lists them).")
         if len(ids) > exports.MAX_BRIEFING_CHARTS:
-            raise BadRequest(400, f"Bad parameter charts: at most {exports.MAX_BRIEFING_CHARTS} charts a pack.")
+            raise BadRequest(400, f"Bad parameter charts: at most {exports.MAX_BRIEFING_CHARTS} different charts a "
+                                  f"pack, got {len(ids)}.")
         charts = [_chart(chart_id) for chart_id in ids]
         filters = _filters()
-        items = [_render(chart, filters) for chart in charts]
-        body = exports.briefing_pptx(items, context(charts[0], filters))
+        with exports.image_slot():  # the whole pack takes one place in the image queue, or none
+            items = [_render(chart, filters) for chart in charts]
+            body = exports.briefing_pptx(items, context(charts[0], filters))
         return _download(body, "briefing.pptx", "pptx")
 
     @server.get(f"{prefix}embed/<chart_id>")
@@ -171,12 +265,38 @@ def register(app: Dash, settings: Settings) -> None:
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
             demo=rendered.demo)
         response = flask.Response(page, mimetype="text/html")
-        response.headers["Content-Security-Policy"] = CSP.format(ancestors=settings.frame_ancestors)
+        response.headers["Content-Security-Policy"] = CSP.format(
+            scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)
         return response
 
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):
         return _text(error.message, error.status)
+
+    @server.errorhandler(CallbackException)
+    def callback_mismatch(error: CallbackException):
+        # A request whose outputs do not match the callback it names is the client's mistake; any other callback
+        # exception is ours and stays a 500.
+        if str(error).startswith("Output does not match callback definition"):
+            return _text("Bad callback request: its outputs do not match the callback's.", 400)
+        raise error
+
+    @server.errorhandler(queries.WarehouseUnavailable)
+    def warehouse_unavailable(error: queries.WarehouseUnavailable):
+        # Any request (a route, an export, a Dash callback) that meets an unreadable warehouse: a clean 503 in
+        # JSON; the next request opens the file again, so a repaired warehouse is used without a restart.
+        status = "no data" if isinstance(error, queries.WarehouseMissing) else "unavailable"
+        response = flask.jsonify(status=status, error=str(error))
+        response.status_code = 503
+        response.headers["Retry-After"] = "60"
+        return response
+
+    @server.errorhandler(exports.ImageBusy)
+    def image_busy(error: exports.ImageBusy):
+        response = _text(f"Image export is busy: {error}. Try again in {RETRY_AFTER_SECONDS} seconds; CSV and "
+                         "Excel are not queued.", 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @server.errorhandler(exports.ImageUnavailable)
     def image_unavailable(error: exports.ImageUnavailable):
@@ -187,7 +307,7 @@ def register(app: Dash, settings: Settings) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Content-Security-Policy", CSP.format(ancestors="'self'"))
+        headers.setdefault("Content-Security-Policy", CSP.format(scripts=page_scripts(), ancestors="'self'"))
         if not flask.g.get("embed"):
             # Embeds are framed as settings.frame_ancestors allows (their CSP); nothing else leaves the app.
             headers.setdefault("X-Frame-Options", "SAMEORIGIN")

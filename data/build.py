@@ -13,20 +13,24 @@ problem as CSV (file,row,column,rule,message).
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import os
+import re
+import shutil
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data import demo, reference, sources, validate
+from data import demo, reference, validate
+from data.sources import collect
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 ROLLUPS = Path(__file__).with_name("rollups.sql")
@@ -42,8 +46,9 @@ class BuildError(Exception):
 class SourceError(BuildError):
     """Source files with problems: nothing was loaded. ``problems`` lists them all."""
 
-    def __init__(self, directory: Path, problems: list[validate.Problem]):
+    def __init__(self, directory: Path, problems: list[validate.Problem], notes: list[validate.Problem] = ()):
         self.problems = problems
+        self.notes = list(notes)
         super().__init__(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
                          f"{directory}; first: {problems[0]}")
 
@@ -55,6 +60,66 @@ def schema_version() -> str:
     for definition in (SCHEMA, SOURCE_SCHEMA, ROLLUPS):
         digest.update(definition.read_bytes())
     return digest.hexdigest()[:12]
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+STALE_AFTER_SECONDS = 24 * 3600  # a temporary whose process id may have been reused is stale after a day
+
+
+def warehouse_problem(path: Path) -> str | None:
+    """What is wrong with the warehouse file at ``path``, in words, or None if it reads from end to end.
+
+    Every table is read in full (a truncated or damaged file may still open and answer its meta table)."""
+    if not path.is_file():
+        return "it is not a regular file (a directory?)"
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    with path.open("rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != DUCKDB_MAGIC:
+        return f"it is not a DuckDB database file (it begins {head[:12]!r})"
+    try:
+        with duckdb.connect() as con:
+            con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
+            tables = [t for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'warehouse'").fetchall()]
+            if "meta" not in tables:
+                return "it has no meta table, so it was not written by python -m data.build"
+            for table in tables:
+                # hash() of every row reads every column of every block: damage anywhere shows here.
+                con.execute(f'SELECT sum(hash(t)) FROM warehouse."{table}" AS t').fetchall()
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+        return f"it is damaged or truncated ({first})"
+    return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove what an earlier build of ``path`` killed before it finished left beside it (``.<name>.<pid>.tmp``,
+    its ``.wal``, a backup link): only this build's names, and only when that process is gone or the file is a
+    day old. Returns what was removed."""
+    removed = []
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.([0-9]+)\.(?:tmp|tmp\.wal|bak\.tmp)")
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        match = pattern.fullmatch(candidate.name)
+        if not match or not candidate.is_file() or int(match[1]) == os.getpid():
+            continue
+        old = time.time() - candidate.stat().st_mtime > STALE_AFTER_SECONDS
+        if old or not _process_alive(int(match[1])):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
 
 
 def built_meta(path: Path) -> dict[str, str]:
@@ -179,83 +244,8 @@ def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
     return {k: str(v) for k, v in meta.items()}
 
 
-@dataclass
-class SourceData:
-    """Validated source files: a frame per target table, the files read, and every problem found."""
-
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    files: list[dict[str, object]] = field(default_factory=list)
-    problems: list[validate.Problem] = field(default_factory=list)
-
-
-def source_files(directory: Path) -> list[Path]:
-    """Every file under ``directory`` except hidden ones, in a stable order."""
-    return sorted(p for p in directory.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
-
-
-def read_sources(directory: Path) -> SourceData:
-    """Read and validate every file under ``directory``; the format comes from each table's headers."""
-    out = SourceData()
-    frames: dict[str, list[pd.DataFrame]] = {}
-    for path in source_files(directory):
-        label = path.relative_to(directory).as_posix()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        try:
-            tables = sources.read_tables(path, label)
-        except sources.NotTabular as error:
-            out.problems.append(validate.Problem(label, None, "", "not_tabular", str(error)))
-            continue
-        matched, unknown = 0, []
-        for table in tables:
-            if not any(not sources.blank(r) for r in table.rows):
-                continue  # an empty sheet
-            reader, index = sources.detect(table)
-            if reader is None:
-                unknown.append(table)
-                continue
-            matched += 1
-            if index is None:
-                row, missing = sources.missing_columns(table.rows, reader.REQUIRED)
-                out.problems += [validate.Problem(table.label, row, name, "missing_column",
-                                                  f"looks like {reader.NAME} but has no {name!r} column")
-                                 for name in missing]
-                continue
-            frame, problems = reader.normalise(table, index)
-            out.problems += problems + validate.check(frame, reader.SPEC, table.label)
-            frame["_file"] = table.label
-            frames.setdefault(reader.TABLE, []).append(frame)
-            out.files.append({"file": table.label, "format": reader.NAME, "target": reader.TABLE,
-                              "rows": len(frame), "sha256": digest})
-        if not matched:  # a workbook's other sheets (notes, guidance) may match nothing
-            for table in unknown[:1]:
-                out.problems.append(validate.Problem(
-                    label, None, "", "unknown_format",
-                    "headers match no known format (Fingertips, Nomis APS, INAC01, pilot returns); "
-                    f"first row: {', '.join(c for c in table.rows[0] if c)[:200]!r}"))
-    for target, parts in frames.items():
-        frame = pd.concat(parts, ignore_index=True)
-        out.problems += _duplicates_across_files(frame, _reader(target).SPEC)
-        out.tables[target] = _reader(target).table_frame(frame)
-    out.problems.sort(key=lambda p: (p.file, p.row or 0))
-    return out
-
-
-def _reader(target: str):
-    return next(r for r in sources.readers() if r.TABLE == target)
-
-
-def _duplicates_across_files(frame: pd.DataFrame, spec: validate.Spec) -> list[validate.Problem]:
-    """The same key in two files (duplicates within a file are reported by the file's own check)."""
-    if not spec.key or frame.empty:
-        return []
-    keys = frame[list(spec.key)].astype(str).apply("|".join, axis=1)
-    first_file = frame.groupby(keys, sort=False)["_file"].transform("first")
-    first_row = frame.groupby(keys, sort=False)["_row"].transform("first")
-    again = keys.duplicated() & (frame["_file"] != first_file)
-    return [validate.Problem(frame.at[i, "_file"], int(frame.at[i, "_row"]), spec.labels.get(spec.key[0], spec.key[0]),
-                             "duplicate_key", f"same key as {first_file[i]} row {int(first_row[i])}")
-            for i in frame.index[again]]
+# Reading and checking the files lives in data/sources/collect.py; these names are kept for callers of data.build.
+SourceData, source_files, read_sources = collect.SourceData, collect.source_files, collect.read_sources
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, data: SourceData) -> None:
@@ -275,8 +265,8 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     if not directory.is_dir():
         raise BuildError(f"source directory {directory} does not exist")
     data = read_sources(directory)
-    if data.problems:
-        raise SourceError(directory, data.problems)
+    if data.errors:
+        raise SourceError(directory, data.errors, data.notes)
     if not data.files:
         raise BuildError(f"no source files found in {directory}")
     real = sorted(t for t, f in data.tables.items() if len(f))
@@ -288,6 +278,7 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
         "demo_tables": ",".join(t for t in FACT_TABLES if t not in real),
         "source_dir": directory.resolve(),
         "source_files": len(data.files),
+        "source_notes": len(data.notes),
         "seed": seed,
         "participants": participants,
         "first_period": demo.FIRST_PERIOD,
@@ -301,7 +292,7 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     facts = demo.generate(participants=participants, seed=seed)
     publish(path, facts, meta, extra=lambda con: load_sources(con, data))
     meta["seconds"] = f"{time.perf_counter() - started:.1f}"
-    return {k: str(v) for k, v in meta.items()}
+    return {**{k: str(v) for k, v in meta.items()}, "_notes": data.notes}
 
 
 def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
@@ -309,6 +300,10 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
     """Build the warehouse in a temporary file beside ``path``, check it, then rename it over ``path``.
     ``extra`` loads more tables (real source files) after the facts and before the checks."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if (path.exists() or path.is_symlink()) and not path.is_file():
+        raise BuildError(f"{path} is not a regular file (a directory?); give --db the warehouse file's path")
+    for stale in remove_stale_temporaries(path):
+        print(f"removed {stale.name}, left by an interrupted build", file=sys.stderr)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -323,11 +318,24 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             check(con)
             con.execute("CHECKPOINT")
         if path.exists():
-            os.replace(path, path.with_name(path.name + ".bak"))
+            _backup(path)
+        # One atomic rename: a reader opening the path finds the old file or the new one, never nothing.
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _backup(path: Path) -> None:
+    """Keep the current warehouse as ``<name>.bak`` without moving it: a hard link (a copy where the file system
+    has none), made under a temporary name and renamed over the old backup."""
+    link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
+    link.unlink(missing_ok=True)
+    try:
+        os.link(path, link)
+    except OSError:
+        shutil.copy2(path, link)
+    os.replace(link, path.with_name(path.name + ".bak"))
 
 
 def _positive_int(text: str) -> int:
@@ -364,17 +372,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.source:
             meta = build_source(path, args.source, args.participants, args.seed)
+            problems = meta.pop("_notes")
         else:
             meta = build_demo(path, args.participants, args.seed)
     except SourceError as error:
-        problems = error.problems
-        shown = 50
-        print(f"build failed: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the source files in "
+        problems = error.problems + error.notes
+        shown, count = 50, len(error.problems)
+        print(f"build failed: {count} problem{'s' if count != 1 else ''} in the source files in "
               f"{args.source}; nothing was loaded and the existing warehouse was left untouched", file=sys.stderr)
-        for problem in problems[:shown]:
+        for problem in error.problems[:shown]:
             print(f"  {problem}", file=sys.stderr)
-        if len(problems) > shown:
-            print(f"  ... and {len(problems) - shown} more" + ("" if args.report else " (use --report FILE)"),
+        if len(error.problems) > shown:
+            print(f"  ... and {len(error.problems) - shown} more" + ("" if args.report else " (use --report FILE)"),
                   file=sys.stderr)
         return 1
     except BuildError as error:
@@ -388,7 +397,12 @@ def main(argv: list[str] | None = None) -> int:
             validate.write_report(problems, args.report)
     if args.source:
         print(f"wrote {path} (real tables: {meta['real_tables'] or 'none'}; demo: {meta['demo_tables'] or 'none'}; "
-              f"{meta['source_files']} source tables, version {meta['data_version']}, {meta['seconds']} s)")
+              f"{meta['source_files']} source tables, {meta['source_notes']} notes"
+              f"{' in ' + str(args.report) if args.report else ' (use --report FILE to list them)'}, "
+              f"version {meta['data_version']}, {meta['seconds']} s)")
+        kinds = Counter(p.rule for p in problems)
+        if kinds:  # what an analyst checks after each quarter's downloads: merges, old editions, areas not drawn
+            print("notes: " + ", ".join(f"{rule} {count}" for rule, count in sorted(kinds.items())))
         return 0
     print(f"wrote {path} (demo data, version {meta['data_version']}, "
           f"{int(meta['participants']):,} participants, {meta['seconds']} s)")

@@ -3,7 +3,9 @@
 Readers (``data/sources``) report what they meet while parsing (text in a numeric column, a period that does not
 parse, missing columns, a file that is not CSV or Excel); ``check`` then applies the rules that hold for every
 format to a reader's normalised frame, as its ``Spec`` says. Any problem fails the build: a data manager fixes the
-file and runs it again, and nothing is loaded in the meantime. ``write_report`` writes them all as CSV.
+file and runs it again, and nothing is loaded in the meantime. Notes (``NOTES``: a header not read, rows kept for
+areas the dashboard does not draw, identical rows merged, older editions superseded, local authorities summed to
+ICBs) are reported too but never fail a build. ``write_report`` writes them all as CSV, problems first.
 """
 from __future__ import annotations
 
@@ -13,26 +15,39 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.sources import known_areas
+from data.sources import geography
 
 RULES = {
-    "not_tabular": "The file is not a CSV file or an Excel workbook.",
+    "not_tabular": "The file is not a CSV file or an Excel workbook (.xlsx or .xls).",
     "unknown_format": "The headers match none of the formats the build reads (Fingertips, Nomis APS, INAC01, "
-                      "pilot returns).",
+                      "ONS time series, pilot returns).",
+    "truncated_file": "The file was cut off mid-download: it ends inside a field or with a short last line.",
     "missing_column": "A column the format needs is missing.",
     "not_a_number": "A numeric column holds text.",
     "bad_period": "A time period does not parse in the format's convention.",
-    "unknown_area": "An area code is not a known GSS code for England, an ONS region or an ICB "
-                    "(old ICB codes are mapped through data/sources/area_lookup.csv first).",
+    "unknown_area": "An area code is not a GSS code of a kind the build knows (England, ONS or NHS region, ICB, "
+                    "local authority, county, UK nations); old codes are mapped through "
+                    "data/sources/area_lookup.csv first.",
     "unknown_code": "A programme or condition group is not in the reference tables.",
     "negative_count": "A count, denominator or cost is below zero.",
     "numerator_above_denominator": "A numerator is larger than its denominator.",
     "rate_out_of_range": "A percentage is below 0 or above 100.",
     "interval_excludes_value": "A confidence interval does not contain its value (or its lower limit is above "
                                "its upper limit).",
-    "duplicate_key": "Two rows have the same key (the same thing reported twice).",
+    "duplicate_key": "Two rows of one file have the same key (the same thing reported twice).",
+    "conflicting_duplicate": "Two files give different values for the same key (and neither is a newer edition).",
 }
-REPORT_COLUMNS = ("file", "row", "column", "rule", "message")
+NOTES = {
+    "ignored_column": "A header the reader does not use; its column was not loaded.",
+    "kept_not_shown": "Rows for areas the dashboard does not draw (local authorities, NHS regions, Wales...): "
+                      "loaded, not shown.",
+    "merged_duplicate": "Rows repeated with identical values in another file (e.g. England in every Fingertips "
+                        "download): loaded once.",
+    "superseded": "Rows of an older edition of a series, replaced by a newer release of the same periods.",
+    "aggregated": "Local-authority survey counts summed to ICBs by best fit (data/reference/lad_icb.csv).",
+    "not_aggregated": "An ICB left without an aggregated row: some of its local authorities have no published counts.",
+}
+REPORT_COLUMNS = ("file", "row", "column", "rule", "message", "severity")
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,15 @@ class Problem:
     column: str
     rule: str
     message: str
+    severity: str = "error"  # or "note": reported, never fails a build
+
+    @classmethod
+    def note(cls, file: str, row: int | None, column: str, rule: str, message: str) -> Problem:
+        return cls(file, row, column, rule, message, "note")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row is not None else "whole file"
@@ -61,6 +85,7 @@ class Spec:
     intervals: tuple[tuple[str, str, str], ...] = ()  # (lower, value, upper)
     key: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)  # column -> the frame column with its own line number
 
 
 def check(frame: pd.DataFrame, spec: Spec, file: str) -> list[Problem]:
@@ -69,15 +94,19 @@ def check(frame: pd.DataFrame, spec: Spec, file: str) -> list[Problem]:
     label = spec.labels.get
     rows = frame["_row"].astype(int)
 
+    def line(i, column: str) -> int:
+        """The line of the cell: a long file (Nomis API) has each measure of a row on its own line."""
+        own = frame.at[i, spec.rows[column]] if column in spec.rows else None
+        return int(own) if own is not None and pd.notna(own) else int(rows[i])
+
     def add(mask: pd.Series, column: str, rule: str, message) -> None:
         for i in mask[mask.fillna(False).astype(bool)].index:
-            problems.append(Problem(file, int(rows[i]), label(column, column), rule, message(frame.loc[i])))
+            problems.append(Problem(file, line(i, column), label(column, column), rule, message(frame.loc[i])))
 
     if spec.area:
-        known = known_areas()
         codes = frame[spec.area].astype(str)
-        add(~codes.isin(known), spec.area, "unknown_area",
-            lambda r: f"{r[spec.area]!r} is not a known GSS code for England, a region or an ICB")
+        add(codes.map(geography.level).isna(), spec.area, "unknown_area",
+            lambda r: f"{r[spec.area]!r} is not a known GSS code (England, a region, an ICB, a local authority...)")
     for column in spec.counts:
         add(frame[column] < 0, column, "negative_count", lambda r, c=column: f"{r[c]:g} is below zero")
     for num, den in spec.ratios:
@@ -108,10 +137,10 @@ def check(frame: pd.DataFrame, spec: Spec, file: str) -> list[Problem]:
 
 
 def write_report(problems: list[Problem], path: Path) -> None:
-    """Every problem as CSV (file,row,column,rule,message), header only when there are none."""
+    """Every problem, then every note, as CSV (file,row,column,rule,message,severity); header only when none."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow([f.name for f in fields(Problem)])
-        for problem in problems:
+        for problem in sorted(problems, key=lambda p: not p.is_error):
             writer.writerow(["" if v is None else v for v in astuple(problem)])

@@ -32,6 +32,13 @@ METHODS = [
     ("Areas",
      "Integrated Care Boards do not nest in ONS regions. Each ICB is given its best-fit region (for example "
      "North East and North Cumbria is counted in the North East), and region figures are built from ICBs."),
+    ("Local authorities in published files",
+     "Published files by local authority are loaded at that level. Where a Nomis APS file gives local authorities "
+     "but not ICBs, the build sums their survey counts (numerators and denominators, never rates) to ICBs by best "
+     "fit: each local authority is counted once, whole, in the ICB that holds most of it (ONS's LSOA lookups, "
+     "data/reference/lad_icb.csv; 13 of 296 are split, East Suffolk nearly evenly). An ICB gets a value only when "
+     "every local authority it is given has published counts, and has no interval; the chart says which values "
+     "were summed. Rows for areas the dashboard does not draw (local authorities, NHS regions, Wales) are kept."),
     ("Comparison with England",
      "As Fingertips does, an area is 'better' or 'worse' than England when its 95% interval excludes England's "
      "value (lower is better for long-term sickness), 'similar' when it contains it, and 'not compared' when the "
@@ -114,7 +121,7 @@ def _dictionary() -> list:
 def layout(**_query):
     try:
         meta = queries.warehouse().meta
-    except queries.WarehouseMissing:
+    except queries.WarehouseUnavailable:
         meta = {}
     sources = reference.sources()
     return html.Div([

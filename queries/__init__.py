@@ -6,8 +6,8 @@ per warehouse file, a cursor per call (callbacks run on threads), and notices wh
 replaced by a new build, so the data version changes and cached results are dropped.
 
 Results are cached by (query name, bound parameters, data version) in two tiers: a small LRU in the
-process, and optionally a shared cachelib backend (``shared_cache("redis://...")``, from
-``DASHBOARD_CACHE_URL``) so every worker answers from what any other worker has already computed. The
+process, and optionally Redis (``shared_cache("redis://...", key)``, from ``DASHBOARD_CACHE_URL`` and
+``DASHBOARD_CACHE_KEY``; signed Arrow bytes, never pickles: ``queries/shared.py``) so every worker answers from what any other worker has already computed. The
 data version is in every key, so a new warehouse can never be answered from an old one's results.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from cachelib import BaseCache
+
+from queries.shared import SharedCache
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,43 @@ class QueryError(Exception):
     """A query that cannot run as asked: unknown name or missing parameters."""
 
 
-class WarehouseMissing(Exception):
+class WarehouseUnavailable(Exception):
+    """The warehouse cannot be read just now: missing, not a DuckDB warehouse, damaged. Requests answer 503 and
+    the next request tries again, so a good file put in its place is used without a restart."""
+
+
+class WarehouseMissing(WarehouseUnavailable):
     """There is no warehouse file at the configured path."""
+
+
+# DuckDB errors that say the file, not the query, is wrong: unreadable or truncated (IOException), damaged
+# (plain duckdb.Error "Corrupt database file"), or without the tables a warehouse has (CatalogException).
+_FILE_ERRORS = (duckdb.IOException, duckdb.CatalogException)
+
+
+def _file_error(error: BaseException) -> bool:
+    return isinstance(error, _FILE_ERRORS) or type(error) is duckdb.Error
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+
+
+def open_read_only(path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
+    """A read-only connection to the warehouse file at ``path`` and its meta values, or WarehouseUnavailable.
+
+    The file is attached to a DuckDB of its own (an in-memory one): ``duckdb.connect(path)`` would hand back
+    the database already open at that path in this process, which after a rebuild is the replaced file."""
+    con = duckdb.connect()
+    try:
+        con.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
+        con.execute("USE warehouse")
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error as error:
+        con.close()
+        raise WarehouseUnavailable(f"the warehouse at {path} cannot be read ({_first_line(error)}); rebuild it "
+                                   "with `python -m data.build`") from None
+    return con, meta
 
 
 @dataclass(frozen=True)
@@ -63,21 +100,14 @@ def _freeze(value):
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
-CACHE_PREFIX = "dashboard:q:"
-CACHE_TIMEOUT = 24 * 3600  # seconds; entries of an old data version are never read again, so let them expire
-
-
-def shared_cache(url: str | None) -> BaseCache | None:
-    """A cache shared by workers for ``DASHBOARD_CACHE_URL`` (``redis://host:port/db``), or None for none."""
+def shared_cache(url: str | None, key: str | None = None) -> SharedCache | None:
+    """A cache shared by workers for ``DASHBOARD_CACHE_URL`` (``redis://host:port/db``) signed with
+    ``DASHBOARD_CACHE_KEY``, or None for none. ValueError for a URL that is not Redis or a missing or short key."""
     if not url:
         return None
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        import redis
-        from cachelib import RedisCache
+    from queries import shared
 
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-        return RedisCache(host=client, key_prefix=CACHE_PREFIX, default_timeout=CACHE_TIMEOUT)
-    raise ValueError(f"DASHBOARD_CACHE_URL must be a redis:// URL, got {url!r}")
+    return shared.connect(url, key or "")
 
 
 def cache_key(name: str, version: str, bound: dict) -> str:
@@ -90,13 +120,14 @@ class Warehouse:
     """A read-only view of one DuckDB warehouse file (or an open connection, for tests)."""
 
     def __init__(self, path: str | Path | None = None, *, connection: duckdb.DuckDBPyConnection | None = None,
-                 cache_size: int = 512, shared: BaseCache | None = None):
+                 cache_size: int = 512, shared: SharedCache | None = None):
         if (path is None) == (connection is None):
             raise ValueError("give a path or a connection")
         self.path = Path(path) if path is not None else None
         self._con = connection
         self._stamp: tuple | None = None if connection is None else ("connection",)
         self._meta: dict[str, str] | None = None
+        self._gen: tuple = (connection, None)
         self._lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
@@ -104,30 +135,49 @@ class Warehouse:
         self.executions = 0  # queries actually run on DuckDB (not answered from a cache)
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
+        return self._generation()[0]
+
+    def _generation(self) -> tuple[duckdb.DuckDBPyConnection, dict[str, str] | None]:
+        """The current connection and its file's meta, read together (one attribute), so a query and the data
+        version it is cached under always belong to the same file, even while a new one replaces it."""
         if self.path is None:
-            return self._con
+            return self._con, self._meta
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
             raise WarehouseMissing(f"no warehouse at {self.path}; run `python -m data.build`") from None
+        except OSError as error:
+            raise WarehouseUnavailable(f"the warehouse at {self.path} cannot be read ({error.strerror})") from None
+        if not stat.S_ISREG(st.st_mode):
+            raise WarehouseUnavailable(f"{self.path} is not a warehouse file (a directory?); set DASHBOARD_DB to "
+                                       "the file `python -m data.build` writes")
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             with self._lock:
                 if stamp != self._stamp:
-                    # DuckDB shares one database instance per path in a process: close the old
-                    # connection first, or the new one would still read the replaced file.
-                    if self._con is not None:
-                        self._con.close()
-                    self._con = duckdb.connect(str(self.path), read_only=True)
-                    self._stamp, self._meta = stamp, None
+                    con, meta = open_read_only(self.path)
+                    # The old connection is not closed here: requests may still be reading through it. Each
+                    # query holds it only while it runs, so it is closed when the last of them lets go of it.
+                    self._con, self._stamp, self._meta = con, stamp, meta
+                    self._gen = (con, meta)
                     self._cache.clear()
-        return self._con
+        return self._gen
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current warehouse file, for ad hoc SQL in tests and tools; close it after use."""
+        return self._cursor(self._connection())
+
+    def _cursor(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        cur = con.cursor()
+        if self.path is not None:
+            cur.execute("USE warehouse")  # a cursor starts in the in-memory database the file is attached to
+        return cur
 
     @property
     def meta(self) -> dict[str, str]:
         con = self._connection()
         if self._meta is None:
-            cur = con.cursor()
+            cur = self._cursor(con)
             try:
                 self._meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
             finally:
@@ -148,8 +198,13 @@ class Warehouse:
         with self._lock:
             if self.path is not None and self._con is not None:
                 self._con.close()
-                self._con, self._stamp, self._meta = None, None, None
+                self._con, self._stamp, self._meta, self._gen = None, None, None, (None, None)
             self._cache.clear()
+
+    def _forget(self) -> None:
+        with self._lock:
+            if self.path is not None:
+                self._con, self._stamp, self._meta, self._gen = None, None, None, (None, None)
 
     def clear_cache(self) -> None:
         """Forget this process's cached results (the shared cache is keyed by data version, so left alone)."""
@@ -167,8 +222,9 @@ class Warehouse:
         if missing:
             raise QueryError(f"query {name!r} needs parameters {sorted(missing)}")
         bound = {k: v for k, v in params.items() if k in query.params}
-        con = self._connection()
-        key = (name, self.version, tuple(sorted((k, _freeze(v)) for k, v in bound.items())))
+        con, meta = self._generation()
+        version = (meta if meta is not None else self.meta).get("data_version", "unknown")
+        key = (name, version, tuple(sorted((k, _freeze(v)) for k, v in bound.items())))
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
@@ -176,9 +232,16 @@ class Warehouse:
         shared_key = cache_key(name, key[1], bound) if self.shared is not None else None
         frame = self._shared_get(shared_key)
         if frame is None:
-            cur = con.cursor()
+            cur = self._cursor(con)
             try:
                 frame = cur.execute(query.sql, bound).df()
+            except duckdb.Error as error:
+                if not _file_error(error):
+                    raise
+                log.error("warehouse %s failed on query %s: %s", self.path, name, error)
+                self._forget()  # the next request opens the file again: it may have been repaired
+                raise WarehouseUnavailable(f"the warehouse could not answer ({_first_line(error)}); rebuild it "
+                                           "with `python -m data.build`") from None
             finally:
                 cur.close()
             self.executions += 1
@@ -190,24 +253,14 @@ class Warehouse:
         return frame
 
 
-    # A shared cache that is down must not take the dashboard down: answer from DuckDB instead.
+    # A shared cache that is down, hung or hostile must not take the dashboard down: SharedCache answers None
+    # (and skips Redis for a while) on any failure, and the warehouse answers instead.
     def _shared_get(self, key: str | None) -> pd.DataFrame | None:
-        if key is None:
-            return None
-        try:
-            value = self.shared.get(key)
-        except Exception as error:  # noqa: BLE001 - any backend failure (connection, timeout, unpickling)
-            log.warning("shared cache unavailable (%s); querying the warehouse", error)
-            return None
-        return value if isinstance(value, pd.DataFrame) else None
+        return None if key is None else self.shared.get(key)
 
     def _shared_set(self, key: str | None, frame: pd.DataFrame) -> None:
-        if key is None:
-            return
-        try:
+        if key is not None:
             self.shared.set(key, frame)
-        except Exception as error:  # noqa: BLE001
-            log.warning("could not store a result in the shared cache (%s)", error)
 
 
 _default: Warehouse | None = None

@@ -95,9 +95,10 @@ app.create_app(settings).run(host="127.0.0.1", port=int(port), debug=False)
 
 
 @contextmanager
-def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "'self'"):
+def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "'self'", ready_status: int = 200):
     """The app on warehouse ``db`` in its own process (a process serves one warehouse), on a free port, with
-    ``prefix`` and CSP ``frame-ancestors``; yields its base URL and stops it afterwards."""
+    ``prefix`` and CSP ``frame-ancestors``; yields its base URL once ``/healthz`` answers ``ready_status`` (503
+    for a warehouse that cannot be read) and stops it afterwards."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -112,8 +113,11 @@ def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "
         while True:
             try:
                 with urllib.request.urlopen(f"{base}{prefix}healthz", timeout=2) as response:
-                    if response.status == 200:
+                    if response.status == ready_status:
                         break
+            except urllib.error.HTTPError as error:
+                if error.code == ready_status:
+                    break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:

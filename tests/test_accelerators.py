@@ -70,7 +70,7 @@ def test_accelerators_6_event_study_reference_is_the_quarter_before_the_start(de
 def test_accelerators_7_compare_matches_the_participants_table(demo):
     frame = registry.get("accelerators-compare").data(Filters())
     assert sorted(frame["icb_code"]) == ["E54000050", "E54000054", "E54000061"]
-    con = demo._connection().cursor()
+    con = demo.cursor()
     raw = con.execute("""
         SELECT icb_code, count(*) AS n,
                count(*) FILTER (WHERE followup_days >= 365) AS f,

@@ -47,9 +47,12 @@ def redis_url():
         proc.wait(timeout=10)
 
 
+KEY = "k" * 40  # DASHBOARD_CACHE_KEY for the tests
+
+
 @pytest.fixture()
 def shared(redis_url):
-    cache = queries.shared_cache(redis_url)
+    cache = queries.shared_cache(redis_url, KEY)
     cache.clear()
     return cache
 
@@ -104,7 +107,7 @@ def test_shared_cache_3_a_new_data_version_never_serves_old_results(tmp_path, sh
 
 
 def test_shared_cache_4_redis_down_still_answers_from_the_warehouse(small_db):
-    dead = queries.shared_cache(f"redis://127.0.0.1:{_free_port()}/0")
+    dead = queries.shared_cache(f"redis://127.0.0.1:{_free_port()}/0", KEY)
     wh = Warehouse(small_db, shared=dead)
     frame = wh.run("long_term_sick", **LTS)
     assert wh.executions == 1 and len(frame) > 0
@@ -112,9 +115,11 @@ def test_shared_cache_4_redis_down_still_answers_from_the_warehouse(small_db):
 
 def test_shared_cache_5_settings_choose_the_backend(redis_url):
     assert queries.shared_cache(None) is None and queries.shared_cache("") is None
-    assert queries.shared_cache(redis_url).set("probe", 1)
+    assert queries.shared_cache(redis_url, KEY).set("probe", pd.DataFrame({"x": [1]}))
     with pytest.raises(ValueError, match="redis://"):
-        queries.shared_cache("memcached://localhost")
+        queries.shared_cache("memcached://localhost", KEY)
+    with pytest.raises(ValueError, match="DASHBOARD_CACHE_KEY"):
+        queries.shared_cache(redis_url, None)
 
 
 def test_local_cache_1_in_process_when_no_shared_cache(small_db):
@@ -124,3 +129,107 @@ def test_local_cache_1_in_process_when_no_shared_cache(small_db):
     wh.clear_cache()
     wh.run("long_term_sick", **LTS)
     assert wh.executions == 2
+
+
+# ---- a hostile Redis, a hung Redis, no key ----------------------------------------------------------------------
+
+class _Planted:
+    """A pickle that, if ever unpickled, creates a file: the proof that a worker ran code from Redis."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _entry_key(wh: Warehouse) -> str:
+    bound = {k: v for k, v in LTS.items() if k in queries.load("long_term_sick").params}
+    return wh.shared.prefix + queries.cache_key("long_term_sick", wh.version, bound)
+
+
+def test_shared_cache_6_a_planted_pickle_is_never_run(small_db, shared, tmp_path):
+    import pickle
+
+    marker = tmp_path / "pwned"
+    wh = Warehouse(small_db, shared=shared)
+    shared.client.set(_entry_key(wh), pickle.dumps(_Planted(marker)))
+    cachelib_style = b"!" + pickle.dumps(_Planted(marker))  # cachelib's own prefix for pickled values
+    frame = wh.run("long_term_sick", **LTS)
+    assert wh.executions == 1 and len(frame) > 0  # answered by DuckDB
+    shared.client.set(_entry_key(wh), cachelib_style)
+    wh.clear_cache()
+    wh.run("long_term_sick", **LTS)
+    assert not marker.exists()
+
+
+def test_shared_cache_7_an_entry_without_the_right_hmac_is_ignored(small_db, shared, redis_url):
+    writer = Warehouse(small_db, shared=shared)
+    true = writer.run("long_term_sick", **LTS)
+    key = _entry_key(writer)
+    forged = true.assign(people=true["people"] * 10)  # a hostile Redis changes the numbers, in valid Arrow
+    other = queries.shared_cache(redis_url, "x" * 40)  # signed with another key
+    assert other.set(key[len(other.prefix):], forged)
+    reader = Warehouse(small_db, shared=shared)
+    answered = reader.run("long_term_sick", **LTS)
+    assert reader.executions == 1  # the forged entry was not used
+    pd.testing.assert_frame_equal(answered, true)
+    stored = shared.client.get(key)
+    shared.client.set(key, stored[:-1] + bytes([stored[-1] ^ 1]))  # one bit changed
+    reader.clear_cache()
+    reader.run("long_term_sick", **LTS)
+    assert reader.executions == 2
+
+
+@pytest.fixture()
+def hung_redis():
+    """A TCP server that accepts connections and never answers: a Redis that hangs."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                pass
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_shared_cache_8_a_hung_redis_costs_one_short_timeout(small_db, hung_redis):
+    from queries import shared as shared_module
+
+    wh = Warehouse(small_db, shared=queries.shared_cache(hung_redis, KEY))
+    started = time.perf_counter()
+    wh.run("long_term_sick", **LTS)
+    first = time.perf_counter() - started
+    assert first < 3 * shared_module.SOCKET_TIMEOUT + 1
+    started = time.perf_counter()
+    for sex in ("female", "male", None):
+        for age in ("16-24", "25-34", "35-49", "50-64"):
+            wh.run("long_term_sick", **{**LTS, "sex": sex, "age": age})
+    rest = time.perf_counter() - started
+    assert wh.executions == 13
+    assert rest < 2 * shared_module.SOCKET_TIMEOUT, rest  # Redis skipped: no timeout per request
+
+
+def test_shared_cache_9_no_key_no_shared_cache():
+    from dashboard.settings import Settings
+
+    with pytest.raises(SystemExit, match="DASHBOARD_CACHE_KEY is not"):
+        Settings.from_env({"DASHBOARD_CACHE_URL": "redis://127.0.0.1:6379/0"})
+    with pytest.raises(SystemExit, match="too short"):
+        Settings.from_env({"DASHBOARD_CACHE_URL": "redis://127.0.0.1:6379/0", "DASHBOARD_CACHE_KEY": "abc"})
+    assert Settings.from_env({"DASHBOARD_CACHE_URL": "redis://127.0.0.1:6379/0", "DASHBOARD_CACHE_KEY": KEY})

@@ -223,10 +223,15 @@ def _hrefs(children) -> dict[str, str]:
             for c in children if getattr(c, "href", None)}
 
 
-def test_card_1_download_links_and_embed_code_follow_the_page_filters(app):
+def test_card_1_download_links_and_embed_code_follow_the_page_filters(app, monkeypatch):
+    import dataclasses
+
     from dashboard import components
 
-    with app.server.test_request_context("/_dash-update-component", base_url="http://intranet.example"):
+    settings = app.server.config["DASHBOARD_SETTINGS"]
+    monkeypatch.setitem(app.server.config, "DASHBOARD_SETTINGS",
+                        dataclasses.replace(settings, public_url="http://intranet.example"))
+    with app.server.test_request_context("/_dash-update-component", base_url="http://attacker.example"):
         *_, children = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
                                                                              "chart": "overview-trend"})
     hrefs = _hrefs(children)

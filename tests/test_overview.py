@@ -31,10 +31,28 @@ def test_update_chart_1b_the_table_is_built_only_once_asked_for(app):
 
 
 def _table_markup(component) -> str:
-    """The HTML of the one Markdown component inside a chart's table output."""
-    found = [c for c in component._traverse() if getattr(c, "dangerously_allow_html", False)]
-    assert len(found) == 1, component
-    return found[0].children
+    """The chart table as HTML-like text: every component of the one html.Table, tags and attributes, with the
+    text of each cell escaped as the browser would show it (so a test can look for markup that became live)."""
+    from html import escape
+
+    from dash import html
+
+    tables = [c for c in component._traverse() if isinstance(c, html.Table)]
+    assert len(tables) == 1, component
+    assert not [c for c in component._traverse() if getattr(c, "dangerously_allow_html", False)]
+
+    def markup(node) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, str | int | float):
+            return escape(str(node), quote=False)
+        if isinstance(node, list | tuple):
+            return "".join(markup(n) for n in node)
+        tag = type(node).__name__.lower()
+        scope = f' scope="{node.scope}"' if getattr(node, "scope", None) else ""
+        return f"<{tag}{scope}>{markup(getattr(node, 'children', None))}</{tag}>"
+
+    return markup(tables[0].children)
 
 
 def test_data_table_1_escapes_every_value_and_heads_rows():
@@ -45,6 +63,18 @@ def test_data_table_1_escapes_every_value_and_heads_rows():
     assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert "<caption>Codes &amp; values</caption>" in markup
     assert markup.count('<th scope="row">') == 2 and "<td>1.5</td>" in markup and "<td></td>" in markup
+
+
+def test_data_table_2_a_value_note_with_a_blank_line_and_markup_stays_text():
+    """A Fingertips value note with a blank line and <a>/<img> used to break out of the Markdown table."""
+    import pandas as pd
+    from dash import html
+
+    note = "Value suppressed\n\n<a href='https://evil.example/'>click</a><img src='https://evil.example/x.png'>"
+    table = components.data_table(pd.DataFrame({"code": ["E1"], "value_note": [note]}), "Notes", index="code")
+    cells = [c for c in table._traverse() if isinstance(c, html.Td)]
+    assert [c.children for c in cells] == [note]  # one text child: React renders it as characters
+    assert not [c for c in table._traverse() if isinstance(c, html.A | html.Img)]
 
 
 def test_update_chart_2_bad_filters_give_a_message_not_an_exception(app):

@@ -157,3 +157,84 @@ def test_fingertips_1_the_indicator_covering_most_areas_with_fingertips_own_comp
 def test_fingertips_2_none_at_a_level_the_export_does_not_cover(mixed):
     rendered = registry.render("regions-fingertips", Filters(level="region"))
     assert rendered.data.empty and "No OHID Fingertips export is loaded" in notes(rendered).replace("<br>", " ")
+
+
+# ---- the same charts from real downloads (tests/fixtures/sources/real) ------------------------------------------
+
+REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory) -> Path:
+    """A warehouse built from the real-layout downloads only: Nomis by local authority (no ICB rows) and by region,
+    two INAC01 .xls editions, an LF6A time series, Fingertips website exports."""
+    path = tmp_path_factory.mktemp("real") / "w.duckdb"
+    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(REAL)]) == 0
+    return path
+
+
+@pytest.fixture()
+def real(real_db, monkeypatch):
+    wh = queries.Warehouse(real_db)
+    monkeypatch.setattr(queries, "_default", wh)
+    monkeypatch.setattr(figures, "_demo", wh.is_demo)
+    yield wh
+    wh.close()
+
+
+def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real):
+    rendered = registry.render("regions-published", Filters(level="icb"))
+    frame = rendered.data.set_index("code")
+    assert set(frame.index) == {"E54000054", "E54000061"}  # only the ICBs whose every local authority is there
+    assert frame.loc["E54000054", "rate"] == pytest.approx(68_000 / 280_300 * 100)
+    assert frame.loc["E54000061", "numerator"] == 47_100 and frame["aggregated"].all()
+    assert "summed from local-authority estimates by best fit" in rendered.summary
+    assert "best fit" in rendered.figure.layout.xaxis.title.text + str(rendered.figure.layout.yaxis.title.text)
+    assert not rendered.demo and "nomis_query_la.csv" in rendered.summary
+
+
+def test_real_2_nomis_query_regions_against_england(real):
+    rendered = registry.render("regions-published", Filters(level="region"))
+    frame = rendered.data.set_index("code")
+    assert frame.loc["E12000001", "rate"] == 36.1 and frame["england_rate"].iloc[0] == 27.9
+    assert frame.loc["E12000001", "compared_with_england"] == compare.WORSE  # 33.3-38.9 above 27.9
+    assert not frame["aggregated"].any() and "summed" not in rendered.summary
+    assert "W92000004" not in frame.index  # Wales is kept in the warehouse, not drawn
+
+
+def test_real_3_overview_draws_the_newer_inac01_edition_then_the_time_series(real):
+    rendered = registry.render("overview-uk-published", Filters())
+    by_period = rendered.data.set_index("period")
+    assert by_period.loc["Dec-Feb 2025", "people"] == 2_812_000  # May's revision of April's 2,805
+    assert by_period.loc["Jan-Mar 2025", "people"] == 2_801_000
+    # Every month of the LF6A time series here is in INAC01 too, so INAC01's rows are drawn, once each.
+    assert list(rendered.data["period_end"].dt.strftime("%Y-%m")) == ["2024-11", "2024-12", "2025-01", "2025-02",
+                                                                      "2025-03"]
+    assert set(rendered.data["series_id"]) == {"LF6A"} and "inac01sa_2025_05.xls" in rendered.summary
+
+
+def test_real_5_overview_from_an_ons_time_series_alone(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(REAL / "ons_timeseries_lf6a.csv", tmp_path)
+    path = tmp_path / "w.duckdb"
+    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(tmp_path)]) == 0
+    wh = queries.Warehouse(path)
+    monkeypatch.setattr(queries, "_default", wh)
+    try:
+        rendered = registry.render("overview-uk-published", Filters())
+    finally:
+        wh.close()
+    # Monthly rows only (not the years or quarters), as rolling quarters; '..' (2025 FEB) left out.
+    assert list(rendered.data["period"]) == ["Oct-Dec 2024", "Nov-Jan 2025", "Jan-Mar 2025"]
+    assert rendered.data["people"].iloc[-1] == 2_801_000 and "ons_timeseries_lf6a.csv" in rendered.summary
+
+
+def test_real_4_fingertips_website_export_on_the_regions_page(real):
+    icbs = registry.render("regions-fingertips", Filters(level="icb")).data.set_index("code")
+    assert icbs.loc["E54000061", "compared_with_england"] == compare.WORSE  # "Compared to parent": England
+    assert icbs.loc["E54000054", "fingertips_comparison"] == "Similar" and icbs["england_rate"].iloc[0] == 66.0
+    regions = registry.render("regions-fingertips", Filters(level="region")).data.set_index("code")
+    assert regions.loc["E12000007", "count"] == 871_425 and regions.loc["E12000007", "compared_with_england"] == \
+        compare.BETTER
+    assert "E40000013" not in regions.index and "E08000035" not in icbs.index  # kept, not drawn

@@ -72,18 +72,27 @@ def test_source_build_3_report_lists_every_problem(live, tmp_path):
     assert run(live, BAD, "--report", str(report)) == 1
     with open(report, newline="") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["file", "row", "column", "rule", "message"]
+    assert list(rows[0]) == ["file", "row", "column", "rule", "message", "severity"]
     assert len(rows) == len(build.read_sources(BAD).problems) > 25
+    assert rows[0]["severity"] == "error"  # problems first, then notes
     assert {"file": "nomis_half_valid.csv", "row": "11", "column": "GEOGRAPHY_CODE", "rule": "unknown_area",
-            "message": "'X99999999' is not a known GSS code for England, a region or an ICB"} in rows
+            "message": "'X99999999' is not a known GSS code (England, a region, an ICB, a local authority...)",
+            "severity": "error"} in rows
     assert {"file": "chart.png", "row": "", "column": "", "rule": "not_tabular",
-            "message": "a binary file, not CSV or Excel"} in rows
+            "message": "a binary file, not CSV or Excel", "severity": "error"} in rows
 
 
-def test_source_build_4_clean_build_writes_an_empty_report(live, tmp_path):
+def test_source_build_4_clean_build_writes_a_report_of_notes_only(live, tmp_path, capsys):
     report = tmp_path / "report.csv"
     assert run(live, GOOD, "--report", str(report)) == 0
-    assert report.read_text().strip() == "file,row,column,rule,message"
+    with open(report, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["severity"] for r in rows} == {"note"}
+    # The API download's columns the reader does not use are listed, on the header line, not silently dropped.
+    ignored = {r["column"] for r in rows if r["file"] == "nomis_aps_lts.csv" and r["rule"] == "ignored_column"}
+    assert ignored == {"DATE", "DATE_CODE", "DATE_TYPE", "GEOGRAPHY", "GEOGRAPHY_TYPE", "VARIABLE", "MEASURES",
+                       "OBS_STATUS_NAME"}
+    assert f"{len(rows)} notes in {report}" in capsys.readouterr().out
 
 
 def test_source_build_5_missing_or_empty_directory_fails(live, tmp_path, capsys):

@@ -14,7 +14,7 @@ GOOD = Path(__file__).parent / "fixtures" / "sources" / "good"
 @pytest.fixture(scope="module")
 def loaded():
     data = build.read_sources(GOOD)
-    assert data.problems == []
+    assert data.errors == []
     return data
 
 
@@ -121,7 +121,7 @@ def test_inac01_3_workbook_sheets_give_the_sex(tmp_path):
         for sheet in ("Men", "Women"):
             pd.DataFrame(rows).to_excel(writer, sheet_name=sheet, index=False, header=False)
     data = build.read_sources(tmp_path)
-    assert data.problems == []
+    assert data.errors == []
     frame = data.tables["source_inac01"]
     assert sorted(set(frame["sex"])) == ["female", "male"] and len(frame) == 4
     assert frame.loc[frame["series_id"] == "YBSK", "series_name"].tolist() == ["Long-term sick"] * 2
@@ -144,7 +144,7 @@ def test_pilot_2_blank_templates_are_committed_and_readable(tmp_path):
     for path in (pilot.TEMPLATE_CSV, pilot.TEMPLATE_XLSX):
         shutil.copy(path, tmp_path)
     data = build.read_sources(tmp_path)
-    assert data.problems == [] and len(data.tables["pilot_returns"]) == 0
+    assert data.errors == [] and len(data.tables["pilot_returns"]) == 0
 
 
 def test_pilot_3_template_link_needs_no_route():

@@ -12,7 +12,7 @@ GOOD = Path(__file__).parent / "fixtures" / "sources" / "good"
 def problems_in(tmp_path, *names, folder=BAD):
     for name in names:
         shutil.copy(folder / name, tmp_path / name)
-    return {(p.file, p.row, p.column, p.rule) for p in build.read_sources(tmp_path).problems}
+    return {(p.file, p.row, p.column, p.rule) for p in build.read_sources(tmp_path).errors}
 
 
 def test_rules_1_fingertips_half_valid_file(tmp_path):
@@ -32,12 +32,12 @@ def test_rules_1_fingertips_half_valid_file(tmp_path):
 def test_rules_2_nomis_half_valid_file(tmp_path):
     f = "nomis_half_valid.csv"
     assert problems_in(tmp_path, f) == {
-        (f, 6, "OBS_VALUE (Numerator)", "numerator_above_denominator"),
+        (f, 7, "OBS_VALUE (Numerator)", "numerator_above_denominator"),  # the Numerator line itself
         (f, 6, "OBS_VALUE (Variable)", "rate_out_of_range"),
         (f, 9, "DATE_NAME", "bad_period"),
         (f, 10, "DATE_NAME", "duplicate_key"),
         (f, 11, "GEOGRAPHY_CODE", "unknown_area"),
-        (f, 12, "OBS_VALUE (Confidence)", "interval_excludes_value"),
+        (f, 13, "OBS_VALUE (Confidence)", "interval_excludes_value"),  # the Confidence line
     }
 
 
@@ -79,23 +79,32 @@ def test_rules_6_missing_required_column(tmp_path):
         ("fingertips_no_value_column.csv", 1, "Value", "missing_column")}
 
 
-def test_rules_7_duplicate_across_two_files(tmp_path):
+def test_rules_7_the_same_return_sent_twice_is_merged_a_changed_one_conflicts(tmp_path):
     shutil.copy(GOOD / "pilot_returns_q2.csv", tmp_path / "b_resent.csv")
-    found = problems_in(tmp_path, "pilot_returns_q2.csv", folder=GOOD)
-    assert ("pilot_returns_q2.csv", 2, "icb_code", "duplicate_key") in found
-    assert len(found) == 4  # every row of the resent file, each once
+    shutil.copy(GOOD / "pilot_returns_q2.csv", tmp_path / "pilot_returns_q2.csv")
+    data = build.read_sources(tmp_path)
+    assert data.errors == [] and len(data.tables["pilot_returns"]) == 4
+    assert [(n.file, n.rule) for n in data.notes if n.rule == "merged_duplicate"] == [
+        ("pilot_returns_q2.csv", "merged_duplicate")] and "4 rows identical to rows of b_resent.csv" in str(data.notes)
+    changed = (GOOD / "pilot_returns_q2.csv").read_text().replace("E54000054,2025Q2,accelerator,all,300,240",
+                                                                  "E54000054,2025Q2,accelerator,all,300,241")
+    (tmp_path / "pilot_returns_q2.csv").write_text(changed)
+    [conflict] = build.read_sources(tmp_path).errors
+    assert (conflict.file, conflict.row, conflict.column, conflict.rule) == (
+        "pilot_returns_q2.csv", 4, "icb_code", "conflicting_duplicate")
+    assert "b_resent.csv row 4 has the same key" in conflict.message
 
 
 def test_rules_8_every_rule_is_documented_and_exercised(tmp_path):
     for name in [p.name for p in BAD.iterdir()]:
         shutil.copy(BAD / name, tmp_path / name)
-    rules = {p.rule for p in build.read_sources(tmp_path).problems}
+    rules = {p.rule for p in build.read_sources(tmp_path).errors}
     assert rules == set(validate.RULES)
 
 
 def test_rules_9_messages_name_file_row_and_rule(tmp_path):
     shutil.copy(BAD / "pilot_half_valid.csv", tmp_path)
-    text = [str(p) for p in build.read_sources(tmp_path).problems]
+    text = [str(p) for p in build.read_sources(tmp_path).errors]
     assert ("pilot_half_valid.csv row 4 column 'starts': numerator_above_denominator: "
             "starts 95 is more than referrals 90") in text
 
@@ -117,7 +126,7 @@ def test_report_1_writes_every_problem_as_csv(tmp_path):
     validate.write_report(problems, tmp_path / "out" / "report.csv")
     with open(tmp_path / "out" / "report.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows == [["file", "row", "column", "rule", "message"],
-                    ["a.csv", "3", "Value", "rate_out_of_range", "160 is outside 0-100, really"],
-                    ["b.png", "", "", "not_tabular", "a binary file"]]
+    assert rows == [["file", "row", "column", "rule", "message", "severity"],
+                    ["a.csv", "3", "Value", "rate_out_of_range", "160 is outside 0-100, really", "error"],
+                    ["b.png", "", "", "not_tabular", "a binary file", "error"]]
 

@@ -83,7 +83,8 @@ register(Chart(
 ))
 
 
-UK_SOURCE = "ONS, INAC01: economic inactivity by reason (series LF6A), from the files loaded into the warehouse"
+UK_SOURCE = ("ONS, INAC01: economic inactivity by reason (series LF6A; or the LF6A time series), from the files "
+             "loaded into the warehouse")
 
 
 def uk_data(filters: Filters) -> pd.DataFrame:
@@ -97,7 +98,8 @@ def uk_data(filters: Filters) -> pd.DataFrame:
 def uk_summary(frame: pd.DataFrame, filters: Filters) -> str:
     first, last = frame.iloc[0], frame.iloc[-1]
     who = {"female": "women", "male": "men"}.get(filters.sex or "", "people")
-    return (f"Published by ONS ({last['files']}): {last['people'] / 1e6:.2f} million {who} aged 16-64 in the UK were "
+    files = ", ".join(dict.fromkeys(frame["files"].dropna()))  # INAC01 workbooks, and time series for other periods
+    return (f"Published by ONS ({files}): {last['people'] / 1e6:.2f} million {who} aged 16-64 in the UK were "
             f"economically inactive because of long-term sickness in {last['period']}, against "
             f"{first['people'] / 1e6:.2f} million in {first['period']}.")
 

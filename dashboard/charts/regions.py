@@ -117,8 +117,11 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 PUBLISHED_SOURCE = "Nomis, Annual Population Survey (ONS), from the downloaded files loaded into the warehouse"
 PUBLISHED_COLUMNS = ["code", "name", "short_name", "variable", "period", "rate", "lower", "upper", "numerator",
-                     "denominator", "flag", "reliability", "england_rate", "compared_with_england", "recent_trend",
-                     "accelerator", "workwell", "focus", "files"]
+                     "denominator", "flag", "reliability", "aggregated", "england_rate", "compared_with_england",
+                     "recent_trend", "accelerator", "workwell", "focus", "files"]
+AGGREGATED_NOTE = ("ICB values summed from local-authority estimates by best fit (each local authority counted "
+                   "once, in the ICB holding most of it); no interval for these")
+AGGREGATED_AXIS = "ICBs summed from local authorities, best fit"
 
 
 def _published_areas(rows: pd.DataFrame, series: str, filters: Filters, columns: dict[str, str]) -> pd.DataFrame | None:
@@ -154,7 +157,10 @@ def published_data(filters: Filters) -> pd.DataFrame:
 
 def published_figure(frame: pd.DataFrame, filters: Filters):
     shown = frame[frame["rate"].notna()]
-    return fig.league(shown, filters, axis_title=f"{frame['variable'].iloc[0]}, {frame['period'].iloc[0]}")
+    title = f"{frame['variable'].iloc[0]}, {frame['period'].iloc[0]}"
+    if frame["aggregated"].fillna(False).any():
+        title += f" ({AGGREGATED_AXIS})"
+    return fig.league(shown, filters, axis_title=title)
 
 
 def published_summary(frame: pd.DataFrame, filters: Filters) -> str:
@@ -167,6 +173,9 @@ def published_summary(frame: pd.DataFrame, filters: Filters) -> str:
         parts.append("The files give no value for England, so no area is compared with it")
     else:
         parts.append(f"England {england:.1f}%; {_counts(shown)}")
+    aggregated = frame["aggregated"].fillna(False).astype(bool)
+    if aggregated.any():
+        parts.append(f"{AGGREGATED_NOTE}: {', '.join(frame.loc[aggregated, 'name'])}")
     flagged = frame[frame["flag"].notna()]
     if len(flagged):
         parts.append("Flagged by Nomis: " + "; ".join(f"{r.name} {r.reliability}" for r in flagged.itertuples()))

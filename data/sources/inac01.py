@@ -6,7 +6,10 @@ LFM3 discouraged, LF6C retired, LF6E other), then one row per period with the pe
 'Mar-May 2024', 'Nov-Jan 2024' (November 2023 to January 2024), 'Jul to Sep 2019' or 'Dec 2023-Feb 2024'.
 '..' means not available and is loaded as NULL, not rejected. A workbook's sheets People, Men and Women give the
 sex (a CSV is taken as people). Text rows below the data (notes, sources) are skipped when they hold no values.
-The figures are for the UK (K02000001). Loaded into ``source_inac01``, one row per sex x period x series.
+The figures are for the UK (K02000001). Loaded into ``source_inac01``, one row per sex x period x series, with
+each column's label as ONS heads it (``series_name``, e.g. 'Long-term sick', and ``column_label`` with its group
+heading, 'Economically inactive by reason: Long-term sick'). ONS publishes INAC01 as a legacy .xls workbook
+(read with xlrd) or as CSV; two editions of it keep the newer release for each period (``EDITIONS``).
 """
 from __future__ import annotations
 
@@ -19,13 +22,15 @@ from data.validate import Problem, Spec
 
 NAME = "inac01"
 TABLE = "source_inac01"
+EDITIONS = True  # a newer release replaces an older one's figures for the same periods (ONS revises them)
+HEADING_ROWS = 3  # rows above the series ids that may hold column labels and group headings
 SERIES = {"LF64": "Student", "LF66": "Looking after family / home", "LF68": "Temporary sick",
           "LF6A": "Long-term sick", "LFM3": "Discouraged workers", "LF6C": "Retired", "LF6E": "Other"}
 LONG_TERM_SICK = "LF6A"
 REQUIRED = ("LF6A",)
 SHEET_SEX = {"people": "persons", "men": "male", "women": "female"}
-COLUMNS = ("area_code", "sex", "period", "period_start", "period_end", "series_id", "series_name", "thousands",
-           "people")
+COLUMNS = ("area_code", "sex", "period", "period_start", "period_end", "series_id", "series_name", "column_label",
+           "thousands", "people")
 # Negative values are checked while reading, to name the series' column; the key is checked here.
 SPEC = Spec(key=("period", "sex", "series_id"), labels={"period": "period", "sex": "sheet", "series_id": "series"})
 _CDID = re.compile(r"[A-Z][A-Z0-9]{3}")
@@ -43,6 +48,30 @@ def find_header(rows):
 
 def header_share(rows):
     return 0.0  # either the series-identifier row is there or this is not INAC01
+
+
+def used(table: sources.Table, index: int) -> list[str]:
+    header = table.rows[index]
+    return header[:1] + [c for c in header[1:] if _CDID.fullmatch(c)]
+
+
+def labels(rows: list[list[str]], index: int, columns) -> dict[int, tuple[str, str]]:
+    """For each series column, (its own label: the nearest heading above it, the label with its group headings:
+    headings spread right across the columns they head, as merged cells look)."""
+    headings = [r for r in rows[max(0, index - HEADING_ROWS):index]]
+    spread = []
+    for row in headings:
+        filled, last = [], ""
+        for j, cell in enumerate(row):
+            last = cell or (last if j > 1 else "")
+            filled.append(last if j > 0 else "")
+        spread.append(filled)
+    out = {}
+    for j in columns:
+        own = next((r[j] for r in reversed(headings) if j < len(r) and r[j]), "")
+        path = [f[j] for f in spread if j < len(f) and f[j]]
+        out[j] = (own, ": ".join(dict.fromkeys(path)) or own)
+    return out
 
 
 def parse_period(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -68,12 +97,12 @@ def parse_period(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     header = table.rows[index]
-    titles = table.rows[index - 1] if index > 0 else []
     series = {j: cell for j, cell in enumerate(header) if j > 0 and _CDID.fullmatch(cell)}
+    named = labels(table.rows, index, series)
     sex = SHEET_SEX.get((table.sheet or "people").strip().lower(), "persons")
     records = []
     for offset, row in enumerate(table.rows[index + 1:]):
-        number = index + 2 + offset
+        number = table.line(index + 1 + offset)
         if sources.blank(row):
             continue
         cells = {j: (row[j] if j < len(row) else "") for j in series}
@@ -93,8 +122,10 @@ def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Prob
                 value = None
             if value is not None and value < 0:
                 problems.append(Problem(table.label, number, header[j], "negative_count", f"{value:g} is below zero"))
-            name = titles[j] if j < len(titles) and titles[j] else SERIES.get(header[j], header[j])
-            records.append((number, "K02000001", sex, row[0].strip(), start, end, header[j], name, value))
+            own, label = named[j]
+            name = own or SERIES.get(header[j], header[j])
+            records.append((number, "K02000001", sex, row[0].strip(), start, end, header[j], name, label or name,
+                            value))
     frame = pd.DataFrame(records, columns=["_row", *COLUMNS[:-1]])
     frame["thousands"] = frame["thousands"].astype("Float64")
     frame["people"] = frame["thousands"] * 1000

@@ -24,12 +24,18 @@ REQUIRED = ("DATE_NAME", "GEOGRAPHY_CODE", "VARIABLE_NAME", "MEASURES_NAME", "OB
 FLAGS = {"!": "not shown (sample 0-2)", "*": "unreliable (sample 3-9)", "~": "estimate under 500", "-": "missing"}
 MEASURES = {"variable": "value", "numerator": "numerator", "denominator": "denominator", "confidence": "confidence"}
 COLUMNS = ("period", "period_start", "period_end", "area_code", "area_name", "variable", "is_percentage", "value",
-           "numerator", "denominator", "confidence", "ci_lower", "ci_upper", "flag", "reliability")
+           "numerator", "denominator", "confidence", "ci_lower", "ci_upper", "flag", "reliability", "area_level",
+           "aggregated")
+USED = ("DATE_NAME", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "VARIABLE_NAME", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS")
 LABELS = {"value": "OBS_VALUE (Variable)", "numerator": "OBS_VALUE (Numerator)",
           "denominator": "OBS_VALUE (Denominator)", "ci_lower": "OBS_VALUE (Confidence)", "area_code": "GEOGRAPHY_CODE",
           "period": "DATE_NAME", "variable": "VARIABLE_NAME", "measure": "MEASURES_NAME"}
+# Each measure is on its own line: a problem with the numerator names the Numerator line, not the row's first.
+LINES = {"value": "_row_value", "numerator": "_row_numerator", "denominator": "_row_denominator",
+         "ci_lower": "_row_confidence"}
 SPEC = Spec(area="area_code", counts=("numerator", "denominator"), ratios=(("numerator", "denominator"),),
-            rate="value", rate_mask="is_percentage", intervals=(("ci_lower", "value", "ci_upper"),), labels=LABELS)
+            rate="value", rate_mask="is_percentage", intervals=(("ci_lower", "value", "ci_upper"),), labels=LABELS,
+            rows=LINES)
 _KEY = Spec(key=("period", "area_code", "variable", "measure"), labels=LABELS)
 _RANGE = re.compile(r"([A-Za-z]{3})[a-z]* (\d{4})\s*-\s*([A-Za-z]{3})[a-z]* (\d{4})")
 _ENDING = re.compile(r"12 months ending ([A-Za-z]{3})[a-z]* (\d{4})", re.IGNORECASE)
@@ -102,6 +108,9 @@ def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Prob
     keys = ["period", "area_code", "variable"]
     wide = long.pivot(index=keys, columns="measure", values="obs").reindex(columns=list(MEASURES))
     wide.columns = [MEASURES[m] for m in wide.columns]
+    lines = long.pivot(index=keys, columns="measure", values="_row").reindex(columns=list(MEASURES))
+    lines.columns = [f"_row_{m if m != 'variable' else 'value'}" for m in lines.columns]
+    wide = wide.join(lines)
     first = long.groupby(keys, sort=False).agg(
         _row=("_row", "min"), area_name=("area_name", "first"), period_start=("period_start", "first"),
         period_end=("period_end", "first"), flag=("flag", lambda f: next((x for x in f if x), "")))

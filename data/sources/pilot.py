@@ -28,6 +28,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from data import reference, sources
+from data.sources import geography
 from data.validate import Problem, Spec
 
 NAME = "pilot_returns"
@@ -90,7 +91,7 @@ def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Prob
     out["period"] = out["period"].str.upper().str.replace(r"[\s-]", "", regex=True)
     icbs = set(reference.icbs()["code"])
     for row, code in zip(out["_row"], out["icb_code"], strict=True):
-        if code in sources.known_areas() and code not in icbs:
+        if code not in icbs and geography.level(code) is not None:  # a region, local authority...: not an ICB
             problems.append(Problem(label, int(row), "icb_code", "unknown_area", f"{code!r} is not an ICB"))
     programmes = set(reference.programmes()["id"])
     groups = set(reference.condition_groups()["id"]) | {"all"}

@@ -5,7 +5,7 @@
 -- What was loaded: one row per table (a CSV file, or one sheet of a workbook).
 CREATE TABLE source_files (
     file VARCHAR NOT NULL,           -- path under the source directory, with [sheet] for a workbook
-    format VARCHAR NOT NULL,         -- fingertips | nomis_aps | inac01 | pilot_returns
+    format VARCHAR NOT NULL,         -- fingertips | nomis_aps | nomis_query | inac01 | ons_series | pilot_returns
     target VARCHAR NOT NULL,         -- the table it loaded
     rows INTEGER NOT NULL,
     sha256 VARCHAR NOT NULL          -- of the whole file
@@ -26,7 +26,9 @@ CREATE TABLE source_fingertips (
     value DOUBLE, lower_95 DOUBLE, upper_95 DOUBLE, lower_998 DOUBLE, upper_998 DOUBLE,
     count DOUBLE, denominator DOUBLE, value_note VARCHAR, recent_trend VARCHAR,
     compared_to_england VARCHAR, compared_to_percentiles VARCHAR, time_period_sortable BIGINT,
-    new_data VARCHAR, compared_to_goal VARCHAR
+    new_data VARCHAR, compared_to_goal VARCHAR,
+    compared_to_parent VARCHAR,      -- the website export's 'Compared to parent value or percentiles'
+    area_level VARCHAR               -- england | region | icb | la | nhs_region | other (kept, not drawn)
 );
 
 -- Nomis APS: one row per rolling year x area x variable; the measures side by side.
@@ -45,7 +47,9 @@ CREATE TABLE source_nomis_aps (
     ci_lower DOUBLE,
     ci_upper DOUBLE,
     flag VARCHAR,                    -- '!' | '*' | '~' | '-' | NULL
-    reliability VARCHAR NOT NULL     -- plain words for the flag; 'reliable' when there is none
+    reliability VARCHAR NOT NULL,    -- plain words for the flag; 'reliable' when there is none
+    area_level VARCHAR NOT NULL,     -- england | region | icb | la | nhs_region | other (kept, not drawn)
+    aggregated BOOLEAN NOT NULL      -- an ICB row summed by the build from local authorities (best fit)
 );
 
 -- ONS INAC01-style series, UK, rolling three-month periods.
@@ -56,7 +60,8 @@ CREATE TABLE source_inac01 (
     period_start DATE NOT NULL,
     period_end DATE NOT NULL,
     series_id VARCHAR NOT NULL,      -- LF6A long-term sick, ...
-    series_name VARCHAR NOT NULL,
+    series_name VARCHAR NOT NULL,    -- the column's label, e.g. 'Long-term sick'
+    column_label VARCHAR NOT NULL,   -- with its group heading, e.g. 'Economically inactive by reason: Long-term sick'
     thousands DOUBLE,                -- NULL where ONS shows '..'
     people DOUBLE
 );
@@ -73,4 +78,19 @@ CREATE TABLE pilot_returns (
     job_outcomes INTEGER,
     sustained_outcomes INTEGER,
     cost_gbp DOUBLE
+);
+
+-- ONS time-series CSVs (one series a file: LF6A and the like), every period the file gives.
+CREATE TABLE source_ons_series (
+    cdid VARCHAR NOT NULL,           -- the series identifier, e.g. LF6A
+    title VARCHAR NOT NULL,
+    dataset_id VARCHAR,              -- 'Source dataset ID', e.g. LMS
+    unit VARCHAR,                    -- e.g. Thousands
+    release_date DATE,               -- of the edition the value came from
+    sex VARCHAR NOT NULL,            -- persons | male | female (from the title)
+    period VARCHAR NOT NULL,         -- '2024', '2024 Q1', '2024 JAN'
+    period_type VARCHAR NOT NULL,    -- year | quarter | month (LFS months: the three months ending in it)
+    period_start DATE NOT NULL,
+    period_end DATE NOT NULL,
+    value DOUBLE                     -- NULL where ONS shows '..'
 );
