@@ -45,9 +45,9 @@ def find(text: str) -> str | None:
 def control() -> html.Div:
     suggestions, _ = _index()
     return html.Div([
-        html.Label("Find an area", htmlFor=INPUT, className="form-label mb-1"),
+        html.Label("Search by name or code", htmlFor=INPUT, className="form-label mb-1"),
         dcc.Input(id=INPUT, type="search", list=LIST, debounce=True, className="form-control",
-                  placeholder="Name, ODS or GSS code", autoComplete="off"),
+                  placeholder="A name, ODS or GSS code, e.g. QF7", autoComplete="off"),
         html.Datalist([html.Option(value=label) for label, _ in suggestions], id=LIST),
         html.Div(id=MESSAGE, className="small text-danger", role="status"),
     ])

@@ -351,6 +351,10 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
+    if rendered.data.empty and not rendered.chart.synthetic:
+        # A published series that is not loaded: the card folds to its title and one line saying what it would
+        # show and how to load it (assets/style.css hides its empty chart, table and downloads).
+        return rendered.figure, html.Span(rendered.summary, className="empty-published"), share_links(chart_id, "")
     return rendered.figure, rendered.summary, share_links(chart_id, search)
 
 

@@ -29,7 +29,7 @@ def test_profile_1_renders_with_every_card_and_passes_axe(browser_page, geo, nam
 
 def test_profile_2_find_an_area_by_ods_code_updates_the_profile(browser_page):
     page = browser_page.open("/profile?geo=E54000061")
-    search = page.get_by_label("Find an area")
+    search = page.get_by_label("Search by name or code")
     search.fill("no such place")
     search.press("Enter")
     page.wait_for_function("() => document.querySelector('#area-search-message').innerText.includes('ODS code')")
@@ -43,4 +43,15 @@ def test_profile_2_find_an_area_by_ods_code_updates_the_profile(browser_page):
     link = page.locator("#card-regions-spc .chart-profile-link")
     assert link.inner_text() == "Area profile of North West London"
     assert link.get_attribute("href").endswith("/profile?geo=E54000027")
+    assert browser_page.errors == []
+
+
+def test_empty_published_cards_fold_to_a_compact_note(browser_page):
+    # The demo warehouse loads no published file: each "Published figures" card is its title and one line.
+    page = browser_page.open("/regions")
+    card = page.locator("#card-regions-published")
+    assert "python -m data.build --source DIR" in card.locator(".chart-summary").inner_text()
+    assert not card.locator(".chart-graph").is_visible() and not card.locator(".chart-share").is_visible()
+    assert card.bounding_box()["height"] < 200
+    assert page.locator("#card-regions-league .chart-graph").is_visible()  # other cards unchanged
     assert browser_page.errors == []
