@@ -60,7 +60,7 @@ def control() -> html.Div:
     prevent_initial_call=True,
 )
 def choose(text):
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():  # a hand-made request may send anything
         return no_update, ""
     code = find(text)
     if code is None:

@@ -43,7 +43,7 @@ def layout(**query):
 )
 def update_summary(search):
     try:
-        filters = Filters.from_query(search or "")
+        filters = Filters.from_query(search if isinstance(search, str) else "")
     except FilterError as error:
         return [html.Li(str(error))], "Area profile", dash.get_relative_path("/export/profile.pdf")
     return ([html.Li(sentence) for sentence in headline(filters)], f"Area profile: {filters.geo_name}",
