@@ -18,6 +18,7 @@ from dashboard.settings import Settings
 
 ROOT = Path(__file__).parent
 SERVICE_NAME = "Health and work commissioning dashboard"
+FEED_LINK = '<link rel="alternate" type="application/atom+xml" title="Data updates" href="{href}">'
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">')
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">').replace(
+        "{%favicon%}", "{%favicon%}\n" + FEED_LINK.format(href=f"{prefix}feed.atom"))  # the change feed, every page
     app.server.config["DASHBOARD_SETTINGS"] = settings
     routes.register(app, settings)
     app.layout = shell
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _nav() -> dbc.Nav:
     pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
                    key=lambda p: p["nav_order"])
+    # dbc.NavLink with active="exact" marks the current page aria-current="page" as well as bold.
     return dbc.Nav([
         dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact", className="nav-page-link"))
         for p in pages
@@ -63,18 +66,20 @@ def shell() -> html.Div:
         # and a failure there would leave the worker without callbacks for good.
         demo, unavailable, meta = True, error, {}
     figures.set_demo(demo)
-    banner = dbc.Alert(
+    # A static note, not role="alert": it says the same thing on every page, so it is not announced on each.
+    banner = html.Div(html.P(
         [html.Strong("Synthetic demo data. "),
          "These figures are generated for demonstration and are not official statistics. ",
          dcc.Link("About the data", href=dash.get_relative_path("/about"), className="alert-link")],
-        color="warning", className="demo-banner mb-0 rounded-0 text-center", id="demo-banner",
-    ) if demo else None
+        className="mb-0"), className="alert alert-warning demo-banner mb-0 rounded-0 text-center", id="demo-banner",
+        role="note", **{"aria-label": "Demo data"}) if demo else None
     return html.Div([
         html.A("Skip to main content", href="#main", className="skip-link"),
-        html.Header(dbc.Navbar(dbc.Container([
-            dbc.NavbarBrand(SERVICE_NAME, href=dash.get_relative_path("/")),
+        # One labelled <nav> (dbc.Navbar would wrap it in a second, unlabelled one); the brand wraps at 320 px.
+        html.Header(html.Div(dbc.Container([
+            dcc.Link(SERVICE_NAME, href=dash.get_relative_path("/"), className="navbar-brand site-title"),
             html.Nav(_nav(), **{"aria-label": "Pages"}),
-        ], fluid="xl"), color="primary", dark=True, className="site-nav"), role="banner"),
+        ], fluid="xl", className="flex-wrap"), className="navbar navbar-dark bg-primary site-nav"), role="banner"),
         banner,
         dbc.Alert([html.Strong("The data cannot be read just now. "), str(unavailable),
                    " The page will work again once the warehouse is readable; reload it in a minute."],

@@ -23,6 +23,13 @@ from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
 
 STORE = "page-filters"
+STATUS = "page-status"
+CHART_COUNT = "page-chart-count"
+# No chart toolbar: the theme fixes every axis range (afcharts), so its zoom buttons did nothing; the PNG link
+# draws a better image than its camera; and "Share chart" offered an upload to Plotly Cloud, never wanted from
+# an intranet. What is left is keyboard-free of mouse-only controls.
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "showSendToCloud": False,
+                "showEditInChartStudio": False, "responsive": True}
 
 
 def dom_id(component_id: dict) -> str:
@@ -122,8 +129,13 @@ def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *bo
             html.P("The page shows the other filters you chose; the ones above are at their defaults.",
                    className="mb-0"),
         ], className="alert alert-warning filter-problems", role="alert")]
+    charts = sum(1 for part in body if str(getattr(part, "id", "")).startswith("card-"))
     return html.Div([
         dcc.Store(id=STORE, data=filters.query_string()),
+        # The page's one live region: a short message when the filters change (chart summaries are not live:
+        # each is its chart's description, read when the reader reaches the chart).
+        html.P(id=STATUS, role="status", className="visually-hidden"),
+        dcc.Store(id=CHART_COUNT, data=charts),
         html.H1(title),
         html.P(intro, className="lead"),
         *alert,
@@ -139,29 +151,60 @@ def _area_search() -> html.Div:
     return dbc.Row(dbc.Col(area_search.control(), xs=12, sm=6, lg=4), className="mb-3")
 
 
-def chart_card(chart_id: str, controls=None) -> html.Section:
-    """A chart's card; ``controls`` (optional components, e.g. a view toggle) go between description and chart."""
+def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None) -> html.Section:
+    """A chart: heading, description, the figure as one accessible image (named by the heading, described by
+    the text summary under it: ``assets/a11y.js`` gives plotly's SVG the role and hides its parts), the
+    source as text, the table, downloads and embed code. ``sorts`` (key -> label) adds real "Sort by"
+    buttons for a figure that carries its orders in ``layout.meta`` (the league); ``controls`` (e.g. the map's
+    colour toggle) go under the description."""
     chart = registry.get(chart_id)
-    heading = f"{chart_id}-title"
+    heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
+    source = f"Source: {chart.source}"
+    if chart.synthetic and figures.is_demo():
+        source = f"{figures.DEMO_NOTE}. {source}"
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),
         html.P(chart.description, className="chart-description"),
         controls,
-        dcc.Loading(dcc.Graph(
+        sort_buttons(chart_id, sorts) if sorts else None,
+        # Every card has the store (the sort callback matches every graph); only sortable ones fill it.
+        dcc.Store(id={"type": "chart-sort-choice", "chart": chart_id}, data=next(iter(sorts)) if sorts else None),
+        dcc.Loading(html.Div(dcc.Graph(
             id={"type": "chart-graph", "chart": chart_id},
             figure=figures.empty("Loading..."),
-            config={"displaylogo": False, "responsive": True,
-                    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-                    "toImageButtonOptions": {"filename": chart_id, "width": 1200, "height": 675, "scale": 1}},
+            config=GRAPH_CONFIG,
             className="chart-graph",
-        ), type="default"),
-        html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary", **{"aria-live": "polite"}),
+        ), className="chart-image", **{"data-labelledby": heading, "data-describedby": summary}), type="default"),
+        html.Div(html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary"), id=summary),
+        html.P(source, className="chart-source small"),
         html.Details([html.Summary("Show as table", id={"type": "chart-table-toggle", "chart": chart_id},
                                    className="chart-table-toggle"),
                       html.Div(html.P("Loading the table...", className="small"),
                                id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
         html.Div(share_links(chart_id, ""), id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
     ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading})
+
+
+def sort_buttons(chart_id: str, sorts: dict[str, str]) -> html.Div:
+    """Toggle buttons that re-order the chart (``aria-pressed`` says which order is shown); the first is the
+    figure's own order."""
+    first = next(iter(sorts))
+    return html.Div([
+        *[html.Button(label, id={"type": "chart-sort", "chart": chart_id, "key": key}, type="button",
+                      className="btn btn-sm chart-sort me-2", **{"aria-pressed": "true" if key == first else "false"})
+          for key, label in sorts.items()],
+    ], role="group", className="chart-sorts mb-2", **{"aria-label": "Order of the chart"})
+
+
+def page_figure(figure):
+    """The figure as a page shows it: the source note is text under the chart there (it wraps to any width,
+    where the figure's one-line note was cut off at 1280 px), so the figure's copy comes out. Exports draw
+    their own provenance block (source, filters, dates) under the image."""
+    notes = [a for a in figure.layout.annotations if a.name == "source-note"]
+    if notes:
+        figure.layout.annotations = [a for a in figure.layout.annotations if a.name != "source-note"]
+        figure.update_layout(margin={"b": 64})
+    return figure
 
 
 # ---- share, download and embed (every chart card, and a page's "all charts" links) ------------------
@@ -186,8 +229,9 @@ def _absolute(path: str) -> str:
     return (public_origin() if flask.has_app_context() else "") + path
 
 
-def share_links(chart_id: str, search: str | None) -> list:
-    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store)."""
+def share_links(chart_id: str, search: str | None, summary: str | None = None) -> list:
+    """A chart card's download links and embed code, for the view in ``search`` (the page-filters store): the
+    iframe with its resizing script, and a picture linking to the live view (alt text: ``summary``)."""
     from dashboard import exports
 
     chart = registry.get(chart_id)
@@ -197,7 +241,14 @@ def share_links(chart_id: str, search: str | None) -> list:
                                                         "aria-label": f"{label}: {chart.title}"})
              for label, fmt in DOWNLOADS]
     code_id = {"type": "chart-embed-code", "chart": chart_id}
-    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), chart.title)
+    # The iframe's title is what a screen reader announces for it: the chart and its view in words.
+    title = f"{chart.title}: {Filters.from_query(query).describe()}"
+    snippet = exports.embed_snippet(_absolute(dash.get_relative_path(f"/embed/{chart_id}") + query), title,
+                                    _absolute(dash.get_relative_path("/embed.js")))
+    image_id = {"type": "chart-image-code", "chart": chart_id}
+    image_code = exports.image_link_snippet(
+        _absolute(dash.get_relative_path(f"/export/{chart_id}.png") + query),
+        _absolute(dash.get_relative_path(chart.page) + query), summary or chart.description, chart.title)
     try:
         area = Filters.from_query(query)
     except FilterError:
@@ -207,13 +258,19 @@ def share_links(chart_id: str, search: str | None) -> list:
     return [
         html.Span("Download: ", className="me-2"), *links, profile,
         html.Details([
-            html.Summary("Copy embed code", className="chart-embed-summary"),
+            html.Summary("Embed this chart", className="chart-embed-summary"),
             html.Label("Embed code for this view (paste it into your intranet page's HTML)",
                        htmlFor=dom_id(code_id), className="form-label small mt-2 mb-1"),
             dcc.Textarea(id=code_id, value=snippet, readOnly=True, rows=4,
                          className="form-control font-monospace small"),
-            dcc.Clipboard(target_id=code_id, title="Copy embed code",
-                          className="btn btn-outline-secondary btn-sm mt-1"),
+            html.Button("Copy embed code", id={"type": "chart-embed-copy", "chart": chart_id}, type="button",
+                        className="btn btn-outline-secondary btn-sm mt-1 chart-embed-copy"),
+            html.Span(id={"type": "chart-embed-status", "chart": chart_id}, role="status",
+                      className="ms-2 small chart-embed-status"),
+            html.Label("Or, where your intranet strips iframes: a picture of this view linking to it (select it "
+                       "and copy)", htmlFor=dom_id(image_id), className="form-label small mt-2 mb-1 d-block"),
+            dcc.Textarea(id=image_id, value=image_code, readOnly=True, rows=3,
+                         className="form-control font-monospace small"),
         ], className="chart-embed mt-2"),
     ]
 
@@ -306,20 +363,28 @@ clientside_callback(
 TABLE_ROWS = 200  # rows shown in a card's table (a component a cell); the CSV download has them all
 
 
+# The column whose value names a row (read out before each cell of the row): the first of these a table has.
+ROW_HEADERS = ("area_name", "name", "icb_name", "programme_name", "group_name", "group", "comparison",
+               "series_name", "indicator_name", "period")
+
+
 def chart_table(rendered) -> html.Div:
-    """The chart's numbers as an accessible table: the text alternative to the figure."""
-    from dashboard import exports
+    """The chart's numbers as an accessible table, the text alternative to the figure: headers in words with
+    their units, a row header, numbers formatted for reading, Yes/No (the downloads keep the raw columns)."""
+    from dashboard import exports, labels
 
     frame = exports.table(rendered)
     if frame.empty:
         return html.P("No data for this selection.")
-    shown = frame.head(TABLE_ROWS).copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].round(2)
+    shown = frame.head(TABLE_ROWS)
+    row_header = next((c for c in ROW_HEADERS if c in shown.columns), shown.columns[0])
+    # The row header first, so a screen reader names the row before its cells.
+    shown = shown[[row_header, *(c for c in shown.columns if c != row_header)]]
+    readable = labels.readable(shown)
     note = [] if len(frame) <= TABLE_ROWS else [html.P(
         f"The first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download has them all.", className="small")]
-    return html.Div([*note, data_table(shown, f"{rendered.chart.title}: the numbers behind the chart")])
+    return html.Div([*note, data_table(readable, f"{rendered.chart.title}: the numbers behind the chart",
+                                       index=readable.columns[0])])
 
 
 def _chart_id(component_id) -> str:
@@ -354,8 +419,9 @@ def update_chart(search, graph_id):
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
-        return rendered.figure, html.Span(rendered.summary, className="empty-published"), share_links(chart_id, "")
-    return rendered.figure, rendered.summary, share_links(chart_id, search)
+        return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
+                share_links(chart_id, "", rendered.summary))
+    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary)
 
 
 @callback(
@@ -379,6 +445,81 @@ def update_chart_table(search, clicks, table_id):
         return chart_table(registry.render(_chart_id(table_id), filters))
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
+
+
+@callback(
+    Output(STATUS, "children"),
+    Input(STORE, "data"),
+    State(CHART_COUNT, "data"),
+    prevent_initial_call=True,
+)
+def update_page_status(search, charts):
+    """One short message per filter change, for screen readers (the page's only live region)."""
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return f"Filters not accepted: {error}"
+    count = f"{charts} chart{'s' if charts != 1 else ''}" if charts else "the page"
+    return f"Showing {count} for {filters.describe()}."
+
+
+# "Sort by" buttons: re-order the figure from the orders it carries in layout.meta, and say which is pressed.
+# The figure is an input as well as the output, so a new figure (the filters changed) keeps the reader's order.
+clientside_callback(
+    """
+    function(clicks, figure, ids, chosen) {
+        const nothing = window.dash_clientside.no_update;
+        const trigger = (window.dash_clientside.callback_context.triggered || [])[0];
+        let key = chosen || (ids.length ? ids[0].key : null);
+        if (trigger && trigger.prop_id.indexOf('"chart-sort"') !== -1 && trigger.value) {
+            key = JSON.parse(trigger.prop_id.slice(0, trigger.prop_id.lastIndexOf("."))).key;
+        }
+        if (!ids.length) { return [nothing, [], nothing]; }
+        const pressed = ids.map(function(id) { return String(id.key === key); });
+        const meta = figure && figure.layout && figure.layout.meta;
+        if (!meta || !meta.sorts || !meta.sorts[key] || meta.sort === key) { return [nothing, pressed, key]; }
+        const layout = Object.assign({}, figure.layout, {
+            meta: Object.assign({}, meta, {sort: key}),
+            yaxis: Object.assign({}, figure.layout.yaxis, {categoryarray: meta.sorts[key]})});
+        return [Object.assign({}, figure, {layout: layout}), pressed, key];
+    }
+    """,
+    Output({"type": "chart-graph", "chart": MATCH}, "figure", allow_duplicate=True),
+    Output({"type": "chart-sort", "chart": MATCH, "key": ALL}, "aria-pressed"),
+    Output({"type": "chart-sort-choice", "chart": MATCH}, "data"),
+    Input({"type": "chart-sort", "chart": MATCH, "key": ALL}, "n_clicks"),
+    Input({"type": "chart-graph", "chart": MATCH}, "figure"),
+    State({"type": "chart-sort", "chart": MATCH, "key": ALL}, "id"),
+    State({"type": "chart-sort-choice", "chart": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+
+# "Copy embed code": the clipboard where the browser allows it, else the code is selected for Ctrl+C; the
+# status next to the button says which.
+clientside_callback(
+    """
+    function(clicks, code, id) {
+        if (!clicks) { return window.dash_clientside.no_update; }
+        const area = document.getElementById(JSON.stringify({chart: id.chart, type: "chart-embed-code"}));
+        const copied = "Embed code copied (" + clicks + ").";
+        function select() {
+            if (area) { area.focus(); area.select(); }
+            let ok = false;
+            try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+            return ok ? copied : "The embed code is selected: press Ctrl+C (or Cmd+C) to copy it.";
+        }
+        if (navigator.clipboard && window.isSecureContext) {
+            return navigator.clipboard.writeText(code).then(function() { return copied; }, select);
+        }
+        return select();
+    }
+    """,
+    Output({"type": "chart-embed-status", "chart": MATCH}, "children"),
+    Input({"type": "chart-embed-copy", "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-embed-code", "chart": MATCH}, "value"),
+    State({"type": "chart-embed-copy", "chart": MATCH}, "id"),
+    prevent_initial_call=True,
+)
 
 
 @callback(

@@ -300,20 +300,37 @@ def _write_data(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(40, len(str(column)) + 4))
 
 
+def _write_columns(writer: pd.ExcelWriter, frames: list[tuple[str, pd.DataFrame]]) -> None:
+    """A "Columns" sheet: each data sheet's machine-friendly column names beside a reader's header with its
+    unit (the words "Show as table" uses), so the data sheets stay easy to script against."""
+    from dashboard import labels
+
+    rows = [{"Sheet": sheet, "Column": column, "Meaning": label} for sheet, frame in frames
+            for column, label in zip(frame.columns, labels.headers(frame.columns), strict=True)]
+    pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning"]).to_excel(writer, sheet_name="Columns", index=False)
+    ws = writer.sheets["Columns"]
+    for letter, width in (("A", 28), ("B", 28), ("C", 60)):
+        ws.column_dimensions[letter].width = width
+
+
 def xlsx(rendered: Rendered, ctx: Context) -> bytes:
-    """A workbook: an "About" sheet (title, filters, source, notes) and a "Data" sheet of the numbers."""
+    """A workbook: an "About" sheet (title, filters, source, notes), a "Data" sheet of the numbers and a
+    "Columns" sheet saying what each column is."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="About", index=False)
         _write_pairs(writer.sheets["About"], provenance(rendered, ctx))
-        _write_data(writer, table(rendered), "Data")
+        data = table(rendered)
+        _write_data(writer, data, "Data")
+        _write_columns(writer, [("Data", data)])
     return buffer.getvalue()
 
 
 def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
-    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart."""
+    """Every chart on a page: a "Notes" sheet (filters, sources, notes, a row a chart), then a sheet a chart,
+    then "Columns" (what each column is)."""
     buffer = io.BytesIO()
-    taken = {"notes"}
+    taken = {"notes", "columns"}
     sheets = [_sheet_name(r.chart.id, taken) for r in items]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
@@ -332,8 +349,10 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
             for col, value in enumerate((sheet, rendered.chart.title, rendered.chart.source,
                                          rendered.chart.description, rendered.summary), start=1):
                 ws.cell(row=i, column=col, value=neutralise(value))
-        for rendered, sheet in zip(items, sheets, strict=True):
-            _write_data(writer, table(rendered), sheet)
+        frames = [(sheet, table(rendered)) for rendered, sheet in zip(items, sheets, strict=True)]
+        for sheet, frame in frames:
+            _write_data(writer, frame, sheet)
+        _write_columns(writer, frames)
     return buffer.getvalue()
 
 
@@ -387,22 +406,45 @@ def embed_figure(rendered: Rendered) -> go.Figure:
     return fig
 
 
-# The embed page's one inline script, allowed by its hash in the embed's CSP (no 'unsafe-inline').
+# The embed page's one inline script, allowed by its hash in the embed's CSP (no 'unsafe-inline'): draw the chart,
+# then tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
 EMBED_SCRIPT = """
 (function () {
   var fig = JSON.parse(document.getElementById("embed-figure").textContent);
-  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false}).then(function () {
+  // No toolbar (no "Share chart" upload to Plotly Cloud; the axes are fixed), as on the dashboard's pages.
+  Plotly.newPlot("chart", fig.data, fig.layout, {responsive: true, displaylogo: false, showSendToCloud: false,
+    displayModeBar: false}).then(function () {
     document.body.setAttribute("data-ready", "true");
+  });
+  // Tell a host page running /embed.js how tall the content is, whenever that changes (and when asked).
+  var last = 0;
+  function report(force) {
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (window.parent === window || (height === last && !force)) { return; }
+    last = height;
+    window.parent.postMessage({type: "health-work-embed:height", height: height}, "*");
+  }
+  if (window.ResizeObserver) { new ResizeObserver(function () { report(false); }).observe(document.body); }
+  window.addEventListener("load", function () { report(true); });
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data && event.data.type === "health-work-embed:ask") { report(true); }
   });
 })();
 """
 
 
 def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downloads: dict[str, str],
-               demo: bool) -> str:
-    """The chart alone, for an iframe: a small title, the figure filling the frame, links and the demo note."""
+               demo: bool, a11y_src: str | None = None, oembed_href: str | None = None) -> str:
+    """The chart alone, for an iframe: a small title, the figure as wide as the frame and as tall as the chart
+    needs, links and the demo note. It posts its height to the parent window whenever that changes, so a host page
+    with /embed.js (dashboard/embeds.py) sizes the iframe to it; ``oembed_href`` is its oEmbed discovery link.
+    ``a11y_src`` (the app's ``assets/a11y.js``) makes the figure one image named by the title and described by
+    the summary, as on the pages."""
     figure_json = embed_figure(rendered).to_json().replace("</", "<\\/")
+    chart_height = int(rendered.figure.layout.height or 450)
     esc = html.escape
+    discovery = (f'<link rel="alternate" type="application/json+oembed" href="{esc(oembed_href)}" '
+                 f'title="{esc(rendered.chart.title)}">' if oembed_href else "")
     links = " · ".join(f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in downloads.items())
     demo_note = f'<strong class="demo">{esc(figures.DEMO_NOTE)}</strong>' if demo else ""
     return f"""<!DOCTYPE html>
@@ -411,21 +453,29 @@ def embed_html(rendered: Rendered, *, plotly_src: str, dashboard_url: str, downl
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(rendered.chart.title)}</title>
+{discovery}
 <style>
-html, body {{ height: 100%; margin: 0; }}
+html, body {{ margin: 0; }}
 body {{ display: flex; flex-direction: column; font-family: Arial, "Helvetica Neue", Helvetica, sans-serif;
        color: {Colour.TEXT}; background: {Colour.WHITE}; }}
 h1 {{ font-size: 1rem; margin: 0.4rem 0.6rem 0; }}
-#chart {{ flex: 1 1 auto; min-height: 180px; }}
+.chart-scroll {{ display: flex; overflow-x: auto; }}
+#chart {{ flex: 1 1 auto; height: {chart_height}px; }}
+@media (max-width: 575.98px) {{ #chart {{ min-width: 860px; }} }}
 footer {{ font-size: 0.75rem; padding: 0.2rem 0.6rem 0.4rem; display: flex; flex-wrap: wrap; gap: 0.4rem 1rem;
          color: {Colour.SECONDARY_TEXT}; }}
 footer a {{ color: {Colour.DARK_BLUE}; }}
 .demo {{ color: {Colour.TEXT}; }}
+.visually-hidden {{ position: absolute !important; width: 1px !important; height: 1px !important; padding: 0 !important;
+  margin: -1px !important; overflow: hidden !important; clip: rect(0, 0, 0, 0) !important; white-space: nowrap !important;
+  border: 0 !important; }}
+a:focus-visible, [tabindex]:focus-visible {{ outline: 3px solid #FFDD00; box-shadow: 0 0 0 6px {Colour.TEXT}; }}
 </style>
 </head>
 <body>
 <h1 id="embed-title">{esc(rendered.chart.title)}</h1>
-<div id="chart" role="figure" aria-label="{esc(rendered.summary)}"></div>
+<div class="chart-scroll"><div id="chart" data-labelledby="embed-title" data-describedby="embed-summary"></div></div>
+<p id="embed-summary" class="visually-hidden">{esc(rendered.summary)}</p>
 <footer>
 {demo_note}
 <span class="source">Source: {esc(rendered.chart.source)}</span>
@@ -435,16 +485,27 @@ footer a {{ color: {Colour.DARK_BLUE}; }}
 <script type="application/json" id="embed-figure">{figure_json}</script>
 <script src="{esc(plotly_src)}"></script>
 <script>{EMBED_SCRIPT}</script>
+{f'<script src="{esc(a11y_src)}"></script>' if a11y_src else ""}
 </body>
 </html>
 """
 
 
-def embed_snippet(src: str, title: str) -> str:
-    """The iframe code an intranet editor pastes, with the note about sandboxed iframes."""
+def embed_snippet(src: str, title: str, host_script: str | None = None) -> str:
+    """The iframe code an intranet editor pastes, with the note about sandboxed iframes, and the script that sizes
+    the iframe to the chart (``host_script``: the address of /embed.js)."""
+    script = f'\n<script src="{html.escape(host_script)}" async></script>' if host_script else ""
     return (f"<!-- {title}: a live chart from the health and work dashboard. {SANDBOX_NOTE} -->\n"
-            f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="520" '
-            f'style="border:0" loading="lazy"></iframe>')
+            f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="560" '
+            f'style="border:0" loading="lazy"></iframe>{script}')
+
+
+def image_link_snippet(png_src: str, view_url: str, alt: str, title: str) -> str:
+    """For intranets that strip iframes: the chart's PNG export, described by its summary, linking to the live view."""
+    return (f"<!-- {title}: a picture of the chart, linking to the live dashboard (for pages that cannot show "
+            f"iframes). -->\n"
+            f'<a href="{html.escape(view_url)}"><img src="{html.escape(png_src)}" alt="{html.escape(alt)}" '
+            f'width="{IMAGE_WIDTH}" style="max-width:100%;height:auto"></a>')
 
 
 def parse_chart_list(text: str) -> list[str]:

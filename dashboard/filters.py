@@ -6,15 +6,16 @@ answer it with 400 and pages with an alert. Unknown parameters are ignored.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.safety import quoted
 from data import reference
-from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES
+from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES, quarters
 
 ENGLAND = reference.ENGLAND
 LEVELS = ("region", "icb")
@@ -208,3 +209,58 @@ _PARSERS = {
     "sex": _choice("sex", SEXES, "female, male or all"),
     "areas": _area_list,
 }
+
+
+# ---- every filter described, for the data API (/api/v1/filters) and its OpenAPI document -------------------
+
+@dataclass(frozen=True)
+class FilterDefinition:
+    """One URL filter: its parameter, what it means, its default and every value it accepts (value -> label).
+
+    ``accepted`` reads the same lists the parsers above check against, so the API's description and what
+    ``Filters.from_query`` accepts cannot disagree (tests/test_api.py parses every listed value)."""
+    name: str
+    label: str
+    description: str
+    default: str  # "all" where the filter is optional
+    # value -> label; None for a number within minimum..maximum
+    accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def values(self) -> dict[str, str]:
+        return self.accepted() if self.accepted else {}
+
+    def json_schema(self) -> dict:
+        """The parameter's JSON Schema: one of the accepted values, or a number within its range."""
+        if self.accepted is None:
+            bounds = {k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None}
+            return {"type": "number", **bounds}
+        return {"type": "string", "enum": list(self.values()), "default": self.default}
+
+    def describe(self) -> dict:
+        """As ``/api/v1/filters`` lists it."""
+        out = {"name": self.name, "label": self.label, "description": self.description, "default": self.default,
+               "accepted": self.values()}
+        return out if self.accepted else {**out, "minimum": self.minimum, "maximum": self.maximum}
+
+
+_LEVEL_NAMES = {"region": "ONS regions", "icb": "Integrated Care Boards"}
+FILTER_DEFINITIONS = (
+    FilterDefinition("geo", "Area", "The area shown: England, an ONS region or an Integrated Care Board, by GSS code.",
+                     ENGLAND, lambda: dict(_area_names())),
+    FilterDefinition("level", "Compare", "Which areas are compared with each other: ONS regions or ICBs.",
+                     "region", lambda: {lv: _LEVEL_NAMES[lv] for lv in LEVELS}),
+    FilterDefinition("from", "From", "The first quarter shown.", FIRST_PERIOD,
+                     lambda: {q: period_label(q) for q in quarters()}),
+    FilterDefinition("to", "To", "The last quarter shown (not before from).", LAST_PERIOD,
+                     lambda: {q: period_label(q) for q in quarters()}),
+    FilterDefinition("condition", "Main condition", "A main health condition group (LFS main health problem).",
+                     "all", lambda: {"all": "all conditions", **_condition_names()}),
+    FilterDefinition("intervention", "Programme", "A back-to-work programme.",
+                     "all", lambda: {"all": "all programmes", **_programme_names()}),
+    FilterDefinition("age", "Age", "An age band of people aged 16-64.",
+                     "all", lambda: {"all": "aged 16-64", **{band: f"aged {band}" for band in AGE_BANDS}}),
+    FilterDefinition("sex", "Sex", "Women or men.", "all",
+                     lambda: {"all": "men and women", **{s: {"female": "women", "male": "men"}[s] for s in SEXES}}),
+)

@@ -57,6 +57,9 @@ class Rendered:
 
 
 REGISTRY: dict[str, Chart] = {}
+# A chart id, once published, keeps working: when a chart is renamed, add {old id: new id} here and every route
+# that takes a chart id (API, exports, embeds, oEmbed) redirects the old one (308). Never reuse an old id.
+RENAMED: dict[str, str] = {}
 
 
 def register(chart: Chart) -> Chart:

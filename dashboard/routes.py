@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import CallbackException
 
 import queries
-from dashboard import exports, figures, registry
+from dashboard import embeds, exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
 from dashboard.safety import quoted
@@ -258,16 +258,22 @@ def register(app: Dash, settings: Settings) -> None:
         filters = _filters()
         rendered = _render(chart, filters)
         query = filters.query_string()
+        base = f"{public_origin()}{prefix}"
         downloads = {label: f"{prefix}export/{chart.id}.{fmt}{query}"
                      for label, fmt in (("PNG", "png"), ("CSV", "csv"), ("Excel", "xlsx"))}
         page = exports.embed_html(
             rendered, plotly_src=app.get_asset_url(PLOTLY_ASSET),
             dashboard_url=f"{prefix}{chart.page.lstrip('/')}{query}", downloads=downloads,
-            demo=rendered.demo)
+            demo=rendered.demo, a11y_src=app.get_asset_url("a11y.js"),
+            oembed_href=embeds.discovery_href(base, f"{base}embed/{chart.id}{query}"))
         response = flask.Response(page, mimetype="text/html")
         response.headers["Content-Security-Policy"] = CSP.format(
             scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)
         return response
+
+    from dashboard import api  # the data API, feed, oEmbed and conditional requests (dashboard/api.py)
+
+    api.register(app, settings)
 
     @server.errorhandler(BadRequest)
     def bad_request(error: BadRequest):

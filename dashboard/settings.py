@@ -27,6 +27,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     # Key for the HMAC on every result in the shared cache (required with cache_url).
     cache_key: str | None = None
+    # Where readers report an accessibility problem (an email address or a web address), named in the About
+    # page's accessibility statement; unset, the statement asks them to contact the team that runs the copy.
+    accessibility_contact: str | None = None
 
     def __post_init__(self):
         check_frame_ancestors(self.frame_ancestors)
@@ -72,6 +75,7 @@ class Settings:
             allowed_hosts=tuple(h.strip().lower() for h in env.get("DASHBOARD_ALLOWED_HOSTS", "").split(",")
                                 if h.strip()),
             cache_key=env.get("DASHBOARD_CACHE_KEY") or None,
+            accessibility_contact=(env.get("DASHBOARD_ACCESSIBILITY_CONTACT") or "").strip() or None,
         )
 
 

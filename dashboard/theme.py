@@ -53,6 +53,35 @@ COMPARISON_ANY_POLARITY = {
 }
 
 
+def _channels(colour: str) -> tuple[float, float, float]:
+    """sRGB channels 0-1 of '#RRGGBB' or 'rgb(r, g, b)' / 'rgba(...)' (alpha ignored)."""
+    colour = str(colour).strip()
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (float(v) for v in colour[colour.index("(") + 1:].rstrip(")").split(",")[:3])
+    return r / 255, g / 255, b / 255
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in _channels(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink(fill: str) -> str:
+    """The text colour for text drawn on ``fill``: near-black or white, whichever contrasts more (white text
+    on the turquoise is 3.2:1, black 6.6:1)."""
+    return Colour.TEXT if contrast(fill, Colour.TEXT) >= contrast(fill, Colour.WHITE) else Colour.WHITE
+
+
 def _register() -> None:
     base = pio.templates["afcharts"]
     template = go.layout.Template(base)
@@ -64,7 +93,7 @@ def _register() -> None:
         hovermode="closest",
         hoverlabel={"font": {"family": FONT, "size": 14}},
         legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
-                "itemclick": "toggle"},
+                "itemclick": False, "itemdoubleclick": False},
         margin={"l": 64, "r": 24, "t": 56, "b": 64},
         xaxis={"gridcolor": Colour.GRID, "linecolor": Colour.DARK_GREY, "tickcolor": Colour.DARK_GREY,
                "automargin": True, "title": {"standoff": 8}},

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import demo, reference, validate
+from data import demo, history, reference, validate
 from data.sources import collect
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -314,6 +314,7 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             if extra is not None:
                 extra(con)
             build_rollups(con)
+            history.record(con, path, meta)  # the previous warehouse's build history, and this build
             write_meta(con, **meta, schema_version=schema_version())
             check(con)
             con.execute("CHECKPOINT")

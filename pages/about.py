@@ -2,10 +2,10 @@
 and a data dictionary generated from the reference tables and the chart registry."""
 import dash
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 import queries
-from dashboard import registry
+from dashboard import accessibility, registry
 from dashboard.components import data_table
 from data import demo, reference
 from data.sources import pilot
@@ -118,6 +118,34 @@ def _dictionary() -> list:
     ]
 
 
+WHATS_NEW_BUILDS = 5
+
+
+def _whats_new() -> list:
+    """The latest builds of the data and what each changed: the same record as the change feed (/feed.atom)."""
+    from dashboard import changes
+
+    try:
+        builds = changes.builds()
+    except queries.WarehouseUnavailable:
+        builds = []
+    return [
+        html.H2("What's new", id="whats-new"),
+        html.P(["Each build of the data, newest first. Follow new builds in a feed reader: ",
+                html.A("data updates (Atom feed)", href=dash.get_relative_path("/feed.atom"), className="feed-link"),
+                "; the numbers are also in the ", html.A("data API", href=dash.get_relative_path("/api")), "."]),
+        *[html.Section([html.H3(build.title(), className="h6"), html.Ul([html.Li(s) for s in build.sentences()])],
+                       id=build.anchor, className="build-entry") for build in builds[:WHATS_NEW_BUILDS]],
+    ]
+
+
+def _settings_contact() -> str | None:
+    import flask
+
+    settings = flask.current_app.config.get("DASHBOARD_SETTINGS") if flask.has_app_context() else None
+    return getattr(settings, "accessibility_contact", None)
+
+
 def layout(**_query):
     try:
         meta = queries.warehouse().meta
@@ -136,6 +164,7 @@ def layout(**_query):
             html.Li(html.Strong("Synthetic demo data: not official statistics.")
                     if meta.get("is_demo") == "true" else "Loaded from published and returned files."),
         ]),
+        *_whats_new(),
         html.H2("Where the data come from"),
         html.Ul([html.Li([html.A(s["name"], href=s["url"]), f" ({s['publisher']}; {s['licence']}). ",
                           s["used_for"], "."]) for s in sources.to_dict("records")]),
@@ -158,35 +187,7 @@ def layout(**_query):
         html.Ul([html.Li(a) for a in demo.ASSUMPTIONS]),
         html.H2("Data dictionary"),
         *_dictionary(),
-        html.H2("Accessibility statement", id="accessibility"),
-        html.P("This dashboard is run for NHS and government users and aims to meet the Web Content Accessibility "
-               "Guidelines (WCAG) 2.2 at level AA, as the Public Sector Bodies (Websites and Mobile Applications) "
-               "(No. 2) Accessibility Regulations 2018 require."),
-        html.H3("How it was tested"),
-        html.Ul([
-            html.Li("Every page, and each page with filters changed, is checked automatically in headless Chromium "
-                    "with axe-core 4.12 for the rules tagged wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa. "
-                    "The test suite fails on any serious or critical problem; at the last run there were none."),
-            html.Li("A keyboard-only test uses the skip link, changes a filter, opens a chart's table and downloads "
-                    "its data without a mouse."),
-            html.Li("Every chart has a text summary under it, a 'Show as table' view of the same numbers (a table "
-                    "with a caption and header cells), and CSV and Excel downloads."),
-            html.Li("Comparisons (better, similar, worse) are shown by a word and a marker shape as well as colour; "
-                    "colours come from the Government Analysis Function's accessible palette."),
-            html.Li("Chart tooltips close with the Escape key; zooming works with the chart toolbar's buttons as "
-                    "well as by dragging; the toolbar's buttons are at least 24 by 24 pixels."),
-        ]),
-        html.H3("What is known not to meet the standard"),
-        html.Ul([
-            html.Li("The points inside a chart cannot be reached one by one with a keyboard or a screen reader; "
-                    "the table view and the summary give the same information."),
-            html.Li("The hexagon map can only be clicked with a pointer; the Area filter does the same thing."),
-            html.Li("Exported images (PNG, SVG) and slide packs have no alternative text beyond their title; the "
-                    "CSV and Excel downloads carry the numbers."),
-            html.Li("The dashboard has not yet been tested by disabled users or with every screen reader."),
-        ]),
-        html.P("This statement was prepared on 23 November 2026 from the automated and keyboard tests in the "
-               "project's test suite. To report a problem, contact the team that runs this copy of the dashboard."),
-        dcc.Markdown("Figures calibrated from: ONS labour market statistics (INAC01, APS), DWP Work and Health "
-                     "Programme statistics, and the programme sources listed above.", className="small"),
+        *accessibility.statement(_settings_contact()),
+        html.P("Figures calibrated from: ONS labour market statistics (INAC01, APS), DWP Work and Health "
+               "Programme statistics, and the programme sources listed above.", className="small"),
     ])

@@ -17,7 +17,7 @@ def layout(**query):
         "how that compares with its region and England, and how back-to-work programmes are doing.",
         query,
         ("geo", "from", "to", "condition", "age", "sex"),
-        html.Div(id="overview-headlines", **{"aria-live": "polite"}),
+        html.Div(id="overview-headlines"),  # not live: the page's status says once what changed
         components.chart_card("overview-trend"),
         components.chart_card("overview-accelerators"),
         components.chart_card("overview-uk-published"),

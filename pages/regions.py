@@ -6,12 +6,14 @@ from dash import Input, Output, State, callback, clientside_callback, html, no_u
 from dashboard import components
 from dashboard.charts.regions import PAGE_FILTERS
 from dashboard.figures.maps import MAP_VIEWS
+from dashboard.figures.regions import SORTS as SORTS_BY_KEY
 from dashboard.filters import FilterError, Filters
 
 dash.register_page(__name__, path="/regions", name="Regions and ICBs",
                    title="Regions and ICBs - Health and work dashboard", nav_order=1)
 
 MAP_GRAPH = {"type": "chart-graph", "chart": "regions-map"}
+SORTS = {key: label for key, (label, _, _) in SORTS_BY_KEY.items()}  # the league's "Sort by" buttons
 CHOROPLETH_GRAPH = {"type": "chart-graph", "chart": "regions-choropleth"}
 MAP_VIEW = "map-colour-view"
 
@@ -29,16 +31,17 @@ def layout(**query):
     return components.page(
         "How does each area compare?",
         "Every region or Integrated Care Board's long-term-sickness rate against England's, with its "
-        "confidence interval, on a map of real boundaries (or a hexagon map), and whether the chosen area's rate is changing.",
+        "confidence interval, on a map of real boundaries (or a hexagon map), and whether the chosen area's rate "
+        "is changing.",
         query,
         PAGE_FILTERS,
-        components.chart_card("regions-league"),
+        components.chart_card("regions-league", sorts=SORTS),
         components.chart_card("regions-choropleth", controls=map_view_toggle()),
         components.chart_card("regions-map"),
         components.chart_card("regions-spc"),
         components.chart_card("regions-neighbours"),
-        components.chart_card("regions-published"),
-        components.chart_card("regions-fingertips"),
+        components.chart_card("regions-published", sorts=SORTS),
+        components.chart_card("regions-fingertips", sorts=SORTS),
         path="/regions",
     )
 

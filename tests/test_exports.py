@@ -54,7 +54,11 @@ def test_export_2_excel_of_every_chart_opens_with_a_header_sheet_and_the_data(cl
         response = client.get(f"/export/{chart_id}.xlsx{FILTERED}")
         assert response.status_code == 200, (chart_id, response.data[:200])
         book = load_workbook(io.BytesIO(response.data))
-        assert book.sheetnames == ["About", "Data"]
+        assert book.sheetnames == ["About", "Data", "Columns"]
+        # Machine-friendly headers on the data, and a reader's words for each one beside them.
+        data_columns = [c.value for c in book["Data"][1] if c.value is not None]  # an empty table has none
+        meanings = {row[1]: row[2] for row in book["Columns"].iter_rows(min_row=2, values_only=True)}
+        assert list(meanings) == data_columns and all(meanings.values()), chart_id
         about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
         chart = registry.get(chart_id)
         assert about["Title"] == chart.title
@@ -87,7 +91,9 @@ def test_export_4_page_workbook_has_a_notes_sheet_and_a_sheet_a_chart(client):
     response = client.get("/export/page/overview.xlsx?geo=E54000054")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Notes", *[c.id[:31] for c in charts]]
+    assert book.sheetnames == ["Notes", *[c.id[:31] for c in charts], "Columns"]
+    columns = list(book["Columns"].iter_rows(min_row=2, values_only=True))
+    assert ("overview-trend", "rate", "Rate (%)") in columns
     notes = "\n".join(str(v) for row in book["Notes"].iter_rows(values_only=True) for v in row if v)
     for chart in charts:
         assert chart.title in notes and chart.source in notes

@@ -257,7 +257,8 @@ def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
         regions = frame.drop_duplicates("area_code")
         head = (f"{when}: each ICB is shaded by its best-fit region; of the {len(regions)} regions, "
                 f"{_counts(regions)} compared with England")
-    return head + ". Select a hexagon to make that area the focus."
+    return head + (". Select a hexagon, or choose the area in the Area filter (by keyboard), to make that area "
+                   "the focus.")
 
 
 def choropleth_data(filters: Filters) -> pd.DataFrame:
@@ -397,7 +398,7 @@ register(Chart(
     page=PAGE,
     description="A hexagon map, one hexagon an ICB laid out roughly as on a map of England, shaded by how the "
                 "area compares with England in the latest quarter chosen (at region level, by its region). "
-                "Select a hexagon to make it the focus of the page.",
+                "Select a hexagon, or choose the area in the Area filter, to make it the focus of the page.",
     source=SURVEY_SOURCE,
     data=map_data,
     figure=fig.hex_map,

@@ -36,7 +36,7 @@ def new(**layout) -> go.Figure:
 def empty(message: str) -> go.Figure:
     fig = new(xaxis={"visible": False}, yaxis={"visible": False}, height=260)
     # The message may quote a request's value: escaped, as plotly would draw <a>, <b> and the like.
-    fig.add_annotation(text="<br>".join(plotly_text(line) for line in textwrap.wrap(message, 90)), x=0.5, y=0.5, xref="paper", yref="paper",
+    fig.add_annotation(text="<br>".join(plotly_text(line) for line in textwrap.wrap(message, 60)), x=0.5, y=0.5, xref="paper", yref="paper",
                        showarrow=False, font={"size": 16, "color": Colour.SECONDARY_TEXT})
     return fig
 

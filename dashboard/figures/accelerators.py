@@ -98,6 +98,7 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.add_trace(go.Bar(
         x=frame["participants"], y=names, orientation="h", marker={"color": Colour.DARK_BLUE}, showlegend=False,
         text=[_count(v) for v in frame["participants"]], textposition="auto", name="Participants",
+        insidetextfont={"color": theme.ink(Colour.DARK_BLUE)}, outsidetextfont={"color": Colour.TEXT},
         hovertemplate="%{y}: <b>%{text}</b> participants<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Scatter(
         x=frame["rate"], y=names, mode="markers", marker={"color": Colour.DARK_BLUE, "symbol": "circle", "size": 11},
@@ -115,12 +116,13 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         fig.add_trace(go.Bar(
             x=shares[group], y=names, orientation="h", name=label, marker={"color": colour},
             text=[f"{v:.0f}%" if v >= 8 else "" for v in shares[group].fillna(0)], textposition="inside",
-            insidetextanchor="middle", legendgroup="conditions",
+            insidetextanchor="middle", insidetextfont={"color": theme.ink(colour)}, legendgroup="conditions",
             hovertemplate=f"%{{y}}: {label} <b>%{{x:.0f}}%</b><extra></extra>"), row=2, col=1)
     fig.add_trace(go.Bar(
         x=frame["cost_per_job_gbp"], y=names, orientation="h", marker={"color": Colour.DARK_GREY},
         showlegend=False, name="Cost per job outcome",
         text=[f"£{v:,.0f}" if v == v else "n/a" for v in frame["cost_per_job_gbp"]], textposition="auto",
+        insidetextfont={"color": theme.ink(Colour.DARK_GREY)}, outsidetextfont={"color": Colour.TEXT},
         hovertemplate="%{y}: <b>%{text}</b> a job outcome<extra></extra>"), row=2, col=2)
     fig.update_xaxes(rangemode="tozero", gridcolor=Colour.GRID)
     fig.update_xaxes(range=[0, 100], row=2, col=1)

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, theme
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.stats.disclosure import show_count
-from dashboard.theme import CATEGORICAL, Colour
+from dashboard.theme import CATEGORICAL, SEQUENTIAL, Colour
 
 SEX_LABEL = {"female": "Women", "male": "Men"}
 HIGHLIGHT_BANDS = (("16-24", "25-34"), ("50-64",))  # shaded on the age chart
@@ -24,6 +24,11 @@ RELIABILITY_NOTE = {"!": " (0-2 respondents: very unreliable)", "*": " (3-9 resp
 # Lines told apart by colour, dash and marker shape, never colour alone.
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star")
+# Stacked segments told apart by a pattern as well as colour (a thin segment has no room for a label).
+PATTERNS = ("", "/", ".", "x", "\\", "+")
+# The heatmap's scale runs from a light blue through white to orange: black cell text stays above 4.5:1 on
+# every cell (the palette's dark blue would need white text on some cells and black on others).
+HEATMAP_SCALE = [[0, SEQUENTIAL[3]], [0.5, Colour.WHITE], [1, Colour.ORANGE]]
 
 
 def group_label(name: str, parent: str | None, names: dict[str, str]) -> str:
@@ -61,6 +66,7 @@ def mix_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         england = code == ENGLAND and filters.geo != ENGLAND
         # Long bars carry their label inside (clear of the interval whisker), short ones outside.
         inside = rows["share"].fillna(0) >= 0.22 * x_max
+        fill = Colour.MID_GREY if england else Colour.DARK_BLUE
         fig.add_trace(go.Bar(
             y=rows["label"], x=rows["share"], orientation="h", name=rows["area_name"].iloc[0],
             marker={"color": Colour.MID_GREY if england else Colour.DARK_BLUE,
@@ -70,7 +76,7 @@ def mix_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             text=[f"{_pct(s)}{flag} ({show_count(n)})" for s, n, flag in zip(
                 rows["share"], rows["people"], rows["reliability"].replace("~", ""), strict=True)],
             textposition=np.where(inside, "inside", "outside").tolist(), insidetextanchor="start",
-            cliponaxis=False,
+            insidetextfont={"color": theme.ink(fill)}, outsidetextfont={"color": Colour.TEXT}, cliponaxis=False,
             customdata=list(zip(rows["lower"], rows["upper"], rows["people"].map(show_count), rows["sample_n"],
                                 rows["reliability"].map(RELIABILITY_NOTE), strict=True)),
             hovertemplate="%{fullData.name}, %{y}: <b>%{x:.1f}%</b> (95% CI %{customdata[0]:.1f}-"
@@ -135,11 +141,14 @@ def age_bars(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             child = cells.merge(child, on=["age_band", "sex_label"], how="left")
             within = [f"<br>of which {n.lower()}: {_pct(s)}" if isinstance(n, str) else ""
                       for n, s in zip(child["group_name"], child["share"], strict=True)]
+        colour = CATEGORICAL[i % len(CATEGORICAL)]
         fig.add_trace(go.Bar(
             x=x, y=rows["share"], name=rows["group_name"].dropna().iloc[0],
-            marker={"color": CATEGORICAL[i % len(CATEGORICAL)], "line": {"color": Colour.WHITE, "width": 1}},
+            marker={"color": colour, "line": {"color": Colour.WHITE, "width": 1},
+                    "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": theme.ink(colour),
+                                "bgcolor": colour, "fgopacity": 0.45, "solidity": 0.15, "size": 8}},
             text=[f"{s:.0f}%" if pd.notna(s) and s >= 4 else "" for s in rows["share"]],
-            textposition="inside", insidetextanchor="middle",
+            textposition="inside", insidetextanchor="middle", insidetextfont={"color": theme.ink(colour)},
             customdata=list(zip(rows["people"].map(show_count), within or [""] * len(rows), strict=True)),
             hovertemplate="%{fullData.name}, %{x}: <b>%{y:.1f}%</b> (%{customdata[0]} people)"
                           "%{customdata[1]}<extra></extra>",
@@ -184,9 +193,9 @@ def heatmap(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     limit = float(np.nanmax(np.abs(diff.to_numpy()))) if np.isfinite(diff.to_numpy()).any() else 1.0
     fig = figures.new(height=max(380, 200 + 44 * len(y)), hovermode="closest")
     fig.add_trace(go.Heatmap(
-        z=diff.to_numpy(), x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": 12},
+        z=diff.to_numpy(), x=x, y=y, text=text, texttemplate="%{text}", textfont={"size": 12, "color": Colour.TEXT},
         customdata=np.dstack([share.to_numpy(), np.array(counts, dtype=object)]),
-        colorscale=[[0, Colour.DARK_BLUE], [0.5, Colour.WHITE], [1, Colour.ORANGE]], zmid=0,
+        colorscale=HEATMAP_SCALE, zmid=0,
         zmin=-max(limit, 1.0), zmax=max(limit, 1.0), xgap=2, ygap=2,
         colorbar={"title": {"text": "Points from<br>England", "side": "top"}, "thickness": 14},
         hovertemplate="%{y}, %{x}<br><b>%{customdata[0]:.1f}%</b> of the long-term sick, %{z:+.1f} points "

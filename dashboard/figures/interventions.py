@@ -24,6 +24,7 @@ FUNNEL_STYLES = {
     funnel.NOT_COMPARED: (Colour.MID_GREY, "square-open"),
 }
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star")
 MEASURE_STYLES = (  # (colour, marker symbol, bar pattern)
     (Colour.DARK_BLUE, "circle", ""),
     (Colour.TURQUOISE, "diamond", "/"),
@@ -130,8 +131,10 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig = figures.new(xaxis_title="Days since starting", yaxis_title="Share who have started work, %",
                       height=560, hovermode="x unified",
                       legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"})
-    styles = [(c, d) for d in DASHES for c in CATEGORICAL]
-    for (group, rows), (colour, dash) in zip(frame.groupby("group", sort=False), styles, strict=False):
+    # Colour, dash and marker shape all change from one curve to the next: never colour alone (WCAG 1.4.1).
+    for i, (group, rows) in enumerate(frame.groupby("group", sort=False)):
+        colour, dash, symbol = (CATEGORICAL[i % len(CATEGORICAL)], DASHES[i % len(DASHES)],
+                                SYMBOLS[i % len(SYMBOLS)])
         # A point a day for each curve and its band, sent as plotly's typed arrays: 16-bit days and 32-bit
         # shares (7 significant figures, far finer than the chart shows) halve the figure on the wire; the
         # data downloads keep full precision.
@@ -144,8 +147,9 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                                  fill="tonexty", fillcolor=band, hoverinfo="skip", showlegend=False,
                                  legendgroup=str(group)))
         fig.add_trace(go.Scatter(
-            x=rows["day"], y=rows["in_work"], name=str(group), legendgroup=str(group), mode="lines",
+            x=rows["day"], y=rows["in_work"], name=str(group), legendgroup=str(group), mode="lines+markers",
             line={"color": colour, "dash": dash, "width": 2.5, "shape": "hv"},
+            marker={"symbol": symbol, "size": 8, "color": colour, "maxdisplayed": 12},
             customdata=np.stack([rows["lower"], rows["upper"]], axis=-1),
             hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[0]:.1f}-%{customdata[1]:.1f})"
                           "<extra></extra>",
@@ -196,7 +200,7 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_xaxes(tickprefix="£", title_text="Cost, £", row=1, col=1)
     top = float(np.nanmax(order["roi"].to_numpy(dtype=float))) if order["roi"].notna().any() else 2.0
-    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="Return: £ of benefits per £1 spent",
+    fig.update_xaxes(tickprefix="£", range=[0, max(2.0, top * 1.25)], title_text="£ of benefits per £1 spent",
                      row=1, col=2)
     return fig
 

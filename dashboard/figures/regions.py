@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, theme
 from dashboard.filters import Filters, period_label
 from dashboard.stats import spc
 from dashboard.theme import COMPARISON, COMPARISON_ANY_POLARITY, Colour
@@ -45,7 +45,8 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
            axis_title: str | None = None, lower_is_better: bool = True) -> go.Figure:
     """Rate and 95% interval for each area against England's value, one marker shape a comparison class.
 
-    ``sort`` is a key of ``SORTS``; with ``sortable`` the figure carries buttons to re-sort in the browser.
+    ``sort`` is a key of ``SORTS``; with ``sortable`` the figure carries every order in ``layout.meta`` for the
+    page's sort buttons (``components.sort_buttons``).
     ``axis_title`` replaces the survey rate's title (a published series says what it measures); with
     ``lower_is_better`` False the classes' words and shapes say nothing about direction.
     """
@@ -53,8 +54,8 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
         raise ValueError(f"sort must be one of {sorted(SORTS)}")
     frame = frame.assign(label=[area_label(r) for _, r in frame.iterrows()])
     england = float(frame["england_rate"].iloc[0])
-    # Room for the sort buttons above the legend, and for the source note below.
-    top, bottom = (160 if sortable else 120), 110
+    # Room for the legend above, and for the source note below.
+    top, bottom = 120, 110
     height = max(420, top + bottom + 60 + 26 * len(frame))
     fig = figures.new(xaxis_title=axis_title or f"{RATE_TITLE}, {period_label(frame['period'].iloc[0])}",
                       height=height, margin={"l": 24, "t": top, "b": bottom})
@@ -95,12 +96,9 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
     fig.update_xaxes(rangemode="normal", ticksuffix="%")
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     if sortable:
-        fig.update_layout(updatemenus=[{
-            "type": "buttons", "direction": "left", "x": 1, "xanchor": "right", "yanchor": "top",
-            "y": 1 + (top - 8) / (height - top - bottom), "showactive": True, "active": list(SORTS).index(sort),
-            "buttons": [{"label": SORTS[key][0], "method": "relayout",
-                         "args": [{"yaxis.categoryarray": orders[key][::-1]}]} for key in SORTS],
-        }])
+        # The orders travel with the figure for the page's "Sort by" buttons (real buttons outside the chart,
+        # so exported images carry no controls); ``meta`` is data, never drawn.
+        fig.update_layout(meta={"sort": sort, "sorts": {key: orders[key][::-1] for key in SORTS}})
     return fig
 
 
@@ -148,7 +146,7 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         xs, ys = _outlines(rows)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, name=label,
                                  legendgroup=key, line={"color": Colour.WHITE, "width": 1}, hoverinfo="skip"))
-        ink = Colour.TEXT if key == "not compared" else Colour.WHITE
+        ink = theme.ink(colour)  # white on teal is 3.2:1; the darker of black and white is always >= 4.5:1
         area = rows["area_name"].fillna(rows["name"])
         fig.add_trace(go.Scatter(
             x=rows["x"], y=rows["y"], mode="markers+text", name=label, legendgroup=key, showlegend=False,

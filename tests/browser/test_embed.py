@@ -23,12 +23,16 @@ PREFIX = "/health-and-work/"
 
 
 class _IntranetPage(BaseHTTPRequestHandler):
-    """``/?src=a&src=b``: a page that frames each ``src`` in an iframe with id f0, f1, ..."""
+    """``/?src=a&src=b[&script=s]``: a page that frames each ``src`` in an iframe with id f0, f1, ... (and runs
+    each ``script``)."""
 
     def do_GET(self):  # noqa: N802
-        sources = parse_qs(urlparse(self.path).query).get("src", [])
+        query = parse_qs(urlparse(self.path).query)
+        sources = query.get("src", [])
         frames = "".join(f'<iframe id="f{i}" title="embedded chart {i}" src="{html.escape(src)}" width="960" '
                          f'height="520"></iframe>' for i, src in enumerate(sources))
+        # ?script=URL: the dashboard's host-page script, as an intranet editor pastes it after the iframes.
+        frames += "".join(f'<script src="{html.escape(src)}" async></script>' for src in query.get("script", []))
         body = ("<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>Intranet</title></head>"
                 f"<body><h1>Intranet page</h1>{frames}</body></html>").encode()
         self.send_response(200)
@@ -109,7 +113,7 @@ def test_embed_3_prefix_mode_serves_the_overview_with_prefixed_links(browser, se
         response = page.request.get(second_app + csv)
         assert response.status == 200 and response.text().startswith("period,")
         page.locator("#card-overview-trend .chart-embed-summary").click()
-        code = page.locator("#card-overview-trend textarea").input_value()
+        code = page.locator("#card-overview-trend textarea").first.input_value()
         assert f'src="{second_app}{PREFIX}embed/overview-trend?geo=E54000050"' in code
         assert wrapped.errors == []
 
@@ -135,3 +139,46 @@ def test_embed_5_card_links_follow_a_filter_change(browser_page):
                  .getAttribute('href').includes('geo=E12000007')""")
     assert png.get_attribute("href") == "/export/overview-trend.png?geo=E12000007"
     assert browser_page.errors == []
+
+
+def test_embed_6_the_iframe_takes_the_height_of_its_content_and_follows_it(browser_page, second_app, intranet):
+    src = f"{second_app}{PREFIX}embed/regions-league?geo=E54000061&level=icb"
+    script = f"{second_app}{PREFIX}embed.js"
+    page = browser_page.page
+    page.goto(f"{intranet}/?src={quote(src, safe='')}&script={quote(script, safe='')}")
+    frame = page.frame_locator("#f0")
+    frame.locator("body[data-ready='true'] .main-svg").first.wait_for(timeout=60_000)
+    content = page.frames[1]
+    iframe = page.locator("#f0")
+
+    def content_height() -> int:
+        return content.evaluate("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+
+    def follows(height: int) -> None:
+        page.wait_for_function("h => Math.abs(document.getElementById('f0').clientHeight - h) <= 1",
+                               arg=height, timeout=30_000)
+
+    # The league of 42 ICBs is taller than the 520 pixels the page gave: the iframe grows to it, no scrolling.
+    tall = content_height()
+    assert tall > 700
+    follows(tall)
+    assert content.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+    # Narrower, the footer's links wrap onto more lines: the iframe follows the content again.
+    iframe.evaluate("f => { f.style.width = '320px'; }")
+    page.wait_for_function("h => document.getElementById('f0').clientHeight > h + 10", arg=tall,
+                           timeout=30_000)
+    follows(content_height())
+    # A message from anywhere but the dashboard (here the intranet page itself) is ignored.
+    before = iframe.evaluate("f => f.clientHeight")
+    page.evaluate("window.postMessage({type: 'health-work-embed:height', height: 123}, '*')")
+    page.wait_for_timeout(300)
+    assert iframe.evaluate("f => f.clientHeight") == before
+    assert frame.locator("#embed-title").inner_text() == registry_title("regions-league")
+    assert "SYNTHETIC DEMO DATA" in frame.locator("footer").inner_text()
+    assert browser_page.errors == []
+
+
+def registry_title(chart_id: str) -> str:
+    from dashboard import registry
+
+    return registry.get(chart_id).title

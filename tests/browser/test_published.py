@@ -27,9 +27,8 @@ def test_published_1_drawn_beside_the_synthetic_survey_charts(browser, mixed_app
         assert card.locator(".main-svg").count() >= 1
         labels = card.locator(".ytick text").all_text_contents()
         assert "North East" in labels and "London" in labels
-        notes = card.locator(".annotation-text").all_text_contents()
-        assert any(n.startswith("Source: Nomis") for n in notes)
-        assert not any("SYNTHETIC" in n for n in notes)
+        notes = card.locator(".chart-source").inner_text()  # the source note, as text under the chart
+        assert notes.startswith("Source: Nomis") and "SYNTHETIC" not in notes
         summary = card.locator(".chart-summary").inner_text()
         assert "Jan 2023-Dec 2023" in summary and "London unreliable" in summary
         assert "Published by OHID Fingertips" not in page.locator("#card-regions-fingertips").inner_text()  # regions
@@ -38,8 +37,8 @@ def test_published_1_drawn_beside_the_synthetic_survey_charts(browser, mixed_app
         fingertips = page.locator("#card-regions-fingertips")
         assert any("Surrey Heartlands" in t for t in fingertips.locator(".ytick text").all_text_contents())
         assert "Published by OHID Fingertips" in fingertips.locator(".chart-summary").inner_text()
-        league_notes = page.locator("#card-regions-league .annotation-text").all_text_contents()
-        assert any("SYNTHETIC DEMO DATA" in n for n in league_notes)
+        # The source note is text under the chart on the page (exports keep it in the image).
+        assert "SYNTHETIC DEMO DATA" in page.locator("#card-regions-league .chart-source").inner_text()
         assert wrapped.errors == []
 
 
@@ -49,9 +48,8 @@ def test_published_2_pilot_returns_drawn_on_the_interventions_page(browser, mixe
         card = page.locator("#card-interventions-returns")
         assert card.locator(".main-svg").count() >= 1
         assert any("Accelerator" in t for t in card.locator(".ytick text").all_text_contents())
-        notes = card.locator(".annotation-text").all_text_contents()
-        assert any(n.startswith("Source: Pilot returns") for n in notes)
-        assert not any("SYNTHETIC" in n for n in notes)
+        notes = card.locator(".chart-source").inner_text()
+        assert notes.startswith("Source: Pilot returns") and "SYNTHETIC" not in notes
         assert "Reported by pilot sites" in card.locator(".chart-summary").inner_text()
         assert wrapped.errors == []
 
@@ -61,7 +59,7 @@ def test_published_3_the_uk_series_drawn_on_the_overview(browser, mixed_app):
         page = wrapped.open("/")
         card = page.locator("#card-overview-uk-published")
         assert card.locator(".scatterlayer .point").count() >= 3
-        notes = card.locator(".annotation-text").all_text_contents()
-        assert any(n.startswith("Source: ONS, INAC01") for n in notes) and not any("SYNTHETIC" in n for n in notes)
+        notes = card.locator(".chart-source").inner_text()
+        assert notes.startswith("Source: ONS, INAC01") and "SYNTHETIC" not in notes
         assert "2.78 million" in card.locator(".chart-summary").inner_text()
         assert wrapped.errors == []
