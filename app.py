@@ -62,10 +62,11 @@ def shell() -> html.Div:
     """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
     try:
         demo, unavailable = queries.warehouse().is_demo, None
+        meta = queries.warehouse().meta
     except queries.WarehouseUnavailable as error:
         # Never an exception here: Dash evaluates the shell while setting itself up on a worker's first request,
         # and a failure there would leave the worker without callbacks for good.
-        demo, unavailable = True, error
+        demo, unavailable, meta = True, error, {}
     figures.set_demo(demo)
     # A static note, not role="alert": it says the same thing on every page, so it is not announced on each.
     banner = html.Div(html.P(
@@ -94,8 +95,23 @@ def shell() -> html.Div:
                        href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
                 ". ", dcc.Link("Methods, sources and accessibility", href=dash.get_relative_path("/about")), ".",
             ], className="mb-0"),
+            html.P(data_line(meta), className="mb-0 small data-version"),
         ], fluid="xl"), className="site-footer py-3 mt-4", role="contentinfo"),
     ])
+
+
+def data_line(meta: dict) -> str:
+    """The footer's word on the data: the latest quarter it holds, when it was built and its version."""
+    from dashboard.filters import period_label
+
+    parts = []
+    if meta.get("last_period"):
+        parts.append(f"Data up to and including {period_label(str(meta['last_period']))}")
+    if meta.get("built_at"):
+        parts.append(f"built {str(meta['built_at'])[:10]}")
+    if meta.get("data_version"):
+        parts.append(f"version {meta['data_version']}")
+    return ("; ".join(parts) + ".") if parts else ""
 
 
 def ensure_warehouse(settings: Settings) -> None:

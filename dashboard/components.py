@@ -18,7 +18,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 from dash.exceptions import PreventUpdate
 
 import queries
-from dashboard import figures, registry
+from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
 
@@ -76,8 +76,10 @@ def _control(name: str, filters: Filters) -> tuple[str, object]:
             options=[{"label": "Regions", "value": "region"}, {"label": "ICBs", "value": "icb"}])
     if name in ("from", "to"):
         value = filters.period_from if name == "from" else filters.period_to
+        latest = periods[-1]  # say which quarter is the latest, so "Apr-Jun 2026" is not read as a partial year
         return ("From" if name == "from" else "To"), dbc.Select(
-            id=cid, options=[{"label": period_label(p), "value": p} for p in periods], value=value)
+            id=cid, options=[{"label": period_label(p) + (" (latest)" if p == latest else ""), "value": p}
+                             for p in periods], value=value)
     if name == "condition":
         groups = reference.condition_groups()
         options = [{"label": "All conditions", "value": "all"}] + [
@@ -138,16 +140,23 @@ def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *bo
         html.P(intro, className="lead"),
         *alert,
         filter_bar(filters, filter_names) if filter_names else None,
+        _area_search() if "geo" in filter_names else None,
         page_downloads(path) if path else None,
         *body,
     ])
 
 
-def chart_card(chart_id: str, sorts: dict[str, str] | None = None) -> html.Section:
+def _area_search() -> html.Div:
+    # Outside the filter form: Enter in a lone text box would submit (and reload) a form.
+    return dbc.Row(dbc.Col(area_search.control(), xs=12, sm=6, lg=4), className="mb-3")
+
+
+def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None) -> html.Section:
     """A chart: heading, description, the figure as one accessible image (named by the heading, described by
     the text summary under it: ``assets/a11y.js`` gives plotly's SVG the role and hides its parts), the
     source as text, the table, downloads and embed code. ``sorts`` (key -> label) adds real "Sort by"
-    buttons for a figure that carries its orders in ``layout.meta`` (the league)."""
+    buttons for a figure that carries its orders in ``layout.meta`` (the league); ``controls`` (e.g. the map's
+    colour toggle) go under the description."""
     chart = registry.get(chart_id)
     heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
     source = f"Source: {chart.source}"
@@ -156,6 +165,7 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None) -> html.Secti
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),
         html.P(chart.description, className="chart-description"),
+        controls,
         sort_buttons(chart_id, sorts) if sorts else None,
         # Every card has the store (the sort callback matches every graph); only sortable ones fill it.
         dcc.Store(id={"type": "chart-sort-choice", "chart": chart_id}, data=next(iter(sorts)) if sorts else None),
@@ -239,8 +249,14 @@ def share_links(chart_id: str, search: str | None, summary: str | None = None) -
     image_code = exports.image_link_snippet(
         _absolute(dash.get_relative_path(f"/export/{chart_id}.png") + query),
         _absolute(dash.get_relative_path(chart.page) + query), summary or chart.description, chart.title)
+    try:
+        area = Filters.from_query(query)
+    except FilterError:
+        area = Filters()
+    profile = html.A(f"Area profile of {area.geo_name}", className="chart-profile-link ms-2",
+                     href=dash.get_relative_path("/profile") + Filters(geo=area.geo).query_string())
     return [
-        html.Span("Download: ", className="me-2"), *links,
+        html.Span("Download: ", className="me-2"), *links, profile,
         html.Details([
             html.Summary("Embed this chart", className="chart-embed-summary"),
             html.Label("Embed code for this view (paste it into your intranet page's HTML)",
@@ -400,6 +416,11 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
+    if rendered.data.empty and not rendered.chart.synthetic:
+        # A published series that is not loaded: the card folds to its title and one line saying what it would
+        # show and how to load it (assets/style.css hides its empty chart, table and downloads).
+        return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
+                share_links(chart_id, "", rendered.summary))
     return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary)
 
 

@@ -270,7 +270,13 @@ def image(rendered: Rendered, ctx: Context, fmt: str) -> bytes:
 # ---- data -----------------------------------------------------------------------------------------------
 
 def csv(rendered: Rendered) -> bytes:
-    return neutralise_frame(table(rendered)).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+    frame = table(rendered)
+    if frame.empty:
+        # An empty chart still says what it would hold and why it holds nothing: its header and one note row.
+        columns = list(frame.columns) or ["note"]
+        frame = pd.DataFrame([[f"No data: {rendered.chart.empty_message}"] + [None] * (len(columns) - 1)],
+                             columns=columns)
+    return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:

@@ -72,6 +72,7 @@ class Filters:
     roi_earnings: float | None = None
     roi_benefit_saving: float | None = None
     roi_discount: float | None = None
+    areas: tuple[str, ...] | None = None  # a chosen set of regions or ICBs to compare (as Fingertips' area lists)
 
     # URL parameter name for each field where they differ ("from" is a Python keyword).
     _URL = {"period_from": "from", "period_to": "to",
@@ -114,8 +115,8 @@ class Filters:
         """The parameters that differ from the defaults, with their URL names."""
         default = Filters()
         return {
-            self._URL.get(k, k): format(v, ".10g") if isinstance(v, float) else v
-            for k, v in asdict(self).items() if v is not None and v != getattr(default, k)
+            self._URL.get(k, k): ",".join(v) if isinstance(v, tuple) else format(v, ".10g") if isinstance(v, float)
+            else v for k, v in asdict(self).items() if v is not None and v != getattr(default, k)
         }
 
     def query_string(self) -> str:
@@ -152,6 +153,8 @@ class Filters:
         ]
         if self.intervention:
             parts.append(_programme_names()[self.intervention])
+        if self.areas:
+            parts.append(f"{len(self.areas)} chosen areas")
         return ", ".join(parts)
 
 
@@ -173,6 +176,28 @@ def _area(text: str) -> str:
             "or one of the 42 ICB codes (E54...), as listed on the About page"
         )
     return code
+
+
+MAX_AREAS = 60
+
+
+def _area_list(text: str) -> tuple[str, ...]:
+    """'E54000061,E54000027' -> the codes, in order, once each: regions or ICBs only, at most MAX_AREAS."""
+    codes = []
+    for part in text.split(","):
+        code = part.strip().upper()
+        if not code:
+            continue
+        if code not in _area_names() or code == ENGLAND:
+            raise ValueError(f"{part.strip()[:20]!r} is not a region or ICB code; give codes such as "
+                             "E54000061,E54000027 (ICBs) or E12000001 (regions), separated by commas")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError("give at least one region or ICB code, separated by commas")
+    if len(codes) > MAX_AREAS:
+        raise ValueError(f"at most {MAX_AREAS} areas")
+    return tuple(codes)
 
 
 def _period(text: str) -> str:
@@ -208,6 +233,7 @@ _PARSERS = {
     "age": _choice("age band", AGE_BANDS),
     "sex": _choice("sex", SEXES, "female, male or all"),
     **{f"roi_{s.param}": _number(s) for s in economics.SETTINGS},
+    "areas": _area_list,
 }
 
 

@@ -210,6 +210,19 @@ def register(app: Dash, settings: Settings) -> None:
             body = exports.image(rendered, ctx, fmt)
         return _download(body, f"{chart.id}.{fmt}", fmt)
 
+    @server.get(f"{prefix}export/profile.pdf")
+    def export_profile_pdf():
+        from dashboard import profile_pdf
+
+        filters = _filters()
+        _render(registry.get("profile-spine"), filters)  # sets the demo label; 503 when there is no warehouse
+        ctx = exports.Context.now(f"{flask.request.host_url.rstrip('/')}{prefix}profile{filters.query_string()}")
+        body = profile_pdf.pdf(profile_pdf.document(filters, ctx))
+        response = flask.Response(body, mimetype="application/pdf")
+        name = f"profile-{filters.geo}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
     @server.get(f"{prefix}export/page/<name>.xlsx")
     def export_page(name: str):
         charts = exports.charts_on_page(name)

@@ -1,9 +1,11 @@
-"""Regions (/regions): every region or ICB compared with England, a hex map, SPC and statistical neighbours."""
+"""Regions (/regions): every region or ICB compared with England, a map and a hex map, SPC and statistical neighbours."""
 import dash
-from dash import Input, Output, State, callback, no_update
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, html, no_update
 
 from dashboard import components
 from dashboard.charts.regions import PAGE_FILTERS
+from dashboard.figures.maps import MAP_VIEWS
 from dashboard.figures.regions import SORTS as SORTS_BY_KEY
 from dashboard.filters import FilterError, Filters
 
@@ -12,16 +14,29 @@ dash.register_page(__name__, path="/regions", name="Regions and ICBs",
 
 MAP_GRAPH = {"type": "chart-graph", "chart": "regions-map"}
 SORTS = {key: label for key, (label, _, _) in SORTS_BY_KEY.items()}  # the league's "Sort by" buttons
+CHOROPLETH_GRAPH = {"type": "chart-graph", "chart": "regions-choropleth"}
+MAP_VIEW = "map-colour-view"
+
+
+def map_view_toggle() -> html.Fieldset:
+    """A real control (radio buttons, reachable by keyboard) for how the map is coloured."""
+    return html.Fieldset([
+        html.Legend("Colour the map by", className="form-label fs-6 mb-1"),
+        dbc.RadioItems(id=MAP_VIEW, value="comparison", inline=True,
+                       options=[{"label": label, "value": key} for key, label in MAP_VIEWS.items()]),
+    ], className="map-view mb-2")
 
 
 def layout(**query):
     return components.page(
         "How does each area compare?",
         "Every region or Integrated Care Board's long-term-sickness rate against England's, with its "
-        "confidence interval, on a hexagon map, and whether the chosen area's rate is changing.",
+        "confidence interval, on a map of real boundaries (or a hexagon map), and whether the chosen area's rate "
+        "is changing.",
         query,
         PAGE_FILTERS,
         components.chart_card("regions-league", sorts=SORTS),
+        components.chart_card("regions-choropleth", controls=map_view_toggle()),
         components.chart_card("regions-map"),
         components.chart_card("regions-spc"),
         components.chart_card("regions-neighbours"),
@@ -48,3 +63,53 @@ def update_focus_from_map(click, search):
     except (TypeError, KeyError, IndexError, FilterError):
         return no_update, no_update
     return (no_update if new == search else new), code
+
+
+# The map's colouring, switched in the browser: each area's trace carries both fill colours in ``meta`` and each
+# marker trace its view, so no request is made. Run again whenever the server sends a new figure (a filter
+# changed), so the chosen view survives; no_update once the figure already shows it.
+clientside_callback(
+    """
+    function(view, figure) {
+        if (!figure || !figure.data) { return window.dash_clientside.no_update; }
+        let changed = false;
+        const data = figure.data.map(function(trace) {
+            const meta = trace.meta || {};
+            if (meta.fills && trace.fillcolor !== meta.fills[view]) {
+                changed = true;
+                return Object.assign({}, trace, {fillcolor: meta.fills[view]});
+            }
+            if (meta.view && (trace.visible !== false) !== (meta.view === view)) {
+                changed = true;
+                return Object.assign({}, trace, {visible: meta.view === view});
+            }
+            return trace;
+        });
+        return changed ? Object.assign({}, figure, {data: data}) : window.dash_clientside.no_update;
+    }
+    """,
+    Output(CHOROPLETH_GRAPH, "figure", allow_duplicate=True),
+    Input(MAP_VIEW, "value"),
+    Input(CHOROPLETH_GRAPH, "figure"),
+    prevent_initial_call=True,
+)
+
+# Selecting an area on the map chooses it in Area (which updates the page's filters and the URL). A filled
+# area's click carries only its trace number, so its code is read from that trace's ``meta``; a marker's from
+# its customdata.
+clientside_callback(
+    """
+    function(click, figure) {
+        const point = click && click.points && click.points[0];
+        if (!point || !figure) { return window.dash_clientside.no_update; }
+        const trace = figure.data[point.curveNumber] || {};
+        let code = trace.meta && trace.meta.code;
+        if (!code && point.customdata) { code = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata; }
+        return code || window.dash_clientside.no_update;
+    }
+    """,
+    Output({"type": "filter", "name": "geo"}, "value", allow_duplicate=True),
+    Input(CHOROPLETH_GRAPH, "clickData"),
+    State(CHOROPLETH_GRAPH, "figure"),
+    prevent_initial_call=True,
+)

@@ -40,10 +40,11 @@ def test_export_1_csv_of_every_chart_has_exactly_its_data_rows(client, chart_ids
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert f'filename="{chart_id}.csv"' in response.headers["Content-Disposition"]
         expected = _expected(chart_id, query)
-        if len(expected.columns) == 0:  # no data for this selection: nothing to write
-            assert response.data.strip() == b"", chart_id
-            continue
         frame = pd.read_csv(io.BytesIO(response.data))
+        if expected.empty:  # no data for this selection: its header (or "note") and one row saying why
+            assert list(frame.columns) == ([str(c) for c in expected.columns] or ["note"]), chart_id
+            assert len(frame) == 1 and str(frame.iloc[0, 0]).startswith("No data: "), chart_id
+            continue
         assert len(frame) == len(expected), chart_id
         assert list(frame.columns) == [str(c) for c in expected.columns], chart_id
 
@@ -243,7 +244,8 @@ def test_card_1_download_links_and_embed_code_follow_the_page_filters(app, monke
     hrefs = _hrefs(children)
     assert hrefs["chart-download:png"] == "/export/overview-trend.png?geo=E12000007&sex=female"
     assert hrefs["chart-download:xlsx"] == "/export/overview-trend.xlsx?geo=E12000007&sex=female"
-    assert set(hrefs) == {f"chart-download:{f}" for f in ("png", "svg", "csv", "xlsx")}
+    assert set(hrefs) == {f"chart-download:{f}" for f in ("png", "svg", "csv", "xlsx")} | {"chart-profile-link:"}
+    assert hrefs["chart-profile-link:"] == "/profile?geo=E12000007"  # the area's profile, without other filters
     details = children[-1]
     code = details.children[2].value
     assert 'src="http://intranet.example/embed/overview-trend?geo=E12000007&amp;sex=female"' in code
@@ -299,3 +301,12 @@ def test_export_11_footer_is_wrapped_and_names_crown_copyright_only_for_real_dat
     fig = exports.image_figure(rendered, demo)
     assert fig.layout.height >= exports.IMAGE_HEIGHT
     assert [a.name for a in fig.layout.annotations].count("source-note") == 0
+
+
+def test_empty_chart_csv_keeps_its_header_and_says_why(client):
+    # No published Nomis file is loaded in the demo warehouse: the chart is empty but its CSV is not a blank file.
+    lines = client.get("/export/regions-published.csv").data.decode().splitlines()
+    assert lines[0].startswith("code,name,short_name,variable")
+    assert len(lines) == 2 and "No data: No published Nomis APS series is loaded" in lines[1]
+    lines = client.get("/export/regions-spc.csv?from=2026Q2&to=2026Q2").data.decode().splitlines()
+    assert lines[0] == "note" and lines[1].strip('"').startswith("No data: No data for this selection")

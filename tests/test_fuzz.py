@@ -123,11 +123,17 @@ def test_soak_1_five_rebuilds_under_ten_clients_fail_no_request(tmp_path):
         threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(10)]
         for thread in threads:
             thread.start()
+        def served_at_least(n: int) -> None:
+            # Paced by requests served, not by the clock, so a loaded machine still interleaves them with rebuilds.
+            deadline = time.monotonic() + 60
+            while len(results) < n and time.monotonic() < deadline:
+                time.sleep(0.05)
+
         versions, started = set(), time.perf_counter()
-        for seed in range(2, 7):  # five rebuilds, each a new data version
-            time.sleep(0.5)
+        for round_, seed in enumerate(range(2, 7), start=1):  # five rebuilds, each a new data version
+            served_at_least(20 * round_)
             versions.add(build.build_demo(path, participants=500, seed=seed)["data_version"])
-        time.sleep(1.0)
+        served_at_least(len(results) + 20)
         stop.set()
         print(f"soak: five rebuilds in {time.perf_counter() - started:.1f} s")
         for thread in threads:

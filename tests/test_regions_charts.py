@@ -215,3 +215,21 @@ def test_regions_query_1_profile_on_a_tiny_warehouse(tiny_con):
     assert frame["rate"].tolist() == [5.0, 5.0]
     empty = queries.Warehouse(connection=tiny_con).run("regions_profile", level="icb'; --", before="2024Q1")
     assert empty.empty
+
+
+def test_league_areas_keeps_a_chosen_set_together_in_chart_and_exports(demo_warehouse, client):
+    from dashboard import registry
+    from dashboard.filters import Filters
+
+    chosen = ("E54000061", "E54000027", "E54000050")
+    rendered = registry.render("regions-league", Filters(level="icb", areas=chosen))
+    assert sorted(rendered.data["code"]) == sorted(chosen)
+    assert "3 chosen ICBs" in rendered.summary
+    # With a focus outside the set, the focus is shown beside it.
+    with_focus = registry.render("regions-league", Filters(level="icb", areas=chosen, geo="E54000008")).data
+    assert sorted(with_focus["code"]) == sorted([*chosen, "E54000008"])
+    # A set of ICBs on the regions league is ignored: every region shows.
+    assert len(registry.render("regions-league", Filters(level="region", areas=chosen)).data) == 9
+    body = client.get("/export/regions-league.csv?level=icb&areas=E54000061,E54000027,E54000050").data.decode()
+    assert body.count("E54000") == 3
+    assert client.get("/export/regions-league.csv?areas=E54000061,nope").status_code == 400

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard import geo
+from dashboard.figures import maps
 from dashboard.figures import regions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
@@ -22,7 +24,7 @@ from queries import run, warehouse
 
 PAGE = "/regions"
 PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
-LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex")
+LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex", "areas")
 NEIGHBOURS = 5
 NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
 LEAGUE_COLUMNS = ["code", "name", "short_name", "period", "people", "population", "rate", "lower", "upper",
@@ -85,7 +87,13 @@ def _level_table(filters: Filters, level: str) -> pd.DataFrame:
 
 
 def league_data(filters: Filters) -> pd.DataFrame:
-    return _level_table(filters, filters.level)
+    """The league; with ``areas=`` (a chosen set, as Fingertips' area lists) only those areas of this level and
+    the focus, so the set stays together in the chart and its exports. A set with no area of this level is
+    ignored (the whole league shows)."""
+    table = _level_table(filters, filters.level)
+    if filters.areas and table["code"].isin(filters.areas).any():
+        table = table[table["code"].isin(filters.areas) | table["focus"]].reset_index(drop=True)
+    return table
 
 
 def _counts(frame: pd.DataFrame) -> str:
@@ -107,6 +115,8 @@ def _describe(row: pd.Series) -> str:
 
 def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     kind = "ICBs" if filters.level == "icb" else "regions"
+    if filters.areas and frame["code"].isin(filters.areas).any():
+        kind = f"chosen {kind} (areas= in the link)"
     when = period_label(frame["period"].iloc[0])
     focus = frame[frame["focus"]]
     lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
@@ -237,7 +247,8 @@ def map_data(filters: Filters) -> pd.DataFrame:
         return pd.DataFrame()
     areas = _areas()
     hexes = hex_layout().assign(name=lambda d: d["code"].map(areas["name"]),
-                                ods=lambda d: d["code"].map(areas["ods"]))
+                                ods=lambda d: d["code"].map(areas["ods"]),
+                                short_name=lambda d: d["code"].map(areas["short_name"]))
     if filters.level == "icb":
         hexes["area_code"] = hexes["code"]
     else:
@@ -261,6 +272,22 @@ def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
                 f"{_counts(regions)} compared with England")
     return head + (". Select a hexagon, or choose the area in the Area filter (by keyboard), to make that area "
                    "the focus.")
+
+
+def choropleth_data(filters: Filters) -> pd.DataFrame:
+    """The league's rows (every region or ICB of the chosen level against England) with each area's value
+    quintile, for the choropleth of real boundaries."""
+    table = _level_table(filters, filters.level)
+    if table.empty:
+        return table
+    return table.assign(quintile=maps.quintiles(table["rate"]))
+
+
+def choropleth_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    kind = "ICBs" if filters.level == "icb" else "regions"
+    return (f"{period_label(frame['period'].iloc[0])}: of the {len(frame)} {kind}, {_counts(frame)} compared "
+            f"with England. Select an area to make it the focus, or choose it in Area; Show as table lists "
+            f"every area.")
 
 
 SPC_MIN_BASELINE = 15  # Making Data Count: limits from at least 15-20 points, else trial limits
@@ -421,6 +448,20 @@ register(Chart(
     synthetic=False,
     empty_message="No OHID Fingertips export is loaded for these areas. Load one with python -m data.build "
                   "--source DIR (see About the data).",
+))
+
+register(Chart(
+    id="regions-choropleth",
+    title="Map of areas compared with England",
+    page=PAGE,
+    description="Each region or ICB on a map of its real boundaries (ONS), shaded by how its long-term-sick "
+                "rate in the latest quarter chosen compares with England's, with a shape in each area, or by "
+                "which fifth of areas its rate falls in. Select an area to make it the focus of the page.",
+    source=f"{SURVEY_SOURCE}. {geo.ATTRIBUTION}",
+    data=choropleth_data,
+    figure=maps.choropleth,
+    summary=choropleth_summary,
+    filters=LEAGUE_FILTERS,
 ))
 
 register(Chart(

@@ -1,6 +1,8 @@
 """Figures for the interventions page: pure ``DataFrame -> Figure`` builders."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -156,9 +158,27 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[0]:.1f}-%{customdata[1]:.1f})"
                           "<extra></extra>",
         ))
-    fig.update_xaxes(range=[0, 370], dtick=30)
+    _label_line_ends(fig, frame)
+    fig.update_xaxes(range=[0, 500], dtick=30, tickvals=list(range(0, 366, 30)))
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
     return fig
+
+
+def _label_line_ends(fig: go.Figure, frame: pd.DataFrame) -> None:
+    """Name each curve at its right end, in its colour, nudged apart so no two labels overlap: ten similar
+    lines are told apart by their labels, not by matching colours and dashes against the legend."""
+    ends = frame.sort_values("day").groupby("group", sort=False).tail(1)
+    colours = {str(t.name): t.line.color for t in fig.data if t.name and t.line and t.line.color}
+    ends = ends.sort_values("in_work")
+    gap = max(float(frame["in_work"].max()), 1.0) / 22  # a label's height in data units, about
+    placed = []
+    for row in ends.itertuples():
+        y = float(row.in_work) if not placed else max(float(row.in_work), placed[-1] + gap)
+        placed.append(y)
+        name = str(row.group)
+        fig.add_annotation(x=366, y=y, xanchor="left", yanchor="middle", showarrow=False, align="left",
+                           text=html.escape(name if len(name) <= 26 else name[:25] + "\u2026"),
+                           font={"size": 11, "color": colours.get(name, Colour.TEXT)})
 
 
 RETURN_STYLES = (("society", "to society", Colour.DARK_PINK, "diamond"),

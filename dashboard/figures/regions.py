@@ -139,9 +139,16 @@ def _outlines(rows: pd.DataFrame, scale: float = 0.96) -> tuple[list, list]:
     return xs, ys
 
 
+def hex_label(name: str) -> str:
+    """An ICB's short name in lines of a hexagon's width (names, not ODS codes, say where an area is)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(name).replace(" and ", " & "), 11)[:3])
+
+
 def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """A hex cartogram of the ICBs shaded by comparison with England, with a shape in each hexagon."""
-    fig = figures.new(height=640, hovermode="closest", hoverdistance=30, margin={"l": 8, "r": 8, "t": 72})
+    fig = figures.new(height=860, hovermode="closest", hoverdistance=30, margin={"l": 8, "r": 8, "t": 72})
     centres = [hex_centre(c, r) for c, r in zip(frame["col"], frame["row"], strict=True)]
     frame = frame.assign(x=[c[0] for c in centres], y=[c[1] for c in centres])
     for key, (colour, symbol, label) in COMPARISON.items():
@@ -155,8 +162,10 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         area = rows["area_name"].fillna(rows["name"])
         fig.add_trace(go.Scatter(
             x=rows["x"], y=rows["y"], mode="markers+text", name=label, legendgroup=key, showlegend=False,
-            text=[f"{o} {m}".strip() for o, m in zip(rows["ods"], quality.mark(rows.get("quality", [])), strict=False)]
-            if "quality" in rows else rows["ods"], textposition="bottom center", textfont={"size": 10, "color": ink},
+            text=[f"{n} {m}".strip() for n, m in zip(rows["short_name"].map(hex_label),
+                                                     quality.mark(rows.get("quality", [])), strict=False)]
+            if "quality" in rows else rows["short_name"].map(hex_label), textposition="bottom center",
+            textfont={"size": 9, "color": ink},
             marker={"symbol": symbol, "size": 10, "color": ink},
             customdata=list(zip(rows["code"], rows["name"], area, rows["rate"], rows["lower"], rows["upper"],
                                 rows["compared_with_england"], rows["area_code"], _quality_text(rows), strict=True)),

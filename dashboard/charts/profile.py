@@ -1,0 +1,147 @@
+"""The area profile (/profile?geo=): one page on one area. Its own chart is the Fingertips-style spine chart of
+the area's indicators; the page also shows charts declared elsewhere (SPC, condition mix, programmes, cost,
+neighbours) for the same area, and a plain-English summary built from those charts' own data functions.
+
+Indicators are the long-term-sick rate overall and within groups (main condition, the oldest age band, women and
+men), each in the latest quarter chosen, for the area, England and all 42 ICBs (for the quartile bands).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import registry
+from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard.figures import profile as fig
+from dashboard.filters import ENGLAND, Filters, period_label
+from dashboard.registry import Chart, register
+from dashboard.stats import compare
+from data import reference
+
+PAGE = "/profile"
+PAGE_FILTERS = ("geo", "from", "to")
+SPINE_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower", "upper", "reliability",
+                 "england", "icb_min", "icb_q1", "icb_median", "icb_q3", "icb_max", "icbs", "compared_with_england"]
+
+
+def indicators() -> list[tuple[str, dict]]:
+    """(label, the filter changes that define it), in the order the spine chart lists them."""
+    groups = reference.condition_groups()
+    top = groups[groups["parent"].fillna("").eq("")]
+    return [("All long-term sick", {})] + [
+        (f"Main condition: {name.lower()}", {"condition": gid}) for gid, name in zip(top["id"], top["name"],
+                                                                                     strict=True)
+    ] + [("Aged 50-64", {"age": "50-64"}), ("Women", {"sex": "female"}), ("Men", {"sex": "male"})]
+
+
+def spine_data(filters: Filters) -> pd.DataFrame:
+    """Per indicator: the area's rate and interval, England's, the spread across the 42 ICBs (min, quartiles,
+    max) and the area's class against England. Rates are % of people aged 16-64 in the group, lower better."""
+    quarter = filters.period_to
+    rows = []
+    for label, change in indicators():
+        chosen = Filters(geo=filters.geo, period_from=quarter, period_to=quarter, **change)
+        # The ICB-level and England queries are the same for every area (and cached): an ICB's own row is
+        # among the ICBs', so a profile costs no query of its own beyond a region's.
+        icbs = lts_rates(chosen, level="icb", period_from=quarter, period_to=quarter)
+        national = lts_rates(chosen, areas=[ENGLAND], period_from=quarter, period_to=quarter)
+        own = (icbs if filters.geo.startswith("E54") else national if filters.geo == ENGLAND else
+               lts_rates(chosen, areas=[filters.geo], period_from=quarter, period_to=quarter))
+        own = own[own["area_code"] == filters.geo] if not own.empty else own
+        if own.empty or national.empty:
+            continue
+        england = float(national["rate"].iloc[0])
+        area = own.iloc[0]
+        spread = icbs["rate"].dropna()
+        rows.append({
+            "indicator": label, "area_code": filters.geo, "area_name": area["area_name"], "period": quarter,
+            "value": area["rate"], "lower": area["lower"], "upper": area["upper"],
+            "reliability": area.get("reliability"), "england": england,
+            "icb_min": spread.min(), "icb_q1": spread.quantile(0.25), "icb_median": spread.median(),
+            "icb_q3": spread.quantile(0.75), "icb_max": spread.max(), "icbs": len(spread),
+            "compared_with_england": (compare.NOT_COMPARED if filters.geo == ENGLAND else
+                                      compare.compare_with_england([area["lower"]], [area["upper"]], england)[0]),
+        })
+    return pd.DataFrame(rows, columns=SPINE_COLUMNS)
+
+
+def spine_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    counts = frame["compared_with_england"].value_counts()
+    if filters.geo == ENGLAND:
+        return (f"{period_label(filters.period_to)}: England's value on each of {len(frame)} indicators, with the "
+                f"range across the 42 ICBs.")
+    return (f"{period_label(filters.period_to)}: of {len(frame)} indicators, {filters.geo_name} is worse (higher) "
+            f"than England on {counts.get(compare.WORSE, 0)}, similar on {counts.get(compare.SIMILAR, 0)} and "
+            f"better (lower) on {counts.get(compare.BETTER, 0)}.")
+
+
+def _status(code: str) -> str:
+    areas = reference.areas().set_index("code")
+    if code == ENGLAND:
+        return ""
+    row = areas.loc[code]
+    parts = []
+    if bool(row["accelerator"]):
+        parts.append("a Health and Growth Accelerator")
+    if bool(row["workwell"]):
+        parts.append("a WorkWell vanguard")
+    kind = "ICB" if row["level"] == "icb" else "region"
+    return (f"It is {' and '.join(parts)} area." if parts else
+            f"It is neither a Health and Growth Accelerator nor a WorkWell {kind}.")
+
+
+def headline(filters: Filters) -> list[str]:
+    """The profile's plain-English summary: a few sentences from the same chart data the page shows."""
+    # The charts' own data functions (disclosure-controlled), not their figures: the page draws those.
+    spine = registry.get("profile-spine").data(filters)
+    sentences = []
+    overall = spine[spine["indicator"] == "All long-term sick"]
+    if overall.empty:
+        return ["No data for this area and period. Try a wider period."]
+    row = overall.iloc[0]
+    where = "England's" if filters.geo == ENGLAND else f"{filters.geo_name}'s"
+    text = (f"In {period_label(filters.period_to)}, {row['value']:.1f}% of people aged 16-64 in "
+            f"{filters.geo_name} were out of work through long-term sickness (95% CI {row['lower']:.1f}-"
+            f"{row['upper']:.1f})")
+    if filters.geo != ENGLAND:
+        text += f", {registry_phrase(row['compared_with_england'])} England's {row['england']:.1f}%"
+    sentences.append(text + ".")
+    if filters.geo != ENGLAND:
+        sentences.append(spine_summary(spine, filters).split(": ", 1)[1][0].upper()
+                         + spine_summary(spine, filters).split(": ", 1)[1][1:])
+    spc = registry.get("regions-spc").data(filters)
+    if not spc.empty:
+        from dashboard.stats import spc as spc_stats
+
+        sentences.append(f"{where} rate over time: the latest quarter shows {spc_stats.variation(spc)}.")
+    mix = registry.get("conditions-mix").data(filters)
+    top = mix[(mix["area_code"] == filters.geo) & mix["parent"].isna()].dropna(subset=["share"])
+    if not top.empty:
+        largest = top.loc[top["share"].idxmax()]
+        sentences.append(f"The largest main condition is {largest['group_name'].lower()} "
+                         f"({largest['share']:.0f}% of the long-term sick).")
+    status = _status(filters.geo)
+    if status:
+        sentences.append(status)
+    return sentences
+
+
+def registry_phrase(key: str) -> str:
+    from dashboard.charts.regions import PHRASE
+
+    return PHRASE.get(key, "not compared with")
+
+
+register(Chart(
+    id="profile-spine",
+    title="The area's indicators against England and the range across ICBs",
+    page=PAGE,
+    description="A spine chart, as in Fingertips: for each indicator, the area's long-term-sick rate in the "
+                "latest quarter chosen (its marker's colour and shape say whether it is better, similar or worse "
+                "than England), England at the centre line, and the spread of the 42 ICBs: lowest to highest in "
+                "light grey, the middle half (25th to 75th percentile) in dark grey. Lower is better.",
+    source=SURVEY_SOURCE,
+    data=spine_data,
+    figure=fig.spine,
+    summary=spine_summary,
+    filters=("geo", "to"),
+))
