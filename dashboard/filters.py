@@ -290,3 +290,9 @@ FILTER_DEFINITIONS = (
     FilterDefinition("sex", "Sex", "Women or men.", "all",
                      lambda: {"all": "men and women", **{s: {"female": "women", "male": "men"}[s] for s in SEXES}}),
 )
+# The return-on-investment assumptions (interventions page) are numbers within a range; their defaults are the
+# central case in the units the URL takes.
+FILTER_DEFINITIONS += tuple(
+    FilterDefinition(s.param, s.label, s.source, format(getattr(economics.DEFAULT, s.key) * s.scale, ".10g"),
+                     minimum=s.minimum, maximum=s.maximum)
+    for s in economics.SETTINGS)

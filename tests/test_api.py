@@ -16,7 +16,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 import queries
 from dashboard import registry
-from dashboard.filters import FILTER_DEFINITIONS, Filters
+from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from data import build
 
 FILTERED = "?geo=E54000050&sex=female&from=2022Q1"
@@ -67,7 +67,8 @@ def test_api_1_openapi_document_validates_and_describes_every_chart_and_filter(d
     parameters = document["components"]["parameters"]
     for definition in FILTER_DEFINITIONS:
         assert parameters[definition.name]["schema"] == definition.json_schema()
-        assert parameters[definition.name]["schema"]["enum"] == list(definition.values())
+        if definition.accepted is not None:  # a list of values; the others are numbers within a range
+            assert parameters[definition.name]["schema"]["enum"] == list(definition.values())
     assert "stable" in document["info"]["description"]
 
 
@@ -152,8 +153,15 @@ def test_api_4_a_chart_says_what_its_numbers_are(client):
 
 def test_api_5_filters_lists_every_accepted_value_and_each_one_is_accepted(client):
     listed = {f["name"]: f for f in client.get("/api/v1/filters").get_json()}
-    assert set(listed) == {"geo", "level", "from", "to", "condition", "intervention", "age", "sex"}
+    assert set(listed) == {"geo", "level", "from", "to", "condition", "intervention", "age", "sex",
+                           "deadweight", "persistence", "earnings", "benefit_saving", "discount"}
     for name, entry in listed.items():
+        if "minimum" in entry:  # a number: its default, and both ends of its range, are accepted; beyond is not
+            for value in (entry["default"], entry["minimum"], entry["maximum"]):
+                Filters.from_query({name: str(value)})
+            with pytest.raises(FilterError):
+                Filters.from_query({name: str(entry["maximum"] + 1)})
+            continue
         assert entry["default"] in entry["accepted"], name
         for value in entry["accepted"]:
             Filters.from_query({name: value})  # raises if the API lists a value the filters refuse
