@@ -165,10 +165,10 @@ def time_to_work(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 
 
 def _label_line_ends(fig: go.Figure, frame: pd.DataFrame) -> None:
-    """Name each curve at its right end, in its colour, nudged apart so no two labels overlap: ten similar
-    lines are told apart by their labels, not by matching colours and dashes against the legend."""
+    """Name each curve at its right end, nudged apart so no two labels overlap: ten similar lines are told
+    apart by their labels, not by matching colours and dashes against the legend. The labels are in the text
+    colour: the palette's line colours are 3:1 against white, enough for a line but not for text (WCAG 1.4.3)."""
     ends = frame.sort_values("day").groupby("group", sort=False).tail(1)
-    colours = {str(t.name): t.line.color for t in fig.data if t.name and t.line and t.line.color}
     ends = ends.sort_values("in_work")
     gap = max(float(frame["in_work"].max()), 1.0) / 22  # a label's height in data units, about
     placed = []
@@ -178,7 +178,7 @@ def _label_line_ends(fig: go.Figure, frame: pd.DataFrame) -> None:
         name = str(row.group)
         fig.add_annotation(x=366, y=y, xanchor="left", yanchor="middle", showarrow=False, align="left",
                            text=html.escape(name if len(name) <= 26 else name[:25] + "\u2026"),
-                           font={"size": 11, "color": colours.get(name, Colour.TEXT)})
+                           font={"size": 11, "color": Colour.TEXT})
 
 
 RETURN_STYLES = (("society", "to society", Colour.DARK_PINK, "diamond"),
