@@ -47,7 +47,7 @@ def control() -> html.Div:
     return html.Div([
         html.Label("Search by name or code", htmlFor=INPUT, className="form-label mb-1"),
         dcc.Input(id=INPUT, type="search", list=LIST, debounce=True, className="form-control",
-                  placeholder="A name, ODS or GSS code, e.g. QF7", autoComplete="off"),
+                  placeholder="Name, ODS or GSS code", autoComplete="off"),
         html.Datalist([html.Option(value=label) for label, _ in suggestions], id=LIST),
         html.Div(id=MESSAGE, className="small text-danger", role="status"),
     ])

@@ -110,7 +110,7 @@ def filter_bar(filters: Filters, names: tuple[str, ...]) -> html.Form:
         else:
             field = html.Div([html.Label(label, htmlFor=dom_id(control.id), className="form-label mb-1"),
                               control])
-        columns.append(dbc.Col(field, xs=12, sm=6, lg=4 if name == "geo" else 2, className="mb-2"))
+        columns.append(dbc.Col(field, xs=12, sm=6, lg={"geo": 4, "from": 3, "to": 3}.get(name, 2), className="mb-2"))
     return html.Form(dbc.Row(columns, className="g-3 align-items-end"), className="filter-bar",
                      role="search", **{"aria-label": "Filters"})
 
