@@ -76,6 +76,8 @@ class Domain:
     age_bands: tuple[str, ...]
     sexes: tuple[str, ...]
     coverage: dict[str, Coverage]
+    measures: dict[str, str] = field(default_factory=dict)  # source id -> its first measure in lts_facts
+    survey_cells: bool = False  # long-term sickness by age x sex x condition cells (only the demo has them)
 
     # ---- the data as a whole ----
     @property
@@ -133,6 +135,11 @@ class Domain:
         return out
 
     @property
+    def survey_measure(self) -> str:
+        """The measure the survey cells give (the demo's rate of all people aged 16-64)."""
+        return self.measures.get("demo", "% of people aged 16-64 economically inactive because of long-term sickness")
+
+    @property
     def seed(self) -> str | None:
         """The demo generator's seed, when there are synthetic rows."""
         return self.meta.get("seed") if self.synthetic else None
@@ -162,6 +169,7 @@ _AREAS = """SELECT code, name, short_name, level, parent, ods, nhs_region, accel
 
 # The loaded range: every fact family's periods (programme starts by the quarter they fall in).
 _PERIODS = """SELECT DISTINCT period FROM population UNION SELECT DISTINCT period FROM long_term_sick
+              UNION SELECT DISTINCT period FROM lts_facts
               UNION SELECT DISTINCT strftime(start_date, '%YQ') || quarter(start_date) FROM participants
               ORDER BY 1"""
 
@@ -179,16 +187,23 @@ def _table_exists(cur, name: str) -> bool:
                             "current_database()", {"t": name}).fetchone()[0])
 
 
-def _survey_coverage(cur, meta: dict[str, str]) -> Coverage:
-    levels = _values(cur, "SELECT DISTINCT level FROM long_term_sick")
+def _survey_coverage(cur) -> Coverage:
+    """Long-term sickness: the levels and periods of ``lts_facts`` (published or generated), and the dimensions of
+    the survey cells where there are any (the demo), else those the published rows break down by."""
+    levels = _values(cur, "SELECT DISTINCT level FROM lts_facts")
     dims = []
-    for dim, column in (("age", "age_band"), ("sex", "sex"), ("condition", "condition_code")):
-        if cur.execute(f"SELECT count(DISTINCT {column}) FROM long_term_sick").fetchone()[0] > 1:
+    cells = cur.execute("SELECT count(*) FROM long_term_sick").fetchone()[0] > 0
+    for dim, cell_column, fact_column in (("age", "age_band", "age_band"), ("sex", "sex", "sex"),
+                                          ("condition", "condition_code", "condition")):
+        sql = (f"SELECT count(DISTINCT {cell_column}) > 1 FROM long_term_sick" if cells else
+               f"SELECT count(*) > 0 FROM lts_facts WHERE {fact_column} <> 'all' AND level <> 'uk'")
+        if cur.execute(sql).fetchone()[0]:
             dims.append(dim)
-    demo_tables = meta.get("demo_tables")
-    synthetic = meta.get("is_demo") == "true" if demo_tables is None else "long_term_sick" in demo_tables.split(",")
-    return Coverage("long_term_sick", tuple(lv for lv in LEVELS if lv in levels), tuple(dims),
-                    "quarter" if levels else None, synthetic, ("demo",) if synthetic else ())
+    period_type = cur.execute("SELECT mode(period_type) FROM lts_facts WHERE level IN ('england', 'region', 'icb')"
+                              ).fetchone()[0]
+    synthetic = bool(cur.execute("SELECT count(*) FROM lts_facts WHERE synthetic").fetchone()[0])
+    return Coverage("long_term_sick", tuple(lv for lv in LEVELS if lv in levels), tuple(dims), period_type,
+                    synthetic, _values(cur, "SELECT DISTINCT source_id FROM lts_facts ORDER BY 1"))
 
 
 def _programme_coverage(cur, meta: dict[str, str]) -> Coverage:
@@ -217,7 +232,7 @@ def load(wh: queries.Warehouse) -> Domain:
         periods = _values(cur, _PERIODS)
         ages = _values(cur, "SELECT DISTINCT age_band FROM population ORDER BY 1")
         sexes = _values(cur, "SELECT DISTINCT sex FROM population ORDER BY 1")
-        coverage = {c.family: c for c in (_survey_coverage(cur, meta), _programme_coverage(cur, meta))}
+        coverage = {c.family: c for c in (_survey_coverage(cur), _programme_coverage(cur, meta))}
         return Domain(
             version=meta.get("data_version", "unknown"), meta=meta, areas=areas,
             members=_frame(cur, "SELECT area, member FROM area_members"),
@@ -228,8 +243,10 @@ def load(wh: queries.Warehouse) -> Domain:
             sources=_frame(cur, "SELECT * FROM reference_sources ORDER BY id"),
             nhs_regions=_frame(cur, "SELECT code, name FROM nhs_regions ORDER BY code"),
             assumptions=_values(cur, "SELECT text FROM demo_assumptions ORDER BY sort"),
-            periods=periods, period_type=meta.get("period_type", "quarter"),
+            periods=periods, period_type=coverage["long_term_sick"].period_type or "quarter",
             age_bands=ages, sexes=sexes, coverage=coverage,
+            survey_cells=bool(cur.execute("SELECT count(*) FROM long_term_sick").fetchone()[0]),
+            measures=dict(cur.execute("SELECT source_id, min(measure) FROM lts_facts GROUP BY 1").fetchall()),
         )
     finally:
         cur.close()

@@ -50,9 +50,12 @@ class Rendered:
 
     @property
     def demo(self) -> bool:
-        """Whether this chart's numbers are synthetic demo data (and must say so)."""
+        """Whether this chart's numbers are synthetic demo data (and must say so): its rows' own ``synthetic``
+        flag where the data carry one (a build mixing published and demo facts), else the warehouse's."""
         from dashboard import figures
 
+        if "synthetic" in self.data.columns and not self.data.empty:
+            return bool(self.data["synthetic"].fillna(False).astype(bool).any())
         return self.chart.synthetic and figures.is_demo()
 
 

@@ -207,7 +207,66 @@ def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
                 GROUP BY ALL"""
         )
     insert(con, "participants", data.participants)
-    load_demo_assumptions(con)
+    if len(data.long_term_sick) or len(data.participants):
+        load_demo_assumptions(con)
+
+
+# ---- long-term sickness in one shape (lts_facts), whatever the origin ----------------------------------------
+
+_QUARTER_KEY = "strftime(period_end, '%Y') || 'Q' || quarter(period_end)"
+_PERIOD_LABEL = """CASE WHEN date_diff('month', period_start, period_end) >= 11
+                        THEN 'year to ' || strftime(period_end, '%b %Y')
+                        ELSE strftime(period_start, '%b') || '-' || strftime(period_end, '%b %Y') END"""
+_LTS_SOURCES = {
+    "demo": ("This dashboard's demo generator", "Synthetic long-term sickness, calibrated to ONS figures", "demo"),
+    "nomis_aps": ("Office for National Statistics, via Nomis", "Annual Population Survey", "source_nomis_aps"),
+    "inac01": ("Office for National Statistics", "INAC01: economic inactivity by reason", "source_inac01"),
+    "ons_series": ("Office for National Statistics", "Labour market time series (LF6A)", "source_ons_series"),
+}
+DEMO_MEASURE = "% of people aged 16-64 economically inactive because of long-term sickness"
+
+
+def load_lts_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``lts_facts`` and ``sources`` from whatever was loaded: the demo generator's cells (totals by area
+    and quarter), Nomis APS long-term-sick series (rolling years; England, regions, ICBs), and the UK series
+    (INAC01 and ONS LF6A, three-month periods ending in a quarter's last month). Measures keep their published
+    names; dimensions the source does not give are 'all'."""
+    con.execute(f"""INSERT INTO lts_facts
+        WITH pop AS (SELECT period, any_value(period_start) AS period_start, area_code, any_value(level) AS level,
+                            sum(population) AS population, sum(sample_size) AS n
+                     FROM population GROUP BY period, area_code),
+             sick AS (SELECT period, area_code, sum(people) AS people FROM long_term_sick GROUP BY ALL),
+             q AS (SELECT p.*, s.people, last_day(p.period_start + INTERVAL 2 MONTH) AS period_end
+                   FROM pop p JOIN sick s USING (period, area_code))
+        SELECT 'demo', '{DEMO_MEASURE}', 'percent', area_code, level, period, 'quarter', period_start, period_end,
+               {_PERIOD_LABEL}, 'all', 'all', 'all', 100 * people / population, people, population, NULL, NULL, n,
+               NULL, false, true
+        FROM q""")
+    con.execute(f"""INSERT INTO lts_facts
+        SELECT 'nomis_aps', variable, CASE WHEN is_percentage THEN 'percent' ELSE 'people' END, area_code, area_level,
+               {_QUARTER_KEY},
+               CASE WHEN date_diff('month', period_start, period_end) >= 11 THEN 'rolling_year'
+                    WHEN month(period_start) IN (1, 4, 7, 10) THEN 'quarter' ELSE 'three_month' END,
+               period_start, period_end, {_PERIOD_LABEL}, 'all', 'all', 'all', value, numerator, denominator,
+               ci_lower, ci_upper, NULL, flag, aggregated, false
+        FROM source_nomis_aps
+        WHERE area_level IN ('england', 'region', 'icb') AND lower(variable) LIKE '%long-term sick%'""")
+    for table, source, measure in (("source_inac01", "inac01", "column_label"), ("source_ons_series", "ons_series", "title")):
+        kept = "series_id = 'LF6A'" if source == "inac01" else "cdid = 'LF6A' AND period_type IN ('quarter', 'month')"
+        value = "people" if source == "inac01" else "value * 1000"
+        con.execute(f"""INSERT INTO lts_facts
+            SELECT '{source}', {measure}, 'people', 'K02000001', 'uk', {_QUARTER_KEY}, 'three_month', period_start,
+                   period_end, {_PERIOD_LABEL}, 'all', CASE sex WHEN 'persons' THEN 'all' ELSE sex END, 'all',
+                   {value}, NULL, NULL, NULL, NULL, NULL, NULL, false, false
+            FROM {table}
+            WHERE {kept} AND month(period_end) IN (3, 6, 9, 12) AND date_diff('month', period_start, period_end) = 2
+            QUALIFY row_number() OVER (PARTITION BY sex, period_end ORDER BY period_start) = 1""")
+    for source, (publisher, dataset, table) in _LTS_SOURCES.items():
+        con.execute("""INSERT INTO sources
+            SELECT $id, $publisher, $dataset, NULL, (SELECT files FROM source_file_names WHERE target = $table),
+                   $id, $id = 'demo'
+            WHERE EXISTS (SELECT 1 FROM lts_facts WHERE source_id = $id)""",
+                    {"id": source, "publisher": publisher, "dataset": dataset, "table": table})
 
 
 def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
@@ -221,11 +280,16 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: object) -> None:
 
 def check(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse to publish a warehouse that is plainly incomplete."""
-    for table in ("areas", "population", "long_term_sick", "participants", "meta"):
+    synthetic = con.execute("SELECT count(*) FROM long_term_sick").fetchone()[0] > 0
+    for table in ("areas", "meta", *(("population", "long_term_sick", "participants") if synthetic else ())):
         if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
             raise BuildError(f"table {table} is empty")
+    loaded = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("lts_facts", "participants", "pilot_returns", "source_fingertips"))
+    if not loaded:
+        raise BuildError("the build holds no facts: no file gave long-term sickness, programme or indicator rows")
     levels = dict(con.execute("SELECT level, count(DISTINCT area_code) FROM population GROUP BY level").fetchall())
-    if levels != {"icb": 42, "region": 9, "england": 1}:
+    if synthetic and levels != {"icb": 42, "region": 9, "england": 1}:
         raise BuildError(f"expected 42 ICBs, 9 regions and England in population, found {levels}")
     check_rollups(con)
 
@@ -274,9 +338,10 @@ def load_sources(con: duckdb.DuckDBPyConnection, data: SourceData) -> None:
             con.unregister("src")
 
 
-def build_source(path: Path, directory: Path, participants: int, seed: int) -> dict[str, str]:
+def build_source(path: Path, directory: Path, participants: int, seed: int, with_demo: bool = False) -> dict[str, str]:
     """Validate every file in ``directory`` and, only if all are clean, publish a warehouse with them loaded.
-    Fact tables the files do not supply come from the demo generator. Raises SourceError listing every problem."""
+    The warehouse holds the files' figures alone (no synthetic row) unless ``with_demo``: then the demo generator
+    also writes its facts, each row marked synthetic. Raises SourceError listing every problem."""
     started = time.perf_counter()
     if not directory.is_dir():
         raise BuildError(f"source directory {directory} does not exist")
@@ -289,23 +354,23 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     meta = {
         "data_version": uuid.uuid4().hex[:12],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "is_demo": "false" if set(FACT_TABLES) <= set(real) else "true",
+        "is_demo": "true" if with_demo else "false",
         "real_tables": ",".join(real),
-        "demo_tables": ",".join(t for t in FACT_TABLES if t not in real),
+        "demo_tables": ",".join(t for t in FACT_TABLES if t not in real) if with_demo else "",
         "source_dir": directory.resolve(),
         "source_files": len(data.files),
         "source_notes": len(data.notes),
-        "seed": seed,
-        "participants": participants,
-        "first_period": demo.FIRST_PERIOD,
-        "last_period": demo.LAST_PERIOD,
-        "data_cutoff": demo.DATA_CUTOFF.isoformat(),
-        "accelerator_start": demo.ACCELERATOR_START,
-        "accelerator_effect_pp": demo.ACCELERATOR_EFFECT_PP,
     }
-    # No reader yet fills population, long_term_sick or participants (see data/sources/__init__.py), so the
-    # demo generator supplies them; once one does, its frame replaces the demo one here.
+    if with_demo:  # the generator's settings, for the About page and the change feed
+        meta.update({"seed": seed, "participants": participants, "first_period": demo.FIRST_PERIOD,
+                     "last_period": demo.LAST_PERIOD, "data_cutoff": demo.DATA_CUTOFF.isoformat(),
+                     "accelerator_effect_pp": demo.ACCELERATOR_EFFECT_PP})
+    # The published files give long-term sickness as published (lts_facts, load_lts_facts); the survey cells
+    # (population, long_term_sick) and participant records exist only in the demo, so without it they stay empty.
     facts = demo.generate(participants=participants, seed=seed)
+    if not with_demo:
+        facts = demo.DemoData(*(frame.head(0) for frame in (facts.population, facts.long_term_sick,
+                                                             facts.participants)))
     publish(path, facts, meta, extra=lambda con: load_sources(con, data))
     meta["seconds"] = f"{time.perf_counter() - started:.1f}"
     return {**{k: str(v) for k, v in meta.items()}, "_notes": data.notes}
@@ -329,6 +394,7 @@ def publish(path: Path, data: demo.DemoData, meta: dict[str, object],
             load_facts(con, data)
             if extra is not None:
                 extra(con)
+            load_lts_facts(con)
             build_rollups(con)
             history.record(con, path, meta)  # the previous warehouse's build history, and this build
             write_meta(con, **meta, schema_version=schema_version())
@@ -374,6 +440,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="warehouse path (default $DASHBOARD_DB or data/warehouse.duckdb)")
     parser.add_argument("--source", type=Path, default=None, metavar="DIR",
                         help="load real source files (Fingertips, Nomis APS, INAC01, pilot returns) from DIR")
+    parser.add_argument("--with-demo", action="store_true",
+                        help="with --source: add the demo generator's synthetic facts beside the files' (every "
+                             "chart then marks its synthetic rows); without it the warehouse holds the files alone")
     parser.add_argument("--report", type=Path, default=None, metavar="FILE",
                         help="with --source: write every problem found as CSV (file,row,column,rule,message)")
     return parser.parse_args(argv)
@@ -388,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[validate.Problem] = []
     try:
         if args.source:
-            meta = build_source(path, args.source, args.participants, args.seed)
+            meta = build_source(path, args.source, args.participants, args.seed, with_demo=args.with_demo)
             problems = meta.pop("_notes")
         else:
             meta = build_demo(path, args.participants, args.seed)

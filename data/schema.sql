@@ -98,3 +98,43 @@ CREATE TABLE reference_sources (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, p
 
 -- The demo generator's assumptions, in order (empty in a build with no synthetic rows).
 CREATE TABLE demo_assumptions (sort INTEGER PRIMARY KEY, text VARCHAR NOT NULL);
+
+-- ---- Long-term sickness: one fact model, whatever the origin ------------------------------------------------
+-- Every publication (or the demo generator) a fact row came from.
+CREATE TABLE sources (
+    id VARCHAR PRIMARY KEY,          -- 'demo' | the format (nomis_aps, inac01, ons_series)
+    publisher VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    release_date DATE,               -- where the file says
+    file VARCHAR,                    -- the files, comma-separated (NULL for the generator)
+    format VARCHAR NOT NULL,
+    synthetic BOOLEAN NOT NULL
+);
+
+-- Long-term sickness as published: one row per source x measure x area x period x age x sex x condition.
+-- ``period`` is the key the filters use, the quarter the period ends in; ``period_type`` says what it covers.
+-- Dimensions are 'all' where the source gives only totals. Percentages are 0-100.
+CREATE TABLE lts_facts (
+    source_id VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,        -- as published, e.g. '% of economically inactive who are long-term sick'
+    unit VARCHAR NOT NULL,           -- 'percent' | 'people'
+    area_code VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,          -- 'uk' | 'england' | 'region' | 'icb'
+    period VARCHAR NOT NULL,         -- 'YYYYQn': the quarter the period ends in
+    period_type VARCHAR NOT NULL,    -- 'quarter' | 'rolling_year' | 'three_month'
+    period_start DATE NOT NULL,
+    period_end DATE NOT NULL,
+    period_label VARCHAR NOT NULL,   -- 'year to Dec 2023', 'Oct-Dec 2023'
+    age_band VARCHAR NOT NULL,       -- 'all' or a band
+    sex VARCHAR NOT NULL,            -- 'all' | 'female' | 'male'
+    condition VARCHAR NOT NULL,      -- 'all' or a condition group id
+    value DOUBLE,                    -- NULL where the source does not publish it
+    numerator DOUBLE,
+    denominator DOUBLE,
+    ci_lower DOUBLE,                 -- 95% interval where the source gives one
+    ci_upper DOUBLE,
+    sample_size INTEGER,
+    flag VARCHAR,                    -- the source's own flag (APS '!', '*', '~')
+    aggregated BOOLEAN NOT NULL,     -- summed by the build (ICBs from local authorities, best fit)
+    synthetic BOOLEAN NOT NULL
+);

@@ -13,7 +13,7 @@ from data import reference
 SOUTH_YORKSHIRE, YORKSHIRE, LONDON = "E54000061", "E12000003", "E12000007"
 
 
-def test_regions_hex_layout_1_one_cell_for_each_of_the_42_icbs():
+def test_regions_hex_layout_1_one_cell_for_each_of_the_42_icbs(demo_warehouse):
     layout = charts.hex_layout()
     assert len(layout) == 42
     assert set(layout["code"]) == set(reference.icbs()["code"])

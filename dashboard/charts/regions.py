@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
-from dashboard import geo
+from dashboard import facts, geo
 from dashboard.domain import domain
 from dashboard.figures import maps
 from dashboard.figures import regions as fig
@@ -26,9 +26,9 @@ PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
 LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex", "areas")
 NEIGHBOURS = 5
 NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
-LEAGUE_COLUMNS = ["code", "name", "short_name", "period", "people", "population", "rate", "lower", "upper",
-                  "se", "cv", "quality", "england_rate", "compared_with_england", "recent_trend", "accelerator",
-                  "workwell", "focus"]
+LEAGUE_COLUMNS = ["code", "name", "short_name", "measure", "period", "period_label", "people", "population", "rate",
+                  "lower", "upper", "se", "cv", "quality", "flag", "england_rate", "compared_with_england",
+                  "recent_trend", "accelerator", "workwell", "focus", "source", "synthetic"]
 PHRASE = {
     compare.BETTER: "better (lower) than",
     compare.SIMILAR: "similar to",
@@ -60,6 +60,20 @@ def focus_code(filters: Filters, level: str) -> str | None:
 
 
 def _level_table(filters: Filters, level: str) -> pd.DataFrame:
+    """Every area of ``level`` against England in the latest period chosen: computed from survey cells where the
+    warehouse has them (the demo), else the published measure (``dashboard/facts.py``)."""
+    if not facts.survey_cells():
+        if facts.unanswered(filters):
+            return pd.DataFrame(columns=LEAGUE_COLUMNS)
+        table = facts.published_level(filters, level)
+        if table.empty:
+            return pd.DataFrame(columns=LEAGUE_COLUMNS)
+        table["focus"] = table["code"].eq(focus_code(filters, level))
+        return table[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
+    return _survey_table(filters, level)
+
+
+def _survey_table(filters: Filters, level: str) -> pd.DataFrame:
     last = filters.period_to
     first = str(pd.Period(last, "Q") - (compare.TREND_POINTS - 1))
     frame = lts_rates(filters, level=level, period_from=first, period_to=last)
@@ -81,6 +95,8 @@ def _level_table(filters: Filters, level: str) -> pd.DataFrame:
         compare.compare_with_england(latest["lower"], latest["upper"], england_rate), compare.NOT_COMPARED)
     latest["recent_trend"] = latest["code"].map(trends)
     latest["focus"] = latest["code"].eq(focus_code(filters, level))
+    latest = latest.assign(measure=domain().survey_measure, period_label=latest["period"].map(period_label),
+                           flag=None, source=SURVEY_SOURCE, synthetic=domain().synthetic)
     return latest[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -98,11 +114,21 @@ def _counts(frame: pd.DataFrame) -> str:
     counts = frame["compared_with_england"].value_counts()
     text = ", ".join(f"{counts.get(k, 0)} {k}" for k in (compare.WORSE, compare.SIMILAR, compare.BETTER))
     if counts.get(compare.NOT_COMPARED, 0):
-        text += f"; {counts[compare.NOT_COMPARED]} not compared (unreliable estimates, CV over 20%, or not shown)"
+        reasons = "unreliable estimates, CV over 20%, or not shown"
+        if "lower" in frame and (frame["lower"].isna() & frame["rate"].notna()).any():
+            reasons = "published without an interval, " + reasons
+        if "england_rate" in frame and frame["england_rate"].isna().all():
+            reasons = "no value for England in the same period"
+        text += f"; {counts[compare.NOT_COMPARED]} not compared ({reasons})"
     return text
 
 
 def _describe(row: pd.Series) -> str:
+    if pd.isna(row["england_rate"]) or pd.isna(row["lower"]):
+        return (f"{row['name']}'s value is {row['rate']:.1f}%"
+                + ("" if pd.notna(row["lower"]) else " (published without an interval)")
+                + ("; no value for England in the same period, so it is not compared"
+                   if pd.isna(row["england_rate"]) else f", not compared with England's {row['england_rate']:.1f}%"))
     if "quality" in row and not quality.comparable([row["quality"]])[0]:
         shown = "" if np.isnan(row["rate"]) else f" ({row['rate']:.1f}%)"
         return (f"{row['name']}'s estimate{shown} is {row['quality']} and is not compared with England's "
@@ -115,11 +141,20 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     kind = "ICBs" if filters.level == "icb" else "regions"
     if filters.areas and frame["code"].isin(filters.areas).any():
         kind = f"chosen {kind} (areas= in the link)"
-    when = period_label(frame["period"].iloc[0])
+    when = f"{frame['measure'].iloc[0]}, {frame['period_label'].iloc[0]}"
     focus = frame[frame["focus"]]
+    england = frame["england_rate"].iloc[0]
     lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
-            else f"England's rate is {frame['england_rate'].iloc[0]:.1f}%")
+            else f"England's value is {england:.1f}%" if pd.notna(england)
+            else "The loaded files give no value for England in this period")
     return f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
+
+
+def league_figure(frame: pd.DataFrame, filters: Filters):
+    """The league, its axis naming the measure and period shown (a published measure is not the survey rate)."""
+    title = None if frame["source"].iloc[0] == SURVEY_SOURCE else (
+        f"{frame['measure'].iloc[0]}, {frame['period_label'].iloc[0]}")
+    return fig.league(frame[frame["rate"].notna()], filters, axis_title=title)
 
 
 # ---- published series (Nomis APS files loaded with data.build --source) --------------------------------------
@@ -407,7 +442,7 @@ register(Chart(
                 "Estimates ONS would call unreliable (CV over 20%) are marked 'u' and not compared.",
     source=SURVEY_SOURCE,
     data=league_data,
-    figure=fig.league,
+    figure=league_figure,
     summary=league_summary,
     filters=LEAGUE_FILTERS,
 ))

@@ -1,0 +1,79 @@
+"""Long-term sickness by area from the one fact model, whatever its origin.
+
+The warehouse's ``lts_facts`` hold long-term sickness as each source publishes it (``data/schema.sql``): Nomis'
+APS rolling years for England, regions and ICBs, the UK three-month series, and the demo generator's quarters.
+Where the warehouse has survey cells (the demo generator writes them), rates, intervals and trends are computed
+from them for any age, sex or condition (``charts.common.lts_rates``); otherwise the league, the map and the
+choropleth draw the published measure here: its value, its 95% interval and the publisher's flags, for the period
+type it is published for. Every row names its measure and source and says whether it is synthetic.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.domain import domain
+from dashboard.filters import Filters
+from dashboard.stats import compare, quality
+from queries import run
+
+Z95 = 1.959964
+# Why a published figure cannot answer a filter: the published files give totals only.
+NOT_PUBLISHED = {
+    "age": "the loaded files publish long-term sickness for all ages 16-64 only, not by age band",
+    "sex": "the loaded files publish long-term sickness for men and women together at this level",
+    "condition": "the Annual Population Survey publishes no main health condition below UK level",
+}
+
+
+def survey_cells() -> bool:
+    """Whether the warehouse has survey cells (age x sex x condition by area and quarter): only the demo does."""
+    return domain().survey_cells
+
+
+def unanswered(filters: Filters) -> dict[str, str]:
+    """The filters the loaded long-term-sickness figures cannot answer, each with the reason."""
+    if survey_cells():
+        return {}
+    chosen = {"age": filters.age, "sex": filters.sex, "condition": filters.condition}
+    dims = domain().coverage["long_term_sick"].dimensions
+    return {name: NOT_PUBLISHED[name] for name, value in chosen.items() if value and name not in dims}
+
+
+def published_quality(frame: pd.DataFrame) -> np.ndarray:
+    """ONS's quality band for published rows: from the CV that the 95% interval implies (se = half-width / 1.96),
+    'not shown' for Nomis' '!' and 'unreliable' for '*' (3-9 respondents); none where no interval is given."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = 100 * (frame["upper"] - frame["lower"]) / (2 * Z95) / frame["rate"]
+    banded = quality.quality(cv.to_numpy(dtype=float), np.full(len(frame), np.inf))
+    out = np.where(frame["lower"].isna() | frame["upper"].isna(), None, banded).astype(object)
+    out = np.where(frame["flag"].eq("*"), quality.UNRELIABLE, out)
+    return np.where(frame["flag"].eq("!") | frame["rate"].isna(), quality.NOT_SHOWN, out)
+
+
+def published_level(filters: Filters, level: str) -> pd.DataFrame:
+    """The published long-term-sickness percentage for every area of ``level`` in the latest period ending by the
+    chosen quarter: of several measures, the one covering most areas. England's value is the same measure in the
+    same period, or missing (then nothing is compared). Empty when no file published one at this level."""
+    rows = run("lts_published", level=level, period_to=filters.period_to)
+    at_level = rows[(rows["level"] == level) & rows["rate"].notna()]
+    if at_level.empty:
+        return pd.DataFrame()
+    measure = at_level.groupby("measure")["code"].nunique().sort_index().idxmax()
+    rows = rows[rows["measure"] == measure]
+    last = rows.loc[(rows["level"] == level) & rows["rate"].notna(), "period"].max()
+    latest = rows[(rows["level"] == level) & (rows["period"] == last)].copy()
+    england = rows.loc[(rows["level"] == "england") & (rows["period"] == last), "rate"].dropna()
+    latest["england_rate"] = float(england.iloc[0]) if len(england) else np.nan
+    latest["quality"] = published_quality(latest)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        latest["se"] = (latest["upper"] - latest["lower"]) / (2 * Z95)
+        latest["cv"] = 100 * latest["se"] / latest["rate"]
+    usable = quality.comparable(latest["quality"]) & latest["lower"].notna().to_numpy()
+    latest["compared_with_england"] = np.where(
+        usable, compare.compare_with_england(latest["lower"], latest["upper"], latest["england_rate"].iloc[0]),
+        compare.NOT_COMPARED)
+    # Overlapping rolling years share most of their respondents: no trend test on them.
+    latest["recent_trend"] = compare.NOT_CALCULATED
+    latest["population"] = np.nan  # the published denominator is not the population aged 16-64 in general
+    return latest.reset_index(drop=True)
