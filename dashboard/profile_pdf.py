@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from dashboard import exports, figures, geo, registry
 from dashboard.charts.profile import headline
+from dashboard.exports import images
 from dashboard.filters import Filters, period_label
 
 CARDS = ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcomes", "interventions-cost",
@@ -37,7 +37,7 @@ img { width: 100%; height: auto; }
 
 
 def _chromium() -> str:
-    return os.environ.get("BROWSER_PATH") or exports.DEFAULT_BROWSER
+    return images.browser_path() or images.DEFAULT_BROWSER
 
 
 def document(filters: Filters, ctx: exports.Context) -> str:
@@ -46,9 +46,9 @@ def document(filters: Filters, ctx: exports.Context) -> str:
     built = ctx.meta.get("built_at", "")
     version = ctx.meta.get("data_version", "")
     parts = [f"<h1>Area profile: {esc(filters.geo_name)}</h1>",
-             f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
-             f"Printed on {esc(exports._long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
-             f"{esc(str(built)[:10])}.</p>"]
+             (f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
+             f"Printed on {esc(exports.long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
+             f"{esc(str(built)[:10])}.</p>")]
     if ctx.demo:
         parts.append(f'<p class="demo">{esc(figures.DEMO_NOTE)}: these figures are generated for demonstration and '
                      "are not official statistics.</p>")
