@@ -152,7 +152,7 @@ def register(app: Dash, settings: Settings) -> None:
         if hashes:
             return hashes[0]
         value = " ".join(app.csp_hashes())
-        if app._got_first_request.get("setup_server"):  # noqa: SLF001  Dash has no public "set up" flag
+        if app._got_first_request.get("setup_server"):
             hashes.append(value)
         return value
 
@@ -225,10 +225,11 @@ def register(app: Dash, settings: Settings) -> None:
 
     @server.get(f"{prefix}export/page/<name>.xlsx")
     def export_page(name: str):
-        charts = exports.charts_on_page(name)
-        if not charts:
+        page = registry.pages().get(name)
+        if page is None:
             raise BadRequest(404, f"No page called {quoted(name)} with charts; use one of "
-                                  f"{', '.join(sorted(exports.pages()))}.")
+                                  f"{', '.join(sorted(registry.pages()))}.")
+        charts = registry.charts(page.path)  # in the page's order
         filters = _filters()
         items = [_render(chart, filters) for chart in charts]
         body = exports.page_xlsx(name, items, context(charts[0], filters))

@@ -3,13 +3,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
-from dashboard import components
-from dashboard.charts.regions import PAGE_FILTERS
+from dashboard import components, registry
 from dashboard.figures.maps import MAP_VIEWS
 from dashboard.figures.regions import SORTS as SORTS_BY_KEY
 from dashboard.filters import FilterError, Filters
 
-dash.register_page(__name__, path="/regions", name="Regions and ICBs",
+PAGE = registry.page("/regions")
+dash.register_page(__name__, path=PAGE.path, name="Regions and ICBs",
                    title="Regions and ICBs - Health and work dashboard", nav_order=1)
 
 MAP_GRAPH = {"type": "chart-graph", "chart": "regions-map"}
@@ -29,20 +29,13 @@ def map_view_toggle() -> html.Fieldset:
 
 def layout(**query):
     return components.page(
-        "How does each area compare?",
+        PAGE,
         "Every region or Integrated Care Board's long-term-sickness rate against England's, with its "
         "confidence interval, on a map of real boundaries (or a hexagon map), and whether the chosen area's rate "
         "is changing.",
         query,
-        PAGE_FILTERS,
-        components.chart_card("regions-league", sorts=SORTS),
-        components.chart_card("regions-choropleth", controls=map_view_toggle()),
-        components.chart_card("regions-map"),
-        components.chart_card("regions-spc"),
-        components.chart_card("regions-neighbours"),
-        components.chart_card("regions-published", sorts=SORTS),
-        components.chart_card("regions-fingertips", sorts=SORTS),
-        path="/regions",
+        cards={"regions-league": {"sorts": SORTS}, "regions-choropleth": {"controls": map_view_toggle()},
+               "regions-published": {"sorts": SORTS}, "regions-fingertips": {"sorts": SORTS}},
     )
 
 

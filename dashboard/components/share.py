@@ -83,11 +83,10 @@ def page_downloads(page_path: str) -> html.Div:
 
 
 def page_download_links(page_path: str, search: str | None) -> list:
-    from dashboard import exports
 
     query = _canonical(search)
     ids = ",".join(c.id for c in registry.charts(page_path))
-    name = exports.page_name(page_path)
+    name = registry.page(page_path).name
     pack = dash.get_relative_path("/export/briefing.pptx") + "?" + urlencode({"charts": ids}) \
         + (("&" + query[1:]) if query else "")
     return [

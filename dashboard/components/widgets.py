@@ -99,9 +99,12 @@ def filter_bar(filters: Filters, names: tuple[str, ...]) -> html.Form:
 
 # ---- page scaffold ----------------------------------------------------------------------------------
 
-def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *body,
-         path: str | None = None) -> html.Div:
-    """A page: its h1 and introduction, a message for any filter not accepted, the filter bar and body."""
+def page(declared: registry.Page, intro: str, query: dict, *, title=None, before: dict | None = None,
+         cards: dict[str, dict] | None = None) -> html.Div:
+    """A page of charts as ``declared`` in the registry: its h1 (``title`` if given, else the page's) and
+    introduction, a message for any filter not accepted, the filter bar, the downloads and a card for each of its
+    charts in the declared order. ``before`` puts a part (a note, a form) before the card of a chart id; ``cards``
+    gives a chart's card its options (``sorts``, ``controls``)."""
     filters, problems = parse_lenient(query)
     alert = []
     if problems:
@@ -111,19 +114,21 @@ def page(title: str, intro: str, query: dict, filter_names: tuple[str, ...], *bo
             html.P("The page shows the other filters you chose; the ones above are at their defaults.",
                    className="mb-0"),
         ], className="alert alert-warning filter-problems", role="alert")]
-    charts = sum(1 for part in body if str(getattr(part, "id", "")).startswith("card-"))
+    before, cards = before or {}, cards or {}
+    body = [part for chart_id in declared.charts
+            for part in (before.get(chart_id), chart_card(chart_id, **cards.get(chart_id, {}))) if part is not None]
     return html.Div([
         dcc.Store(id=STORE, data=filters.query_string()),
         # The page's one live region: a short message when the filters change (chart summaries are not live:
         # each is its chart's description, read when the reader reaches the chart).
         html.P(id=STATUS, role="status", className="visually-hidden"),
-        dcc.Store(id=CHART_COUNT, data=charts),
-        html.H1(title),
+        dcc.Store(id=CHART_COUNT, data=len(declared.charts)),
+        html.H1(declared.title if title is None else title),
         html.P(intro, className="lead"),
         *alert,
-        filter_bar(filters, filter_names) if filter_names else None,
-        _area_search() if "geo" in filter_names else None,
-        page_downloads(path) if path else None,
+        filter_bar(filters, declared.filters) if declared.filters else None,
+        _area_search() if "geo" in declared.filters else None,
+        page_downloads(declared.path),
         *body,
     ])
 

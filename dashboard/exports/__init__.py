@@ -12,11 +12,8 @@ from dashboard.exports.context import (
                                        Context,
                                        accessed_line,
                                        assumptions,
-                                       charts_on_page,
                                        data_date,
                                        long_date,
-                                       page_name,
-                                       pages,
                                        provenance,
                                        table,
 )
@@ -39,7 +36,7 @@ from dashboard.exports.workbooks import csv, page_xlsx, xlsx
 
 __all__ = ["DATA_FORMATS", "DISCLOSURE_NOTE", "EMBED_SCRIPT", "FOOTER_WRAP", "FORMATS", "IMAGE_FORMATS",
            "IMAGE_HEIGHT", "IMAGE_QUEUE", "IMAGE_WIDTH", "MAX_BRIEFING_CHARTS", "MIMETYPES", "Context", "ImageBusy",
-           "ImageUnavailable", "accessed_line", "assumptions", "briefing_pptx", "charts_on_page", "csv", "data_date",
+           "ImageUnavailable", "accessed_line", "assumptions", "briefing_pptx", "csv", "data_date",
            "embed_figure", "embed_html", "embed_snippet", "footer_lines", "image", "image_figure", "image_link_snippet",
-           "image_slot", "long_date", "page_name", "page_xlsx", "pages", "parse_chart_list", "provenance", "table",
+           "image_slot", "long_date", "page_xlsx", "parse_chart_list", "provenance", "table",
            "to_image", "xlsx"]

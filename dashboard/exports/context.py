@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pandas as pd
 
 import queries
-from dashboard import figures, registry
+from dashboard import figures
 from dashboard.filters import period_label
-from dashboard.registry import Chart, Rendered
+from dashboard.registry import Rendered
 from dashboard.stats import disclosure, quality
 
 DATA_FORMATS = ("csv", "xlsx")
@@ -47,21 +47,6 @@ class Context:
         except queries.WarehouseUnavailable:
             meta, demo = {}, True
         return cls(url=url, accessed=date.today(), meta=meta, demo=demo)
-
-
-def page_name(path: str) -> str:
-    """A page's name in export URLs: '/' -> 'overview', '/regions' -> 'regions'."""
-    return path.strip("/") or "overview"
-
-
-def pages() -> dict[str, str]:
-    """Page name -> page path, for every page that has charts."""
-    return {page_name(c.page): c.page for c in registry.charts()}
-
-
-def charts_on_page(name: str) -> list[Chart]:
-    path = pages().get(name)
-    return [] if path is None else registry.charts(path)
 
 
 def table(rendered: Rendered) -> pd.DataFrame:
