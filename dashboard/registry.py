@@ -55,13 +55,7 @@ class Rendered:
     data: pd.DataFrame
     figure: go.Figure
     summary: str
-
-    @property
-    def demo(self) -> bool:
-        """Whether this chart's numbers are synthetic demo data (and must say so)."""
-        from dashboard import figures
-
-        return self.chart.synthetic and figures.is_demo()
+    demo: bool = False  # whether these numbers are synthetic demo data (and must say so)
 
 
 @dataclass(frozen=True)
@@ -151,6 +145,7 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
     from dashboard import figures, safety
 
     chart = get(chart) if isinstance(chart, str) else chart
+    demo = shows_demo_data(chart)
     data = chart.data(filters)
     if data.empty:
         fig = figures.empty(chart.empty_message)
@@ -159,9 +154,17 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
-    rendered = Rendered(chart, filters, data, fig, summary)
-    figures.finish(fig, source=chart.source, demo=rendered.demo)
-    return rendered
+    figures.finish(fig, source=chart.source, demo=demo)
+    return Rendered(chart, filters, data, fig, summary, demo)
+
+
+def shows_demo_data(chart: Chart) -> bool:
+    """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
+    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
+    once per data version), so every worker answers the same whatever it served before."""
+    import queries
+
+    return chart.synthetic and queries.warehouse().is_demo
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}

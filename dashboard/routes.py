@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import CallbackException
 
 import queries
-from dashboard import embeds, exports, figures, registry
+from dashboard import embeds, exports, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
 from dashboard.safety import quoted
@@ -91,7 +91,6 @@ def _chart(chart_id: str) -> registry.Chart:
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
     return registry.render(chart, filters)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import queries
 from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE, dom_id
 from dashboard.components.share import page_downloads, share_links
@@ -147,7 +148,7 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
     chart = registry.get(chart_id)
     heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
     source = f"Source: {chart.source}"
-    if chart.synthetic and figures.is_demo():
+    if _labelled_demo(chart):
         source = f"{figures.DEMO_NOTE}. {source}"
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),
@@ -170,6 +171,13 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
                                id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
         html.Div(share_links(chart_id, ""), id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
     ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading})
+
+
+def _labelled_demo(chart: registry.Chart) -> bool:
+    try:
+        return registry.shows_demo_data(chart)
+    except queries.WarehouseUnavailable:
+        return chart.synthetic  # as the shell's banner: say so until the warehouse says otherwise
 
 
 def sort_buttons(chart_id: str, sorts: dict[str, str]) -> html.Div:
