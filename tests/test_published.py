@@ -19,7 +19,7 @@ GOOD = Path(__file__).parent / "fixtures" / "sources" / "good"
 @pytest.fixture(scope="module")
 def mixed_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("mixed") / "w.duckdb"
-    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(GOOD)]) == 0
+    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(GOOD), "--with-demo"]) == 0
     return path
 
 

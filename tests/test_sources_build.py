@@ -34,7 +34,7 @@ def meta_of(path):
 
 def test_source_build_1_loads_real_tables_beside_demo_facts(live, capsys):
     before = meta_of(live)[0]["data_version"]
-    assert run(live, GOOD) == 0
+    assert run(live, GOOD, "--with-demo") == 0
     assert "real tables: pilot_returns,source_fingertips,source_inac01,source_nomis_aps" in capsys.readouterr().out
     with duckdb.connect(str(live), read_only=True) as con:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())

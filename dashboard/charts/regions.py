@@ -141,13 +141,16 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     kind = "ICBs" if filters.level == "icb" else "regions"
     if filters.areas and frame["code"].isin(filters.areas).any():
         kind = f"chosen {kind} (areas= in the link)"
-    when = f"{frame['measure'].iloc[0]}, {frame['period_label'].iloc[0]}"
+    when = frame["period_label"].iloc[0]
     focus = frame[frame["focus"]]
     england = frame["england_rate"].iloc[0]
     lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
             else f"England's value is {england:.1f}%" if pd.notna(england)
             else "The loaded files give no value for England in this period")
-    return f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
+    text = f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
+    if frame["source"].iloc[0] != SURVEY_SOURCE:  # a published measure says what it is and where it is from
+        text += f" Measure: {frame['measure'].iloc[0]} ({frame['source'].iloc[0]})."
+    return text
 
 
 def league_figure(frame: pd.DataFrame, filters: Filters):
