@@ -25,6 +25,19 @@ _QUARTER_END = ("Mar", "Jun", "Sep", "Dec")
 PERIOD_TYPES = ("quarter", "rolling_year", "three_month")
 
 
+# What a chart or filter needs that published files may not give, and why they do not (FACTS.md: what is published
+# at which level). Only a warehouse without survey cells (a build from published files alone) lacks them.
+NOT_PUBLISHED = {
+    "cells": "Not published at this level: the loaded files give long-term sickness as published totals (Nomis APS "
+             "rolling years by area, the UK three-month series), not the quarterly survey estimates by area, age, sex "
+             "and main condition that this chart is computed from",
+    "condition": "Not published at this level: the Annual Population Survey publishes no main health condition by "
+                 "region or ICB, and ONS publishes the condition mix for the UK only",
+    "age": "Does not apply: the loaded files publish long-term sickness for everyone aged 16-64, not by age band",
+    "sex": "Does not apply: the loaded files publish long-term sickness for men and women together below UK level",
+}
+
+
 def quarter_label(period: str) -> str:
     """'2024Q1' -> 'Jan-Mar 2024' (the ONS style for a quarter)."""
     return f"{_QUARTER_MONTHS[int(period[5]) - 1]} {period[:4]}"
@@ -100,6 +113,15 @@ class Domain:
         if self.meta.get("accelerator_start"):
             return self.meta["accelerator_start"]
         return None if rows.empty else str(pd.Period(rows["start"].iloc[0], "Q"))
+
+    def missing(self, need: str | None) -> str | None:
+        """Why the loaded long-term-sickness facts cannot give what ``need`` names ('cells', 'condition', 'age',
+        'sex'), or None when they can: only a warehouse without survey cells lacks them."""
+        if need is None or self.survey_cells:
+            return None
+        if need in self.coverage["long_term_sick"].dimensions:
+            return None
+        return NOT_PUBLISHED.get(need)
 
     def label(self, period: str) -> str:
         return period_label(period, self.period_type)

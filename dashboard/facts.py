@@ -18,12 +18,6 @@ from dashboard.stats import compare, quality
 from queries import run
 
 Z95 = 1.959964
-# Why a published figure cannot answer a filter: the published files give totals only.
-NOT_PUBLISHED = {
-    "age": "the loaded files publish long-term sickness for all ages 16-64 only, not by age band",
-    "sex": "the loaded files publish long-term sickness for men and women together at this level",
-    "condition": "the Annual Population Survey publishes no main health condition below UK level",
-}
 
 
 def survey_cells() -> bool:
@@ -31,13 +25,9 @@ def survey_cells() -> bool:
     return domain().survey_cells
 
 
-def unanswered(filters: Filters) -> dict[str, str]:
-    """The filters the loaded long-term-sickness figures cannot answer, each with the reason."""
-    if survey_cells():
-        return {}
-    chosen = {"age": filters.age, "sex": filters.sex, "condition": filters.condition}
-    dims = domain().coverage["long_term_sick"].dimensions
-    return {name: NOT_PUBLISHED[name] for name, value in chosen.items() if value and name not in dims}
+def asks_breakdown(filters: Filters) -> bool:
+    """Whether the filters ask for an age band, a sex or a main condition: published figures are totals."""
+    return bool(filters.age or filters.sex or filters.condition)
 
 
 def published_quality(frame: pd.DataFrame) -> np.ndarray:

@@ -180,6 +180,15 @@ def _choice(name: str, options: Mapping[str, str] | tuple[str, ...], hint: str |
     return parse
 
 
+def _dimension(dimension: str, name: str, options: tuple[str, ...], hint: str | None = None):
+    """A choice among the loaded values of a dimension; where the loaded data have none, why it does not apply."""
+    if not options:
+        def refuse(text: str) -> str:
+            raise ValueError(f"{quoted(text)} cannot be chosen. {domain().missing(dimension) or 'Not in the data'}")
+        return refuse
+    return _choice(name, options, hint)
+
+
 def _area(text: str) -> str:
     code = text.upper()
     if code not in _area_names():
@@ -249,8 +258,8 @@ _PARSERS = {
     "period_to": _period,
     "condition": lambda text: _choice("condition group", tuple(_condition_names()))(text),
     "intervention": lambda text: _choice("programme", tuple(_programme_names()))(text),
-    "age": lambda text: _choice("age band", domain().age_bands)(text),
-    "sex": lambda text: _choice("sex", domain().sexes, "female, male or all")(text),
+    "age": lambda text: _dimension("age", "age band", domain().age_bands)(text),
+    "sex": lambda text: _dimension("sex", "sex", domain().sexes, "female, male or all")(text),
     **{f"roi_{s.param}": _number(s) for s in economics.SETTINGS},
     "areas": _area_list,
 }

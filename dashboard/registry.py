@@ -43,6 +43,9 @@ class Chart:
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
+    # What the chart needs that published files may not give ('cells', 'condition': domain.NOT_PUBLISHED): with
+    # nothing to show on such a warehouse it says "not published at this level" and why, never "no data".
+    needs: str | Callable[[Filters], str | None] | None = None
 
     def catalogue_entry(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
@@ -77,7 +80,7 @@ PAGES: tuple[Page, ...] = (
          ("overview-trend", "overview-accelerators", "overview-uk-published"), _SURVEY),
     Page("/regions", "How does each area compare?",
          ("regions-league", "regions-choropleth", "regions-map", "regions-spc", "regions-neighbours",
-          "regions-published", "regions-fingertips"),
+          "regions-fingertips"),
          ("geo", "level", "from", "to", "condition", "age", "sex")),
     Page("/conditions", "Long-term sickness by health condition",
          ("conditions-mix", "conditions-trend", "conditions-trend-index", "conditions-age", "conditions-heatmap"),
@@ -150,14 +153,22 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
     if "synthetic" in data.columns and not data.empty:  # rows that say which are synthetic (a mixed build)
         demo = bool(data["synthetic"].fillna(False).astype(bool).any())
     if data.empty:
-        fig = figures.empty(chart.empty_message)
-        summary = f"{chart.title}: {chart.empty_message[0].lower()}{chart.empty_message[1:]}"
+        message = _not_published(chart, filters) or chart.empty_message
+        fig = figures.empty(message)
+        summary = f"{chart.title}: {message[0].lower()}{message[1:]}"
     else:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
     figures.finish(fig, source=chart.source, demo=demo)
     return Rendered(chart, filters, data, fig, summary, demo)
+
+
+def _not_published(chart: Chart, filters: Filters) -> str | None:
+    from dashboard.domain import domain
+
+    reason = domain().missing(chart.needs(filters) if callable(chart.needs) else chart.needs)
+    return f"{reason}." if reason else None
 
 
 def shows_demo_data(chart: Chart) -> bool:

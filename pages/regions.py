@@ -35,7 +35,7 @@ def layout(**query):
         "is changing.",
         query,
         cards={"regions-league": {"sorts": SORTS}, "regions-choropleth": {"controls": map_view_toggle()},
-               "regions-published": {"sorts": SORTS}, "regions-fingertips": {"sorts": SORTS}},
+               "regions-fingertips": {"sorts": SORTS}},
     )
 
 

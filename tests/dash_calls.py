@@ -4,14 +4,15 @@ from __future__ import annotations
 import json
 
 CHART_OUTPUT = ('..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-summary"}'
-                '.children...{"chart":["MATCH"],"type":"chart-share"}.children..')
+                '.children...{"chart":["MATCH"],"type":"chart-share"}.children...{"chart":["MATCH"],'
+                '"type":"chart-source"}.children..')
 
 
 def chart_body(chart_id: str, search) -> str:
     """The body of the request that draws one chart card for the page-filters value ``search``."""
     outputs = [{"id": {"chart": chart_id, "type": kind}, "property": prop}
                for kind, prop in (("chart-graph", "figure"), ("chart-summary", "children"),
-                                  ("chart-share", "children"))]
+                                  ("chart-share", "children"), ("chart-source", "children"))]
     return json.dumps({
         "output": CHART_OUTPUT, "outputs": outputs,
         "inputs": [{"id": "page-filters", "property": "data", "value": search}],

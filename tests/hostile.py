@@ -60,5 +60,5 @@ def build(base: Path) -> Path:
     from data import build as builder
 
     path = base / "hostile.duckdb"
-    builder.build_source(path, write(base / "src"), participants=2_000, seed=1)
+    builder.build_source(path, write(base / "src"), participants=2_000, seed=1, with_demo=True)
     return path

@@ -239,7 +239,7 @@ def test_card_1_download_links_and_embed_code_follow_the_page_filters(app, monke
     monkeypatch.setitem(app.server.config, "DASHBOARD_SETTINGS",
                         dataclasses.replace(settings, public_url="http://intranet.example"))
     with app.server.test_request_context("/_dash-update-component", base_url="http://attacker.example"):
-        *_, children = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
+        _, _, children, _ = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
                                                                              "chart": "overview-trend"})
     hrefs = _hrefs(children)
     assert hrefs["chart-download:png"] == "/export/overview-trend.png?geo=E12000007&sex=female"
@@ -304,9 +304,9 @@ def test_export_11_footer_is_wrapped_and_names_crown_copyright_only_for_real_dat
 
 
 def test_empty_chart_csv_keeps_its_header_and_says_why(client):
-    # No published Nomis file is loaded in the demo warehouse: the chart is empty but its CSV is not a blank file.
-    lines = client.get("/export/regions-published.csv").data.decode().splitlines()
-    assert lines[0].startswith("code,name,short_name,variable")
-    assert len(lines) == 2 and "No data: No published Nomis APS series is loaded" in lines[1]
+    # No Fingertips export is loaded in the demo warehouse: the chart is empty but its CSV is not a blank file.
+    lines = client.get("/export/regions-fingertips.csv").data.decode().splitlines()
+    assert lines[0].startswith("code,name,short_name,indicator_id")
+    assert len(lines) == 2 and "No data: No OHID Fingertips export is loaded" in lines[1]
     lines = client.get("/export/regions-spc.csv?from=2026Q2&to=2026Q2").data.decode().splitlines()
     assert lines[0] == "note" and lines[1].strip('"').startswith("No data: No data for this selection")

@@ -14,8 +14,8 @@ from dashboard import exports, registry, safety
 from dashboard.filters import Filters
 from tests import hostile
 
-PUBLISHED = ("regions-fingertips", "regions-published", "overview-uk-published", "interventions-returns")
-LEVEL = {"regions-published": "region"}  # the fixture's Nomis file has values for regions, not ICBs
+PUBLISHED = ("regions-fingertips", "regions-league", "overview-uk-published", "interventions-returns")
+LEVEL = {"regions-league": "region"}  # the fixture's Nomis file has values for regions, not ICBs
 
 
 @pytest.fixture(scope="module")

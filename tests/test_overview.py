@@ -9,13 +9,13 @@ from dashboard.filters import Filters
 
 def test_update_chart_1_renders_each_overview_chart(app):
     for chart_id in ("overview-trend", "overview-accelerators"):
-        figure, summary, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
+        figure, summary, *_ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
         assert len(figure.data) >= 3 and summary
         table = components.update_chart_table("?geo=E54000061", 1, {"type": "chart-table", "chart": chart_id})
         markup = _table_markup(table)
         assert "<caption>" in markup and "the numbers behind the chart" in markup
         assert markup.count('<th scope="col">') >= 3 and "<td>" in markup
-    figure, summary, _ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
+    figure, summary, *_ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
     names = {t.name for t in figure.data if t.name}
     assert names == {"South Yorkshire", "Yorkshire and The Humber", "England"}
     assert "South Yorkshire" in summary
@@ -78,7 +78,7 @@ def test_data_table_2_a_value_note_with_a_blank_line_and_markup_stays_text():
 
 
 def test_update_chart_2_bad_filters_give_a_message_not_an_exception(app):
-    figure, summary, _ = components.update_chart("?sex=robot", {"type": "chart-graph", "chart": "overview-trend"})
+    figure, summary, *_ = components.update_chart("?sex=robot", {"type": "chart-graph", "chart": "overview-trend"})
     assert "sex" in summary and "female, male or all" in summary
     assert figure.layout.annotations[0].text.startswith("Filters not accepted")
 

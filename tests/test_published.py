@@ -35,50 +35,51 @@ def notes(rendered) -> str:
     return " ".join(a.text for a in rendered.figure.layout.annotations)
 
 
-def test_published_1_regions_show_the_nomis_values_intervals_and_flags(mixed):
-    rendered = registry.render("regions-published", Filters(level="region"))
+def test_published_1_the_league_draws_the_nomis_values_intervals_and_flags(mixed):
+    rendered = registry.render("regions-league", Filters(level="region"))
     frame = rendered.data.set_index("code")
     assert list(frame.index) == ["E12000001", "E12000007"]  # North East, London: highest first
     ne, london = frame.loc["E12000001"], frame.loc["E12000007"]
-    assert (ne["rate"], ne["numerator"], ne["denominator"]) == (35.2, 148200, 421000)
+    assert (ne["rate"], ne["people"]) == (35.2, 148200)
     assert np.isclose(ne["lower"], 35.2 - 2.9) and np.isclose(ne["upper"], 35.2 + 2.9)
-    assert london["flag"] == "*" and "unreliable" in london["reliability"]
-    assert ne["period"] == "Jan 2023-Dec 2023" and "long-term sick" in ne["variable"]
+    assert london["flag"] == "*" and london["quality"] == "unreliable"
+    assert ne["period_label"] == "year to Dec 2023" and "long-term sick" in ne["measure"]
     # The file has no England row: nothing is classed against England, and the summary says why.
     assert set(frame["compared_with_england"]) == {compare.NOT_COMPARED}
-    assert "no value for England" in rendered.summary and "London" in rendered.summary
-    assert "nomis_aps_lts.csv" in rendered.summary
+    assert "no value for England" in rendered.summary and "nomis_aps_lts.csv" in rendered.summary
+    assert ne["measure"] in rendered.figure.layout.xaxis.title.text  # the chart says which measure it shows
 
 
 def test_published_2_say_which_is_real_and_which_synthetic(mixed):
-    published = registry.render("regions-published", Filters(level="region"))
-    survey = registry.render("regions-league", Filters(level="region"))
+    published = registry.render("regions-league", Filters(level="region"))
+    survey = registry.render("regions-spc", Filters(geo="E12000001"))
     assert not published.demo and survey.demo
-    assert figures.DEMO_NOTE not in notes(published) and "Source: Nomis" in notes(published)
+    assert figures.DEMO_NOTE not in notes(published) and "Nomis" in notes(published)
     assert figures.DEMO_NOTE in notes(survey)
     ctx = exports.Context.now("http://intranet.example/regions")
     assert "Warning" not in dict(exports.provenance(published, ctx))
     assert "synthetic" in dict(exports.provenance(survey, ctx))["Warning"]
 
 
-def test_published_3_unpublished_estimates_are_kept_without_a_value(mixed):
-    rendered = registry.render("regions-published", Filters(level="icb"))
+def test_published_3_where_the_files_publish_nothing_the_synthetic_rows_are_marked(mixed):
+    rendered = registry.render("regions-league", Filters(level="icb"))
     # South Yorkshire's percentage is '!' (not published); West Yorkshire's row is a count, not a percentage.
-    assert rendered.data.empty
-    assert "no published Nomis APS series is loaded" in rendered.summary
+    assert len(rendered.data) == 42 and rendered.data["synthetic"].all() and rendered.demo
+    assert figures.DEMO_NOTE in notes(rendered)
+    aged = registry.render("regions-league", Filters(level="region", age="50-64"))  # no age band is published
+    assert aged.demo and len(aged.data) == 9
 
 
 def test_published_4_only_years_ending_by_the_chosen_quarter(mixed):
-    assert registry.render("regions-published", Filters(level="region", period_to="2023Q4")).data["rate"].notna().all()
-    early = registry.render("regions-published", Filters(level="region", period_to="2023Q3"))
-    assert early.data.empty and "python -m data.build --source DIR" in early.summary
+    assert not registry.render("regions-league", Filters(level="region", period_to="2023Q4")).demo
+    early = registry.render("regions-league", Filters(level="region", period_to="2023Q3"))
+    assert early.demo and len(early.data) == 9  # the demo's estimates, marked
 
 
-def test_published_5_a_demo_warehouse_has_none_and_says_how_to_load_them(demo_warehouse):
-    rendered = registry.render("regions-published", Filters())
-    assert rendered.data.empty
-    assert "No published Nomis APS series is loaded" in notes(rendered).replace("<br>", " ")
-    assert figures.DEMO_NOTE not in notes(rendered)  # an empty published chart claims no synthetic numbers
+def test_published_5_a_demo_warehouse_draws_its_survey_estimates(demo_warehouse):
+    rendered = registry.render("regions-league", Filters())
+    assert rendered.demo and rendered.data["synthetic"].all()
+    assert set(rendered.data["measure"]) == {"% of people aged 16-64 economically inactive because of long-term sickness"}
 
 
 # ---- pilot returns on the interventions page ------------------------------------------------------------
@@ -182,23 +183,24 @@ def real(real_db, monkeypatch):
 
 
 def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real):
-    rendered = registry.render("regions-published", Filters(level="icb"))
+    rendered = registry.render("regions-league", Filters(level="icb"))
     frame = rendered.data.set_index("code")
     assert set(frame.index) == {"E54000054", "E54000061"}  # only the ICBs whose every local authority is there
     assert frame.loc["E54000054", "rate"] == pytest.approx(68_000 / 280_300 * 100)
-    assert frame.loc["E54000061", "numerator"] == 47_100 and frame["aggregated"].all()
+    assert frame.loc["E54000061", "people"] == 47_100 and frame["aggregated"].all()
     assert "summed from local-authority estimates by best fit" in rendered.summary
-    assert "best fit" in rendered.figure.layout.xaxis.title.text + str(rendered.figure.layout.yaxis.title.text)
+    assert "best fit" in rendered.figure.layout.xaxis.title.text
     assert not rendered.demo and "nomis_query_la.csv" in rendered.summary
 
 
 def test_real_2_nomis_query_regions_against_england(real):
-    rendered = registry.render("regions-published", Filters(level="region"))
+    rendered = registry.render("regions-league", Filters(level="region"))
     frame = rendered.data.set_index("code")
     assert frame.loc["E12000001", "rate"] == 36.1 and frame["england_rate"].iloc[0] == 27.9
     assert frame.loc["E12000001", "compared_with_england"] == compare.WORSE  # 33.3-38.9 above 27.9
     assert not frame["aggregated"].any() and "summed" not in rendered.summary
     assert "W92000004" not in frame.index  # Wales is kept in the warehouse, not drawn
+    assert frame["period_label"].unique().tolist() == ["year to Jun 2024"] and not rendered.demo
 
 
 def test_real_3_overview_draws_the_newer_inac01_edition_then_the_time_series(real):

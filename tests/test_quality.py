@@ -170,18 +170,23 @@ def test_quality_12_league_figure_marks_unreliable_estimates(demo):
 
 def test_quality_13_nomis_flagged_estimates_are_not_compared(monkeypatch):
     """Published Nomis APS values flagged '*' (3-9 respondents, unreliable) are not compared with England."""
+    from dashboard import facts
+
     rows = pd.DataFrame({
-        "variable": "% long-term sick", "period": "Jan 2023-Dec 2023", "period_end": pd.Timestamp("2023-12-31"),
-        "code": ["E92000001", "E12000001", "E12000007"], "name": ["England", "North East", "London"],
-        "short_name": ["England", "North East", "London"], "level": ["england", "region", "region"],
-        "accelerator": False, "workwell": False, "value": [25.0, 35.2, 40.0], "numerator": 1.0,
-        "denominator": 1.0, "confidence": 95, "ci_lower": [24.0, 32.3, 30.0], "ci_upper": [26.0, 38.1, 50.0],
-        "flag": [None, None, "*"], "reliability": ["reliable", "reliable", "unreliable (sample 3-9)"], "aggregated": False,
-        "files": "nomis.csv"})
-    monkeypatch.setattr(rc, "run", lambda name, **params: rows)
-    frame = rc.published_data(Filters(level="region")).set_index("code")
+        "measure": "% long-term sick", "period": "2023Q4", "period_type": "rolling_year",
+        "period_label": "year to Dec 2023", "code": ["E92000001", "E12000001", "E12000007"],
+        "name": ["England", "North East", "London"], "short_name": ["England", "North East", "London"],
+        "level": ["england", "region", "region"], "rate": [25.0, 35.2, 40.0], "lower": [24.0, 32.3, 30.0],
+        "upper": [26.0, 38.1, 50.0], "people": 1.0, "denominator": 1.0, "flag": [None, None, "*"],
+        "aggregated": False, "synthetic": False, "accelerator": False, "workwell": False, "source_id": "nomis_aps",
+        "source": "ONS, APS", "files": "nomis.csv"})
+    monkeypatch.setattr(facts, "run", lambda name, **params: rows)
+    frame = facts.published_level(Filters(level="region", period_to="2023Q4"), "region").set_index("code")
     assert frame.at["E12000001", "compared_with_england"] == compare.WORSE
     assert frame.at["E12000007", "compared_with_england"] == compare.NOT_COMPARED  # its interval excludes 25 too
+    assert frame.at["E12000007", "quality"] == quality.UNRELIABLE
+    # The CV the published interval implies: se = 2.9 / 1.96 on 35.2 is 4.2%, 'precise'.
+    assert frame.at["E12000001", "quality"] == quality.PRECISE
 
 
 def test_quality_14_accelerator_icbs_against_the_rest_by_a_z_test(demo):

@@ -201,6 +201,7 @@ def compare_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="accelerators-did",
+    needs="cells",
     title="Did long-term sickness fall in the accelerator areas?",
     page="/accelerators",
     description="Difference-in-differences: the change in the long-term-sick rate (percentage points) in the "
@@ -216,6 +217,7 @@ register(Chart(
 
 register(Chart(
     id="accelerators-event-study",
+    needs="cells",
     title="The gap, quarter by quarter",
     page="/accelerators",
     description="The difference in long-term-sick rate between the accelerator ICBs and comparison ICBs each "
@@ -230,6 +232,7 @@ register(Chart(
 
 register(Chart(
     id="accelerators-compare",
+    needs="cells",
     title="The three accelerators side by side",
     page="/accelerators",
     description="Health and Growth Accelerator participants in each ICB: how many started, the share in work "

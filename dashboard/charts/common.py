@@ -10,6 +10,9 @@ from dashboard.stats.quality import survey_rates
 from queries import run
 
 SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of long-term sickness, aged 16-64"
+# A chart that draws published figures where they are loaded (the measure and files are named in its summary).
+PUBLISHED_OR_SURVEY_SOURCE = ("ONS Annual Population Survey: the published Nomis figures where loaded (the measure is "
+                              "named on the axis), else estimates from survey records")
 PILOT_SOURCE = "Programme participant records (pilot returns)"
 # Respondent counts: used for intervals and tests, never published below national level.
 SURVEY_PRIVATE = ("sample_size", "sample_sick")

@@ -276,6 +276,7 @@ def heatmap_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="conditions-mix",
+    needs="condition",
     title="Main health condition of the long-term sick",
     page=PAGE,
     description="Share and number of people aged 16-64 out of work through long-term sickness, by main health "
@@ -289,6 +290,7 @@ register(Chart(
 
 register(Chart(
     id="conditions-trend",
+    needs="condition",
     title="Long-term sick by main condition over time",
     page=PAGE,
     description="Number of people aged 16-64 out of work through long-term sickness in the chosen area, by main "
@@ -301,6 +303,7 @@ register(Chart(
 
 register(Chart(
     id="conditions-trend-index",
+    needs="condition",
     title=f"Which conditions rose fastest ({BASE_YEAR} = 100)",
     page=PAGE,
     description=f"The number of long-term sick in each main condition group in the chosen area as an index: "
@@ -313,6 +316,7 @@ register(Chart(
 
 register(Chart(
     id="conditions-age",
+    needs="condition",
     title="Main condition by age and sex",
     page=PAGE,
     description="Share of the long-term sick in each age band and sex by main health condition group in the chosen "
@@ -326,6 +330,7 @@ register(Chart(
 
 register(Chart(
     id="conditions-heatmap",
+    needs="condition",
     title="Where the condition mix differs from England",
     page=PAGE,
     description="Each region or ICB's share of the long-term sick by main condition group against England's "

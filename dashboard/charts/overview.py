@@ -96,6 +96,7 @@ def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="overview-trend",
+    needs="cells",
     title="Long-term sickness over time",
     page="/",
     description="Share of people aged 16-64 economically inactive because of long-term sickness, "
@@ -111,6 +112,7 @@ register(Chart(
 
 register(Chart(
     id="overview-accelerators",
+    needs="cells",
     title="Health and Growth Accelerator ICBs against the rest",
     page="/",
     description="Long-term-sick rate in the three accelerator ICBs (South Yorkshire, West Yorkshire, "

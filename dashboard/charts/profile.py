@@ -133,6 +133,7 @@ def registry_phrase(key: str) -> str:
 
 register(Chart(
     id="profile-spine",
+    needs="cells",
     title="The area's indicators against England and the range across ICBs",
     page=PAGE,
     description="A spine chart, as in Fingertips: for each indicator, the area's long-term-sick rate in the "

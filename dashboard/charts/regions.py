@@ -7,12 +7,11 @@ the accelerators started.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
-from dashboard.charts.common import SURVEY_SOURCE, lts_rates
 from dashboard import facts, geo
+from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates
 from dashboard.domain import domain
 from dashboard.figures import maps
 from dashboard.figures import regions as fig
@@ -28,7 +27,7 @@ NEIGHBOURS = 5
 NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
 LEAGUE_COLUMNS = ["code", "name", "short_name", "measure", "period", "period_label", "people", "population", "rate",
                   "lower", "upper", "se", "cv", "quality", "flag", "england_rate", "compared_with_england",
-                  "recent_trend", "accelerator", "workwell", "focus", "source", "synthetic"]
+                  "recent_trend", "accelerator", "workwell", "focus", "aggregated", "source", "files", "synthetic"]
 PHRASE = {
     compare.BETTER: "better (lower) than",
     compare.SIMILAR: "similar to",
@@ -60,16 +59,17 @@ def focus_code(filters: Filters, level: str) -> str | None:
 
 
 def _level_table(filters: Filters, level: str) -> pd.DataFrame:
-    """Every area of ``level`` against England in the latest period chosen: computed from survey cells where the
-    warehouse has them (the demo), else the published measure (``dashboard/facts.py``)."""
-    if not facts.survey_cells():
-        if facts.unanswered(filters):
-            return pd.DataFrame(columns=LEAGUE_COLUMNS)
+    """Every area of ``level`` against England in the latest period chosen: the published measure where the loaded
+    files give one for this level and no age, sex or condition is asked for (``dashboard/facts.py``), else rates
+    computed from survey cells where the warehouse has them (the demo, marked synthetic)."""
+    if not facts.asks_breakdown(filters):
         table = facts.published_level(filters, level)
-        if table.empty:
-            return pd.DataFrame(columns=LEAGUE_COLUMNS)
-        table["focus"] = table["code"].eq(focus_code(filters, level))
-        return table[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
+        if not table.empty:
+            table["focus"] = table["code"].eq(focus_code(filters, level))
+            return (table[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True])
+                    .reset_index(drop=True))
+    if not facts.survey_cells():
+        return pd.DataFrame(columns=LEAGUE_COLUMNS)
     return _survey_table(filters, level)
 
 
@@ -96,8 +96,14 @@ def _survey_table(filters: Filters, level: str) -> pd.DataFrame:
     latest["recent_trend"] = latest["code"].map(trends)
     latest["focus"] = latest["code"].eq(focus_code(filters, level))
     latest = latest.assign(measure=domain().survey_measure, period_label=latest["period"].map(period_label),
-                           flag=None, source=SURVEY_SOURCE, synthetic=domain().synthetic)
+                           flag=None, aggregated=False, source=SURVEY_SOURCE, files=None,
+                           synthetic=domain().synthetic)
     return latest[LEAGUE_COLUMNS].sort_values(["rate", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _condition_need(filters: Filters) -> str | None:
+    """The league, map and choropleth need a condition split only when one is chosen."""
+    return "condition" if filters.condition else None
 
 
 def league_data(filters: Filters) -> pd.DataFrame:
@@ -149,7 +155,10 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
             else "The loaded files give no value for England in this period")
     text = f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
     if frame["source"].iloc[0] != SURVEY_SOURCE:  # a published measure says what it is and where it is from
-        text += f" Measure: {frame['measure'].iloc[0]} ({frame['source'].iloc[0]})."
+        text += f" Measure: {frame['measure'].iloc[0]} ({frame['source'].iloc[0]}: {frame['files'].iloc[0]})."
+        aggregated = frame["aggregated"].fillna(False).astype(bool)
+        if aggregated.any():
+            text += f" {AGGREGATED_NOTE}: {', '.join(frame.loc[aggregated, 'name'])}."
     return text
 
 
@@ -157,15 +166,13 @@ def league_figure(frame: pd.DataFrame, filters: Filters):
     """The league, its axis naming the measure and period shown (a published measure is not the survey rate)."""
     title = None if frame["source"].iloc[0] == SURVEY_SOURCE else (
         f"{frame['measure'].iloc[0]}, {frame['period_label'].iloc[0]}")
+    if frame["aggregated"].fillna(False).astype(bool).any():
+        title += f" ({AGGREGATED_AXIS})"
     return fig.league(frame[frame["rate"].notna()], filters, axis_title=title)
 
 
-# ---- published series (Nomis APS files loaded with data.build --source) --------------------------------------
+# ---- published indicators (Fingertips exports loaded with data.build --source) ---------------------------
 
-PUBLISHED_SOURCE = "Nomis, Annual Population Survey (ONS), from the downloaded files loaded into the warehouse"
-PUBLISHED_COLUMNS = ["code", "name", "short_name", "variable", "period", "rate", "lower", "upper", "numerator",
-                     "denominator", "flag", "reliability", "aggregated", "england_rate", "compared_with_england",
-                     "recent_trend", "accelerator", "workwell", "focus", "files"]
 AGGREGATED_NOTE = ("ICB values summed from local-authority estimates by best fit (each local authority counted "
                    "once, in the ICB holding most of it); no interval for these")
 AGGREGATED_AXIS = "ICBs summed from local authorities, best fit"
@@ -185,50 +192,6 @@ def _published_areas(rows: pd.DataFrame, series: str, filters: Filters, columns:
     out["recent_trend"] = compare.NOT_CALCULATED
     out["focus"] = out["code"].eq(focus_code(filters, filters.level))
     return out
-
-
-def published_data(filters: Filters) -> pd.DataFrame:
-    """The published Nomis APS long-term-sick percentage for every area of the chosen level, in the latest rolling
-    year ending by the chosen quarter, with its 95% interval, APS flag and class against England's published
-    value. Of several such series (variables), the one covering most areas. Empty when no file supplied one.
-
-    Areas whose estimate Nomis does not publish (flag '!') are kept, without a value, so the table says so."""
-    rows = run("published_long_term_sick", level=filters.level,
-               period_end=pd.Period(filters.period_to, "Q").end_time.date())
-    out = _published_areas(rows, "variable", filters, {"ci_lower": "lower", "ci_upper": "upper"})
-    if out is None:
-        return pd.DataFrame(columns=PUBLISHED_COLUMNS)
-    out["compared_with_england"] = compare.compare_with_england(out["lower"], out["upper"], out["england_rate"].iloc[0])
-    # Nomis's own flags: '*' (3-9 respondents) is unreliable and '!' not shown: neither is compared.
-    out.loc[out["flag"].isin(["*", "!"]), "compared_with_england"] = compare.NOT_COMPARED
-    return out[PUBLISHED_COLUMNS].reset_index(drop=True)
-
-
-def published_figure(frame: pd.DataFrame, filters: Filters):
-    shown = frame[frame["rate"].notna()]
-    title = f"{frame['variable'].iloc[0]}, {frame['period'].iloc[0]}"
-    if frame["aggregated"].fillna(False).any():
-        title += f" ({AGGREGATED_AXIS})"
-    return fig.league(shown, filters, axis_title=title)
-
-
-def published_summary(frame: pd.DataFrame, filters: Filters) -> str:
-    kind = "ICBs" if filters.level == "icb" else "regions"
-    shown = frame[frame["rate"].notna()]
-    england = frame["england_rate"].iloc[0]
-    parts = [f"Published figures ({frame['files'].iloc[0]}): {frame['variable'].iloc[0]}, "
-             f"{frame['period'].iloc[0]}, for {len(shown)} {kind}"]
-    if np.isnan(england):
-        parts.append("The files give no value for England, so no area is compared with it")
-    else:
-        parts.append(f"England {england:.1f}%; {_counts(shown)}")
-    aggregated = frame["aggregated"].fillna(False).astype(bool)
-    if aggregated.any():
-        parts.append(f"{AGGREGATED_NOTE}: {', '.join(frame.loc[aggregated, 'name'])}")
-    flagged = frame[frame["flag"].notna()]
-    if len(flagged):
-        parts.append("Flagged by Nomis: " + "; ".join(f"{r.name} {r.reliability}" for r in flagged.itertuples()))
-    return ". ".join(parts) + "."
 
 
 FINGERTIPS_SOURCE = "OHID Fingertips, from the exported files loaded into the warehouse"
@@ -437,35 +400,18 @@ def neighbours_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="regions-league",
+    needs=_condition_need,
     title="How areas compare with England",
     page=PAGE,
     description="Each region or ICB's long-term-sick rate in the latest quarter chosen, with its 95% confidence "
                 "interval (Wilson, with the survey's design factor), against England's value: better, similar or "
                 "worse than England, lower being better, and its recent trend over the last five quarters. "
                 "Estimates ONS would call unreliable (CV over 20%) are marked 'u' and not compared.",
-    source=SURVEY_SOURCE,
+    source=PUBLISHED_OR_SURVEY_SOURCE,
     data=league_data,
     figure=league_figure,
     summary=league_summary,
     filters=LEAGUE_FILTERS,
-))
-
-register(Chart(
-    id="regions-published",
-    title="Published figures: long-term sickness in the Annual Population Survey",
-    page=PAGE,
-    description="The long-term-sick percentage that Nomis publishes from the Annual Population Survey, for each "
-                "region or ICB in the latest rolling year ending by the quarter chosen, with its 95% confidence "
-                "interval and Nomis's reliability flags, against England's published value. Real figures, shown "
-                "only when a Nomis download has been loaded; age, sex and condition filters do not apply.",
-    source=PUBLISHED_SOURCE,
-    data=published_data,
-    figure=published_figure,
-    summary=published_summary,
-    filters=("geo", "level", "to"),
-    synthetic=False,
-    empty_message="No published Nomis APS series is loaded for these areas and period. Load a Nomis download "
-                  "with python -m data.build --source DIR (see About the data).",
 ))
 
 register(Chart(
@@ -488,12 +434,13 @@ register(Chart(
 
 register(Chart(
     id="regions-choropleth",
+    needs=_condition_need,
     title="Map of areas compared with England",
     page=PAGE,
     description="Each region or ICB on a map of its real boundaries (ONS), shaded by how its long-term-sick "
                 "rate in the latest quarter chosen compares with England's, with a shape in each area, or by "
                 "which fifth of areas its rate falls in. Select an area to make it the focus of the page.",
-    source=f"{SURVEY_SOURCE}. {geo.ATTRIBUTION}",
+    source=f"{PUBLISHED_OR_SURVEY_SOURCE}. {geo.ATTRIBUTION}",
     data=choropleth_data,
     figure=maps.choropleth,
     summary=choropleth_summary,
@@ -502,12 +449,13 @@ register(Chart(
 
 register(Chart(
     id="regions-map",
+    needs=_condition_need,
     title="Map of the 42 ICBs",
     page=PAGE,
     description="A hexagon map, one hexagon an ICB laid out roughly as on a map of England, shaded by how the "
                 "area compares with England in the latest quarter chosen (at region level, by its region). "
                 "Select a hexagon, or choose the area in the Area filter, to make it the focus of the page.",
-    source=SURVEY_SOURCE,
+    source=PUBLISHED_OR_SURVEY_SOURCE,
     data=map_data,
     figure=fig.hex_map,
     summary=map_summary,
@@ -516,6 +464,7 @@ register(Chart(
 
 register(Chart(
     id="regions-spc",
+    needs="cells",
     title="Is the chosen area's rate changing? (statistical process control)",
     page=PAGE,
     description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean and process limits "
@@ -530,6 +479,7 @@ register(Chart(
 
 register(Chart(
     id="regions-neighbours",
+    needs="cells",
     title="Statistical neighbours",
     page=PAGE,
     description="The chosen area against the five areas of its level most like it before 2024 (on its "

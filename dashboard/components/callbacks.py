@@ -65,31 +65,33 @@ def _chart_id(component_id) -> str:
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
     Output({"type": "chart-share", "chart": MATCH}, "children"),
+    Output({"type": "chart-source", "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
 )
 def update_chart(search, graph_id):
-    """A card on the current view: its figure, text summary, and download links and embed code (one request
-    a chart on a filter change)."""
+    """A card on the current view: its figure, text summary, download links and embed code, and its source line,
+    labelled synthetic only when its rows are (one request a chart on a filter change)."""
     chart_id = _chart_id(graph_id)
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
-        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
+        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, ""), no_update
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, []
+        return figures.empty(message), message, [], no_update
     try:
         rendered = registry.render(chart_id, filters)
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, share_links(chart_id, search)
+        return figures.empty(message), message, share_links(chart_id, search), no_update
+    source = f"{figures.DEMO_NOTE + '. ' if rendered.demo else ''}Source: {rendered.chart.source}"
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
         return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
-                share_links(chart_id, "", rendered.summary))
-    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary)
+                share_links(chart_id, "", rendered.summary), source)
+    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary), source
 
 
 def _toggled() -> bool:

@@ -97,8 +97,14 @@ def filter_bar(filters: Filters, names: tuple[str, ...]) -> html.Form:
             field = html.Fieldset([html.Legend(label, className="form-label fs-6 mb-1"), control],
                                   className="mb-0")
         else:
-            field = html.Div([html.Label(label, htmlFor=dom_id(control.id), className="form-label mb-1"),
-                              control])
+            parts = [html.Label(label, htmlFor=dom_id(control.id), className="form-label mb-1"), control]
+            reason = domain().missing(name) if name in ("age", "sex", "condition") else None
+            if reason:  # the loaded files do not give this breakdown: say so by the control
+                note_id = f"filter-note-{name}"
+                control.disabled = name != "condition"  # programmes may still have conditions
+                parts.append(html.Small(reason + ("" if name != "condition" else " (it still filters programmes)"),
+                                        id=note_id, className="filter-note d-block text-body-secondary"))
+            field = html.Div(parts)
         columns.append(dbc.Col(field, xs=12, sm=6, lg={"geo": 4, "from": 3, "to": 3}.get(name, 2), className="mb-2"))
     return html.Form(dbc.Row(columns, className="g-3 align-items-end"), className="filter-bar",
                      role="search", **{"aria-label": "Filters"})
@@ -177,7 +183,7 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
             className="chart-graph",
         ), className="chart-image", **{"data-labelledby": heading, "data-describedby": summary}), type="default"),
         html.Div(html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary"), id=summary),
-        html.P(source, className="chart-source small"),
+        html.P(source, className="chart-source small", id={"type": "chart-source", "chart": chart_id}),
         html.Details([html.Summary("Show as table", id={"type": "chart-table-toggle", "chart": chart_id},
                                    className="chart-table-toggle"),
                       html.Div(html.P("Loading the table...", className="small"),
