@@ -37,10 +37,14 @@ def _hover(row) -> str:
     name = escape(str(row["name"]))
     if pd.isna(row["rate"]):
         return f"<b>{name}</b><br>No value for this selection"
-    flag = escape(str(row["reliability"])) if pd.notna(row.get("reliability")) else "no flag"
-    return (f"<b>{name}</b><br>{row['rate']:.1f}% (95% CI {row['lower']:.1f}-{row['upper']:.1f})"
+    said = row.get("reliability") if pd.notna(row.get("reliability")) else row.get("quality")
+    flag = escape(str(said)) if isinstance(said, str) else "no flag"
+    interval = (f"95% CI {row['lower']:.1f}-{row['upper']:.1f}" if pd.notna(row["lower"])
+                else "published without an interval")
+    england = f"England {row['england_rate']:.1f}%" if pd.notna(row["england_rate"]) else "no value for England"
+    return (f"<b>{name}</b><br>{row['rate']:.1f}% ({interval})"
             f"<br>Quality: {flag}<br>{escape(str(row['compared_with_england']).capitalize())} compared with "
-            f"England ({row['england_rate']:.1f}%)<br>Select to make this the focus")
+            f"England ({england})<br>Select to make this the focus")
 
 
 def choropleth(frame: pd.DataFrame, filters: Filters) -> go.Figure:
