@@ -49,11 +49,11 @@ def _live_markup(page) -> list[str]:
 def test_hardening_2_hostile_text_stays_text_on_the_page_and_its_table(browser, hostile_app):
     with browser_context(browser, hostile_app) as wrapped:
         page = wrapped.open("/regions?level=region")
-        page.locator("#card-regions-published .chart-table-toggle").click()
-        page.locator("#card-regions-published table caption").wait_for()
+        page.locator("#card-regions-league .chart-table-toggle").click()
+        page.locator("#card-regions-league table caption").wait_for()
         # The planted text is on the page as characters: in the axis title and in the table.
-        assert "evil.example/link" in page.locator("#card-regions-published .js-plotly-plot").text_content()
-        assert page.locator("#card-regions-published th", has_text="variable").count() == 1
+        assert "evil.example/link" in page.locator("#card-regions-league .js-plotly-plot").text_content()
+        assert page.locator("#card-regions-league th", has_text="measure").count() == 1
         assert _live_markup(page) == []
         wrapped.open("/regions?level=icb")
         page.locator("#card-regions-fingertips .chart-table-toggle").click()
@@ -66,11 +66,11 @@ def test_hardening_2_hostile_text_stays_text_on_the_page_and_its_table(browser, 
 def test_hardening_3_hostile_text_stays_text_in_the_embed_and_the_svg(browser, hostile_app):
     with browser_context(browser, hostile_app) as wrapped:
         page = wrapped.page
-        page.goto(hostile_app + "/embed/regions-published?level=region")
+        page.goto(hostile_app + "/embed/regions-league?level=region")
         page.locator("body[data-ready='true'] .main-svg").first.wait_for()
         assert "evil.example/link" in page.locator("#chart").text_content()
         assert _live_markup(page) == [] and [u for u in wrapped.requests if hostile.EVIL_HOST in u] == []
-    with urllib.request.urlopen(hostile_app + "/export/regions-published.svg?level=region", timeout=120) as response:
+    with urllib.request.urlopen(hostile_app + "/export/regions-league.svg?level=region", timeout=120) as response:
         svg = response.read().decode()
     assert "evil.example/link" in svg  # drawn, as text
     assert not re.search(r"<(a|image|img)\b[^>]*evil\.example", svg)

@@ -49,7 +49,7 @@ def test_profile_2_find_an_area_by_ods_code_updates_the_profile(browser_page):
 def test_empty_published_cards_fold_to_a_compact_note(browser_page):
     # The demo warehouse loads no published file: each "Published figures" card is its title and one line.
     page = browser_page.open("/regions")
-    card = page.locator("#card-regions-published")
+    card = page.locator("#card-regions-fingertips")
     assert "python -m data.build --source DIR" in card.locator(".chart-summary").inner_text()
     assert not card.locator(".chart-graph").is_visible() and not card.locator(".chart-share").is_visible()
     assert card.bounding_box()["height"] < 200
