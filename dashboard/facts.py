@@ -67,3 +67,41 @@ def published_level(filters: Filters, level: str) -> pd.DataFrame:
     latest["recent_trend"] = compare.NOT_CALCULATED
     latest["population"] = np.nan  # the published denominator is not the population aged 16-64 in general
     return latest.reset_index(drop=True)
+
+
+# ---- provenance for the About page's data dictionary ---------------------------------------------------------
+
+LEVEL_WORDS = {"uk": "UK", "england": "England", "region": "ONS regions", "icb": "ICBs"}
+# Charts that draw the published measure where it is loaded (regions.py's league, map and choropleth).
+PUBLISHED_FIRST = ("regions-league", "regions-choropleth", "regions-map")
+
+
+def coverage() -> pd.DataFrame:
+    """Each loaded source's long-term-sickness rows by level: measures, period type, first and last period."""
+    return run("lts_coverage")
+
+
+def _published_at(levels: tuple[str, ...]) -> str:
+    rows = coverage()
+    rows = rows[~rows["synthetic"] & rows["level"].isin(levels)]
+    return "; ".join(f"{r.publisher}, {r.dataset} ({LEVEL_WORDS.get(r.level, r.level)}, " + (
+        f"{r.first_period})" if r.first_period == r.last_period else f"{r.first_period} to {r.last_period})")
+        for r in rows.itertuples())
+
+
+def drawn_from(chart) -> str:
+    """In words, what feeds ``chart`` in the loaded warehouse, at which levels and periods."""
+    loaded = domain()
+    need = chart.needs if isinstance(chart.needs, str) else None
+    if chart.id in PUBLISHED_FIRST:
+        published = _published_at(("england", "region", "icb"))
+        cells = "survey estimates from the demo generator (synthetic)" if loaded.survey_cells else ""
+        text = " where published, else ".join(p for p in (published, cells) if p) or "nothing loaded"
+        return text[0].upper() + text[1:]
+    if need is not None:
+        reason = loaded.missing(need)
+        if reason:
+            return reason
+        first, last = loaded.label(loaded.periods[0]), loaded.label(loaded.periods[-1])
+        return f"Survey estimates from the demo generator (synthetic): England, regions and ICBs, {first} to {last}"
+    return chart.source

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 import queries
-from dashboard import accessibility, content, registry
+from dashboard import accessibility, content, facts, registry
 from dashboard.components import data_table
 from dashboard.domain import domain
 
@@ -46,13 +46,23 @@ def _dictionary() -> list:
     programmes = loaded.programmes[["name", "where", "start", "end", "calibration", "source_name"]].rename(
         columns={"name": "Programme", "where": "Where", "start": "From", "end": "To",
                  "calibration": "Figures used in the demo data", "source_name": "Source"})
-    charts = pd.DataFrame([c.catalogue_entry() for c in registry.charts()]).rename(
-        columns={"id": "Chart id", "title": "Title", "page": "Page", "description": "What it shows"})
+    charts = pd.DataFrame([{**c.catalogue_entry(), "drawn_from": facts.drawn_from(c)} for c in registry.charts()]
+                          ).rename(columns={"id": "Chart id", "title": "Title", "page": "Page",
+                                            "description": "What it shows",
+                                            "drawn_from": "Drawn from, in this copy (levels and periods)"})
+    sources = facts.coverage()[["publisher", "dataset", "files", "level", "period_type", "measures", "first_period",
+                                "last_period", "areas"]].rename(columns={
+        "publisher": "Publisher", "dataset": "Dataset", "files": "Files", "level": "Level",
+        "period_type": "Period type", "measures": "Measures (as published)", "first_period": "First period",
+        "last_period": "Last period", "areas": "Areas"})
     return [
         html.H3("Charts", id="dictionary-charts"),
         html.P(["Each chart is also at ", html.Code("/embed/<chart id>"), " and in the JSON catalogue at ",
                 html.A(html.Code("/api/charts"), href=dash.get_relative_path("/api/charts")), "."]),
-        data_table(charts, "Charts in the dashboard", index="Chart id"),
+        data_table(charts, "Charts in the dashboard and what feeds each in this copy", index="Chart id"),
+        html.H3("Long-term sickness in this copy, by source", id="dictionary-sources"),
+        data_table(sources, "Each source's long-term-sickness figures: level, period type and periods",
+                   index="Dataset"),
         html.H3("England and regions"),
         data_table(regions, "England and the 9 ONS regions", index="GSS code"),
         html.H3("Integrated Care Boards"),

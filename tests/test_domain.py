@@ -69,3 +69,14 @@ def test_queries_1_membership_is_written_once():
     """No query spells out the membership test: they call in_area."""
     copies = [p.name for p in (ROOT / "queries").glob("*.sql") if "a.parent = $geo" in p.read_text()]
     assert copies == []
+
+
+def test_about_1_the_dictionary_says_what_feeds_each_chart(demo_warehouse):
+    from dashboard import facts, registry
+
+    drawn = {c.id: facts.drawn_from(c) for c in registry.charts()}
+    assert drawn["regions-league"] == "Survey estimates from the demo generator (synthetic)"
+    assert drawn["conditions-mix"].startswith("Survey estimates from the demo generator (synthetic): England, regions "
+                                              "and ICBs, Jan-Mar 2019 to Apr-Jun 2026")
+    levels = facts.coverage().set_index("level")
+    assert levels.loc["icb", "areas"] == 42 and levels.loc["icb", "periods"] == 30

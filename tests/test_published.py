@@ -9,7 +9,7 @@ import pytest
 
 import queries
 from dashboard import exports, figures, registry
-from dashboard.filters import Filters
+from dashboard.filters import FilterError, Filters
 from dashboard.stats import compare
 from data import build
 
@@ -239,3 +239,38 @@ def test_real_4_fingertips_website_export_on_the_regions_page(real):
     assert regions.loc["E12000007", "count"] == 871_425 and regions.loc["E12000007", "compared_with_england"] == \
         compare.BETTER
     assert "E40000013" not in regions.index and "E08000035" not in icbs.index  # kept, not drawn
+
+
+def test_real_6_a_build_from_the_files_alone_holds_no_synthetic_row(real, client):
+    cur = real.cursor()
+    try:
+        synthetic = cur.execute("SELECT count(*) FROM lts_facts WHERE synthetic").fetchone()[0]
+        cells = sum(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                    for t in ("population", "long_term_sick", "participants"))
+        sources = dict(cur.execute("SELECT id, synthetic FROM sources").fetchall())
+        types = dict(cur.execute("SELECT source_id, any_value(period_type) FROM lts_facts GROUP BY 1").fetchall())
+    finally:
+        cur.close()
+    assert synthetic == 0 and cells == 0 and real.meta["is_demo"] == "false"
+    assert sources == {"nomis_aps": False, "inac01": False, "ons_series": False}
+    assert types == {"nomis_aps": "rolling_year", "inac01": "three_month", "ons_series": "three_month"}
+    from dashboard import facts
+
+    assert facts.drawn_from(registry.get("conditions-mix")).startswith("Not published at this level")
+    assert "Annual Population Survey (ONS regions, year to Jun 2024)" in facts.drawn_from(registry.get("regions-league"))
+    # Age and sex are not published below UK level: the filters say so rather than accept a value.
+    with pytest.raises(FilterError, match="Does not apply: the loaded files publish"):
+        Filters.from_query("age=50-64")
+
+
+def test_with_demo_is_needed_to_mix_synthetic_rows_in(tmp_path):
+    path = tmp_path / "w.duckdb"
+    assert build.main(["--db", str(path), "--participants", "500", "--source", str(REAL), "--with-demo"]) == 0
+    wh = queries.Warehouse(path)
+    try:
+        cur = wh.cursor()
+        kinds = dict(cur.execute("SELECT synthetic, count(*) FROM lts_facts GROUP BY 1").fetchall())
+        cur.close()
+        assert wh.meta["is_demo"] == "true" and kinds[True] > 0 and kinds[False] > 0
+    finally:
+        wh.close()
