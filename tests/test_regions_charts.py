@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import components, registry
 from dashboard.charts import regions as charts
+from dashboard.charts import regions_trend as trend
 from dashboard.figures import regions as fig
 from dashboard.filters import Filters
 from dashboard.stats import compare, spc
@@ -72,9 +73,9 @@ def test_regions_map_2_region_level_shades_icbs_by_their_region(demo_warehouse):
 
 
 def test_regions_spc_1_xmr_limits_fixed_on_the_quarters_before_the_accelerators(demo_warehouse):
-    frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "from": "2022Q1"}))
+    frame = trend.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "from": "2022Q1"}))
     assert len(frame) == 18 and frame["area_code"].eq(SOUTH_YORKSHIRE).all()
-    whole = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    whole = trend.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
     baseline = whole[whole["period"] < "2025Q2"]
     assert len(baseline) == 25 and baseline["in_baseline"].all() and not whole["in_baseline"].iloc[25:].any()
     lim = spc.limits(baseline["rate"])
@@ -82,17 +83,17 @@ def test_regions_spc_1_xmr_limits_fixed_on_the_quarters_before_the_accelerators(
     assert frame["upl"].iloc[0] == pytest.approx(lim.upl) and whole["upl"].iloc[0] == pytest.approx(lim.upl)
     assert not frame["trial"].any()
     # Nor with "to": a view ending before the start keeps the same baseline, and no later quarter flags its points.
-    early = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "to": "2023Q4"}))
+    early = trend.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE, "to": "2023Q4"}))
     assert early["upl"].iloc[0] == pytest.approx(lim.upl) and early["period"].max() == "2023Q4"
     assert set(frame["point_type"]) <= {spc.COMMON, spc.IMPROVEMENT, spc.CONCERN}
-    summary = charts.spc_summary(frame, Filters())
+    summary = trend.spc_summary(frame, Filters())
     assert "the latest quarter shows" in summary and "fixed on the 25 quarters" in summary
     assert "rolling 12-month" in summary
 
 
 def test_regions_spc_2_one_quarter_is_the_no_data_state(demo_warehouse):
     filters = Filters.from_query({"from": "2026Q2", "to": "2026Q2"})
-    assert charts.spc_data(filters).empty
+    assert trend.spc_data(filters).empty
     rendered = registry.render("regions-spc", filters)
     assert "No data for this selection" in rendered.figure.layout.annotations[0].text
 
@@ -103,12 +104,12 @@ def test_regions_neighbours_0_england_asks_for_an_area(demo_warehouse):
 
 
 def test_regions_neighbours_1_five_peers_of_the_same_level(demo_warehouse):
-    frame = charts.neighbours_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    frame = trend.neighbours_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
     assert len(frame) == 6
     assert frame.loc[frame["focus"], "code"].tolist() == [SOUTH_YORKSHIRE]
     assert sorted(frame["neighbour_rank"].dropna().tolist()) == [1, 2, 3, 4, 5]
     assert frame["code"].str.startswith("E54").all()
-    assert charts.neighbours_data(Filters()).empty  # England has no peers
+    assert trend.neighbours_data(Filters()).empty  # England has no peers
 
 
 def _league_frame():
@@ -155,7 +156,7 @@ def test_regions_spc_figure_1_trial_limits_named_and_variation_in_words():
 
 
 def test_regions_spc_figure_2_says_when_the_series_is_rolling_annual_and_shades_the_baseline(demo_warehouse):
-    frame = charts.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
+    frame = trend.spc_data(Filters.from_query({"geo": SOUTH_YORKSHIRE}))
     figure = fig.spc_chart(frame, Filters())
     notes = [a.text for a in figure.layout.annotations if a.name == "spc-notes"]
     assert len(notes) == 1 and "Rolling 12-month estimates" in notes[0]

@@ -1,9 +1,10 @@
-"""Regions page charts: every region or ICB compared with England (league and hex map), the focus area's
-SPC chart, and its statistical neighbours.
+"""Regions page charts: every region or ICB compared with England (league, choropleth and hex map).
 
-The league and map use the latest quarter chosen (``to``); the recent-trend marker uses the five quarters
-ending there. The SPC chart shows the quarters from ``from`` to ``to`` against limits fixed on the quarters before
-the accelerators started.
+They draw the published long-term-sickness measure where the loaded files give one for the level and no age, sex
+or condition is asked for (``dashboard/facts.py``: e.g. Nomis' "% of economically inactive who are long-term sick",
+year to Jun 2024), else rates computed from survey cells (the demo generator, marked synthetic) in the latest
+quarter chosen, with a recent trend over the five quarters ending there. The SPC chart and statistical neighbours
+are in ``regions_trend.py``, the Fingertips indicator in ``regions_fingertips.py``.
 """
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from dashboard.figures import maps
 from dashboard.figures import regions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
-from dashboard.stats import compare, quality, spc
-from queries import run, warehouse
+from dashboard.stats import compare, quality
 
 PAGE = "/regions"
 PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
 LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex", "areas")
-NEIGHBOURS = 5
-NEIGHBOURS_BEFORE = "2024Q1"  # neighbours are matched on the years before the programmes began
+
+
 LEAGUE_COLUMNS = ["code", "name", "short_name", "measure", "period", "period_label", "people", "population", "rate",
                   "lower", "upper", "se", "cv", "quality", "flag", "england_rate", "compared_with_england",
                   "recent_trend", "accelerator", "workwell", "focus", "aggregated", "source", "files", "synthetic"]
@@ -43,13 +43,13 @@ def hex_layout() -> pd.DataFrame:
     return frame
 
 
-def _areas() -> pd.DataFrame:
+def areas_by_code() -> pd.DataFrame:
     return domain().areas.set_index("code")
 
 
 def focus_code(filters: Filters, level: str) -> str | None:
     """The area to highlight at ``level``: the chosen area, or its best-fit region when it is an ICB."""
-    areas = _areas()
+    areas = areas_by_code()
     geo = filters.geo
     if areas.at[geo, "level"] == level:
         return geo
@@ -58,7 +58,7 @@ def focus_code(filters: Filters, level: str) -> str | None:
     return None
 
 
-def _level_table(filters: Filters, level: str) -> pd.DataFrame:
+def level_table(filters: Filters, level: str) -> pd.DataFrame:
     """Every area of ``level`` against England in the latest period chosen: the published measure where the loaded
     files give one for this level and no age, sex or condition is asked for (``dashboard/facts.py``), else rates
     computed from survey cells where the warehouse has them (the demo, marked synthetic)."""
@@ -70,10 +70,10 @@ def _level_table(filters: Filters, level: str) -> pd.DataFrame:
                     .reset_index(drop=True))
     if not facts.survey_cells():
         return pd.DataFrame(columns=LEAGUE_COLUMNS)
-    return _survey_table(filters, level)
+    return survey_table(filters, level)
 
 
-def _survey_table(filters: Filters, level: str) -> pd.DataFrame:
+def survey_table(filters: Filters, level: str) -> pd.DataFrame:
     last = filters.period_to
     first = str(pd.Period(last, "Q") - (compare.TREND_POINTS - 1))
     frame = lts_rates(filters, level=level, period_from=first, period_to=last)
@@ -110,7 +110,7 @@ def league_data(filters: Filters) -> pd.DataFrame:
     """The league; with ``areas=`` (a chosen set, as Fingertips' area lists) only those areas of this level and
     the focus, so the set stays together in the chart and its exports. A set with no area of this level is
     ignored (the whole league shows)."""
-    table = _level_table(filters, filters.level)
+    table = level_table(filters, filters.level)
     if filters.areas and table["code"].isin(filters.areas).any():
         table = table[table["code"].isin(filters.areas) | table["focus"]].reset_index(drop=True)
     return table
@@ -129,7 +129,7 @@ def _counts(frame: pd.DataFrame) -> str:
     return text
 
 
-def _describe(row: pd.Series) -> str:
+def describe_area(row: pd.Series) -> str:
     if pd.isna(row["england_rate"]) or pd.isna(row["lower"]):
         return (f"{row['name']}'s value is {row['rate']:.1f}%"
                 + ("" if pd.notna(row["lower"]) else " (published without an interval)")
@@ -150,7 +150,7 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     when = frame["period_label"].iloc[0]
     focus = frame[frame["focus"]]
     england = frame["england_rate"].iloc[0]
-    lead = (_describe(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
+    lead = (describe_area(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
             else f"England's value is {england:.1f}%" if pd.notna(england)
             else "The loaded files give no value for England in this period")
     text = f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
@@ -178,73 +178,13 @@ AGGREGATED_NOTE = ("ICB values summed from local-authority estimates by best fit
 AGGREGATED_AXIS = "ICBs summed from local authorities, best fit"
 
 
-def _published_areas(rows: pd.DataFrame, series: str, filters: Filters, columns: dict[str, str]) -> pd.DataFrame | None:
-    """Of a published file's rows (an area and ``series`` a row, England's among them), the series with a value
-    for most areas of the chosen level: its rows at that level, ``columns`` renamed to the league's, with
-    England's value, the focus flag and no trend (one published period has none). None when nothing has a value."""
-    covered = rows[rows["level"] == filters.level].groupby(series)["value"].count()
-    if covered.empty or covered.max() == 0:
-        return None
-    chosen = rows[rows[series] == covered.sort_index().idxmax()]
-    england = chosen.loc[chosen["level"] == "england", "value"].dropna()
-    out = chosen[chosen["level"] == filters.level].rename(columns={"value": "rate", **columns}).copy()
-    out["england_rate"] = float(england.iloc[0]) if len(england) else np.nan
-    out["recent_trend"] = compare.NOT_CALCULATED
-    out["focus"] = out["code"].eq(focus_code(filters, filters.level))
-    return out
-
-
-FINGERTIPS_SOURCE = "OHID Fingertips, from the exported files loaded into the warehouse"
-FINGERTIPS_CLASSES = {"better": compare.BETTER, "similar": compare.SIMILAR, "worse": compare.WORSE}
-FINGERTIPS_COLUMNS = ["code", "name", "short_name", "indicator_id", "indicator_name", "time_period", "age", "rate",
-                      "lower", "upper", "count", "denominator", "value_note", "fingertips_comparison", "england_rate",
-                      "compared_with_england", "recent_trend", "accelerator", "workwell", "focus", "period", "files"]
-
-
-def fingertips_data(filters: Filters) -> pd.DataFrame:
-    """A Fingertips indicator for every area of the chosen level in its latest period, with its 95% interval and
-    Fingertips' own comparison with England (Better / Similar / Worse where the indicator has a polarity;
-    Higher / Lower, shown as not compared, where it has none). Of several indicators, the one covering most
-    areas. Empty when no Fingertips export was loaded."""
-    rows = run("published_fingertips", level=filters.level)
-    out = _published_areas(rows, "indicator_id", filters, {"lower_95": "lower", "upper_95": "upper",
-                                                           "compared_to_england": "fingertips_comparison"})
-    if out is None:
-        return pd.DataFrame(columns=FINGERTIPS_COLUMNS)
-    out["compared_with_england"] = (out["fingertips_comparison"].fillna("").str.lower()
-                                    .map(FINGERTIPS_CLASSES).fillna(compare.NOT_COMPARED))
-    out["period"] = out["time_period"]
-    return out[FINGERTIPS_COLUMNS].reset_index(drop=True)
-
-
-def fingertips_figure(frame: pd.DataFrame, filters: Filters):
-    return fig.league(frame[frame["rate"].notna()], filters, lower_is_better=False,
-                      axis_title=f"{frame['indicator_name'].iloc[0]}, {frame['time_period'].iloc[0]}")
-
-
-def fingertips_summary(frame: pd.DataFrame, filters: Filters) -> str:
-    shown = frame[frame["rate"].notna()]
-    words = shown["fingertips_comparison"].fillna("not compared").str.lower().value_counts()
-    parts = [f"Published by OHID Fingertips ({frame['files'].iloc[0]}): {frame['indicator_name'].iloc[0]} "
-             f"(indicator {frame['indicator_id'].iloc[0]}), {frame['time_period'].iloc[0]}, for {len(shown)} "
-             f"{'ICBs' if filters.level == 'icb' else 'regions'}"]
-    if not np.isnan(frame["england_rate"].iloc[0]):
-        parts.append(f"England {frame['england_rate'].iloc[0]:.1f}")
-    parts.append("Fingertips' comparison with England: " + ", ".join(f"{n} {w}" for w, n in words.items()))
-    missing = frame[frame["rate"].isna()]
-    if len(missing):
-        parts.append("No value: " + "; ".join(f"{r.name} ({r.value_note or 'not given'})"
-                                              for r in missing.itertuples()))
-    return ". ".join(parts) + "."
-
-
 def map_data(filters: Filters) -> pd.DataFrame:
     """One row per ICB hexagon. At ICB level each hexagon shows its ICB; at region level it shows its
     best-fit ONS region's value and comparison (so a region reads as a patch of hexagons)."""
-    table = _level_table(filters, filters.level)
+    table = level_table(filters, filters.level)
     if table.empty:
         return pd.DataFrame()
-    areas = _areas()
+    areas = areas_by_code()
     hexes = hex_layout().assign(name=lambda d: d["code"].map(areas["name"]),
                                 ods=lambda d: d["code"].map(areas["ods"]),
                                 short_name=lambda d: d["code"].map(areas["short_name"]))
@@ -276,7 +216,7 @@ def map_summary(frame: pd.DataFrame, filters: Filters) -> str:
 def choropleth_data(filters: Filters) -> pd.DataFrame:
     """The league's rows (every region or ICB of the chosen level against England) with each area's value
     quintile, for the choropleth of real boundaries."""
-    table = _level_table(filters, filters.level)
+    table = level_table(filters, filters.level)
     if table.empty:
         return table
     return table.assign(quintile=maps.quintiles(table["rate"]))
@@ -287,115 +227,6 @@ def choropleth_summary(frame: pd.DataFrame, filters: Filters) -> str:
     return (f"{period_label(frame['period'].iloc[0])}: of the {len(frame)} {kind}, {_counts(frame)} compared "
             f"with England. Select an area to make it the focus, or choose it in Area; Show as table lists "
             f"every area.")
-
-
-SPC_MIN_BASELINE = 15  # Making Data Count: limits from at least 15-20 points, else trial limits
-ROLLING_NOTE = ("Each point is a rolling 12-month survey estimate: neighbouring quarters share 9 of their 12 months, "
-                "so the points are not independent and runs and trends appear more often than the rules expect. "
-                "Read special cause as a prompt to look, not a finding.")
-
-
-def spc_data(filters: Filters) -> pd.DataFrame:
-    """The area's quarterly rate as an XmR chart against limits fixed on every quarter before the accelerators
-    started (a known change), whatever range is chosen; the rules run over the quarters up to ``to`` (never on
-    later ones), and the chosen range is shown."""
-    from dashboard.charts.accelerators import accelerator_start
-
-    start = accelerator_start()
-    before_start = str(pd.Period(start, "Q") - 1)
-    frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from,
-                      period_to=max(filters.period_to, before_start))
-    frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
-    if frame.empty:
-        return pd.DataFrame()
-    columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper", "cv", "quality"]
-    whole = frame[columns].reset_index(drop=True)
-    base = whole[whole["period"] < start]
-    if len(base) < 2:  # no quarters before the start in these data: limits from the whole series, as trial
-        base = whole
-    limits = spc.limits(base["rate"], minimum_points=SPC_MIN_BASELINE)
-    series = whole[whole["period"] <= filters.period_to].reset_index(drop=True)
-    if (series["period"] >= filters.period_from).sum() < 2:
-        return pd.DataFrame()
-    chart = spc.xmr(series, "rate", improvement="decrease", fixed=limits)
-    chart["in_baseline"] = chart["period"].isin(base["period"])
-    shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
-    shown.attrs.update(baseline_from=base["period"].iloc[0], baseline_to=base["period"].iloc[-1],
-                       baseline_points=len(base), known_change=start,
-                       rolling_year=warehouse().meta.get("survey_period", "rolling year") == "rolling year")
-    return shown
-
-
-def spc_summary(frame: pd.DataFrame, filters: Filters) -> str:
-    last = frame.iloc[-1]
-    special = int((frame["point_type"] != spc.COMMON).sum())
-    attrs = frame.attrs
-    first = period_label(attrs.get("baseline_from", frame["period"].iloc[0]))
-    last_base = period_label(attrs.get("baseline_to", frame["period"].iloc[-1]))
-    trial = (f" These are trial limits (fewer than {SPC_MIN_BASELINE} quarters in the baseline)."
-             if frame["trial"].iloc[0] else "")
-    text = (f"{last['area_name']}'s rate in {period_label(last['period'])} is {last['rate']:.1f}% against a mean of "
-            f"{last['mean']:.1f}% (process limits {last['lpl']:.1f}-{last['upl']:.1f}, fixed on the "
-            f"{attrs.get('baseline_points', len(frame))} quarters from {first} to {last_base}, before the "
-            "accelerators started); "
-            f"the latest quarter shows {spc.variation(frame)}; {special} of {len(frame)} quarters shown show special "
-            f"cause.{trial}")
-    if attrs.get("rolling_year"):
-        text += " " + ROLLING_NOTE
-    return text
-
-
-def neighbours_data(filters: Filters) -> pd.DataFrame:
-    areas = _areas()
-    level = areas.at[filters.geo, "level"]
-    if level not in ("region", "icb"):
-        return pd.DataFrame()
-    profile = run("regions_profile", level=level, before=NEIGHBOURS_BEFORE)
-    if profile.empty:
-        return pd.DataFrame()
-    wide = profile.pivot(index="area_code", columns="age_band", values="age_share")
-    bands = tuple(str(c) for c in wide.columns)
-    wide.columns = bands
-    wide["rate"] = profile.groupby("area_code")["rate"].first()
-    peers = compare.nearest_neighbours(wide, filters.geo, NEIGHBOURS, mix=bands)
-    table = _level_table(filters.replace(level=level), level)
-    if table.empty or peers.empty:
-        return pd.DataFrame()
-    keep = table[table["code"].isin([filters.geo, *peers.index])].copy()
-    keep["neighbour_rank"] = keep["code"].map({c: i + 1 for i, c in enumerate(peers.index)}).astype("Int64")
-    keep["distance"] = keep["code"].map(peers["distance"])
-    keep["profile_rate_before_2024"] = keep["code"].map(wide["rate"])
-    return against_focus(keep.reset_index(drop=True))
-
-
-def against_focus(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each neighbour's rate against the focus area's: a z test on the difference of two independent survey
-    estimates (neighbours are disjoint areas). ``against_focus`` is 'lower', 'higher', 'similar' (not
-    significant at 95%) or 'not compared' (either estimate unreliable or not shown)."""
-    focus = frame[frame["focus"]]
-    out = frame.assign(z_vs_focus=np.nan, p_vs_focus=np.nan, against_focus=compare.NOT_COMPARED)
-    if focus.empty:
-        return out
-    f = focus.iloc[0]
-    z, p_value = quality.z_test(out["rate"], out["se"], f["rate"], f["se"])
-    usable = quality.comparable(out["quality"]) & bool(quality.comparable([f["quality"]])[0]) & ~out["focus"]
-    words = np.where(quality.significant(p_value), np.where(z < 0, "lower", "higher"), "similar")
-    out["z_vs_focus"] = np.where(usable, z, np.nan)
-    out["p_vs_focus"] = np.where(usable, p_value, np.nan)
-    out["against_focus"] = np.where(usable, words, np.where(out["focus"], "", compare.NOT_COMPARED))
-    return out
-
-
-def neighbours_summary(frame: pd.DataFrame, filters: Filters) -> str:
-    focus = frame[frame["focus"]]
-    peers = frame[~frame["focus"]].sort_values("neighbour_rank")
-    lead = _describe(focus.iloc[0]) if not focus.empty else "The chosen area"
-    counts = peers["against_focus"].value_counts()
-    verdict = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("lower", "similar", "higher", compare.NOT_COMPARED)
-                        if counts.get(k, 0) or k != compare.NOT_COMPARED)
-    return (f"{period_label(frame['period'].iloc[0])}: {lead}. Its {len(peers)} statistical neighbours "
-            f"(most alike before 2024 on rate and age mix) are {', '.join(peers['name'])}; against its rate now "
-            f"(z test on each difference, 95%): {verdict}.")
 
 
 register(Chart(
@@ -412,24 +243,6 @@ register(Chart(
     figure=league_figure,
     summary=league_summary,
     filters=LEAGUE_FILTERS,
-))
-
-register(Chart(
-    id="regions-fingertips",
-    title="Published figures: an OHID Fingertips indicator",
-    page=PAGE,
-    description="An indicator from the OHID Fingertips export that was loaded, for each region or ICB in its "
-                "latest period, with its 95% confidence interval and Fingertips' own comparison with England. "
-                "Real figures, shown only when a Fingertips export has been loaded; the period, age, sex and "
-                "condition filters do not apply.",
-    source=FINGERTIPS_SOURCE,
-    data=fingertips_data,
-    figure=fingertips_figure,
-    summary=fingertips_summary,
-    filters=("geo", "level"),
-    synthetic=False,
-    empty_message="No OHID Fingertips export is loaded for these areas. Load one with python -m data.build "
-                  "--source DIR (see About the data).",
 ))
 
 register(Chart(
@@ -460,36 +273,4 @@ register(Chart(
     figure=fig.hex_map,
     summary=map_summary,
     filters=LEAGUE_FILTERS,
-))
-
-register(Chart(
-    id="regions-spc",
-    needs="cells",
-    title="Is the chosen area's rate changing? (statistical process control)",
-    page=PAGE,
-    description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean and process limits "
-                "fixed on the quarters before the accelerators started, and special-cause variation (improvement "
-                "when lower, concern when higher).",
-    source=SURVEY_SOURCE,
-    data=spc_data,
-    figure=fig.spc_chart,
-    summary=spc_summary,
-    filters=("geo", "from", "to", "condition", "age", "sex"),
-))
-
-register(Chart(
-    id="regions-neighbours",
-    needs="cells",
-    title="Statistical neighbours",
-    page=PAGE,
-    description="The chosen area against the five areas of its level most like it before 2024 (on its "
-                "long-term-sick rate and age mix), in the latest quarter chosen, with England for reference. "
-                "Each neighbour's rate is tested against the chosen area's with a z test on the difference "
-                "(both are survey estimates); unreliable estimates (CV over 20%) are not compared.",
-    source=SURVEY_SOURCE,
-    data=neighbours_data,
-    figure=fig.neighbours,
-    summary=neighbours_summary,
-    filters=("geo", "to", "condition", "age", "sex"),
-    empty_message="Statistical neighbours are found for a region or an ICB: choose one in Area.",
 ))

@@ -49,7 +49,7 @@ def _comparison_sets() -> str:
 
 def methods_values() -> dict[str, str]:
     """Every placeholder of methods.md, from the code and settings that apply the method."""
-    from dashboard.charts.regions import SPC_MIN_BASELINE
+    from dashboard.charts.regions_trend import SPC_MIN_BASELINE
 
     deft = quality.design_factor()
     deft_source = (f"the default of {quality.DEFAULT_DESIGN_FACTOR:g} is an assumption in the range of those published factors, not a value read "
