@@ -116,7 +116,8 @@ class Filters:
             except ValueError as error:
                 problems[name] = str(error)
         first, last = _range() if not problems else (None, None)
-        if not problems and values.get("period_from", first) > values.get("period_to", last):
+        chosen_from, chosen_to = values.get("period_from", first), values.get("period_to", last)
+        if not problems and chosen_from is not None and chosen_to is not None and chosen_from > chosen_to:
             problems["from"] = (f"{values.get('period_from', first)} is after "
                                 f"to={values.get('period_to', last)}; the first quarter must come first")
         if problems:
@@ -202,7 +203,7 @@ def _area(text: str) -> str:
 def _quarters() -> list[str]:
     """Every quarter from the first loaded period to the last (a gap in the data is still a quarter to ask for)."""
     first, last = _range()
-    return [str(q) for q in pd.period_range(first, last, freq="Q")]
+    return [] if first is None else [str(q) for q in pd.period_range(first, last, freq="Q")]
 
 
 MAX_AREAS = 60
@@ -229,6 +230,8 @@ def _area_list(text: str) -> tuple[str, ...]:
 
 def _period(text: str) -> str:
     first, last = _range()
+    if first is None:
+        raise ValueError("the loaded data have no periods of long-term sickness or programme starts to choose from")
     match = _PERIOD.fullmatch(text)
     if not match:
         raise ValueError(f"{quoted(text)} is not a quarter; use the form 2024Q1 ({first} to {last})")

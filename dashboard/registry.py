@@ -14,7 +14,7 @@ an export or embed points back to), checked on load to be a page that shows it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -149,7 +149,11 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
 
     chart = get(chart) if isinstance(chart, str) else chart
     demo = shows_demo_data(chart)
-    data = chart.data(filters)
+    if filters.period_to is None and {"from", "to"} & set(chart.filters):
+        # A warehouse with no periods at all (e.g. a Fingertips export alone): nothing over time to draw.
+        data, chart = pd.DataFrame(), replace(chart, empty_message=NO_PERIODS)
+    else:
+        data = chart.data(filters)
     if "synthetic" in data.columns and not data.empty:  # rows that say which are synthetic (a mixed build)
         demo = bool(data["synthetic"].fillna(False).astype(bool).any())
     if data.empty:
@@ -162,6 +166,10 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
         summary = chart.summary(data, filters) if chart.summary else chart.description
     figures.finish(fig, source=chart.source, demo=demo)
     return Rendered(chart, filters, data, fig, summary, demo)
+
+
+NO_PERIODS = ("Not published at this level: the loaded files hold no period of long-term sickness or programme "
+              "starts for this chart to show.")
 
 
 def _not_published(chart: Chart, filters: Filters) -> str | None:

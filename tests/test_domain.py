@@ -80,3 +80,32 @@ def test_about_1_the_dictionary_says_what_feeds_each_chart(demo_warehouse):
                                               "and ICBs, Jan-Mar 2019 to Apr-Jun 2026")
     levels = facts.coverage().set_index("level")
     assert levels.loc["icb", "areas"] == 42 and levels.loc["icb", "periods"] == 30
+
+
+def test_domain_3_a_warehouse_with_no_period_renders_every_chart(tmp_path):
+    """A Fingertips export alone: no long-term-sickness period, no programme start. Filters still parse, every chart
+    renders (the over-time ones say nothing is loaded for them), and a period asked for is refused in words."""
+    import shutil
+
+    import queries
+    from dashboard import registry
+    from dashboard.filters import FilterError, Filters
+    from data import build
+
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "sources" / "real" / "fingertips_website_icb.csv", source)
+    assert build.main(["--db", str(tmp_path / "w.duckdb"), "--source", str(source)]) == 0
+    wh = Warehouse(tmp_path / "w.duckdb")
+    previous = queries.warehouse() if queries._default is not None else None
+    queries.use(wh)
+    try:
+        assert domain(wh).periods == () and Filters().period_to is None
+        rendered = {c.id: registry.render(c.id, Filters(level="icb")) for c in registry.charts()}
+        assert not rendered["regions-fingertips"].data.empty
+        assert "not published at this level" in rendered["regions-spc"].summary
+        with pytest.raises(FilterError, match="no periods"):
+            Filters.from_query("from=2024Q1")
+    finally:
+        queries.use(previous)
+        wh.close()

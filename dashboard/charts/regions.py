@@ -168,7 +168,8 @@ def league_figure(frame: pd.DataFrame, filters: Filters):
         f"{frame['measure'].iloc[0]}, {frame['period_label'].iloc[0]}")
     if frame["aggregated"].fillna(False).astype(bool).any():
         title += f" ({AGGREGATED_AXIS})"
-    return fig.league(frame[frame["rate"].notna()], filters, axis_title=title)
+    shown = frame[frame["rate"].notna()] if title else frame  # a published row without a value is in the table only
+    return fig.league(shown if len(shown) else frame, filters, axis_title=title)
 
 
 # ---- published indicators (Fingertips exports loaded with data.build --source) ---------------------------
