@@ -120,7 +120,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
     if rendered.demo:
         notes.insert(0, "Synthetic demo data, generated for demonstration: not official statistics.")
     if table.empty:
-        notes.append(chart.empty_message)
+        notes.append(rendered.empty_message)
     if ignored:
         notes.append(f"This chart does not respond to {', '.join(ignored)}: those filters were not applied.")
     query = filters.query_string()

@@ -34,6 +34,9 @@ class Chart:
     # Whether the chart shows the warehouse's fact tables (synthetic in a demo build) or only published series
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
+    # Whether the chart shows unpublished management information (programme participant records and pilot
+    # returns): access control (sign-in and roles) restricts these to the viewer's ICBs.
+    restricted: bool = False
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
 
     def catalogue_entry(self) -> dict[str, str]:
@@ -49,11 +52,17 @@ class Rendered:
     summary: str
 
     @property
+    def empty_message(self) -> str:
+        """What an empty chart says: the data function's own reason (``data.attrs``) or the chart's."""
+        return self.data.attrs.get("empty_message") or self.chart.empty_message
+
+    @property
     def demo(self) -> bool:
-        """Whether this chart's numbers are synthetic demo data (and must say so)."""
+        """Whether this chart's numbers are synthetic demo data (and must say so). A data function whose rows say
+        where they come from sets ``data.attrs["synthetic"]`` (any synthetic row), which then decides."""
         from dashboard import figures
 
-        return self.chart.synthetic and figures.is_demo()
+        return bool(self.data.attrs.get("synthetic", self.chart.synthetic)) and figures.is_demo()
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -86,8 +95,10 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
     chart = get(chart) if isinstance(chart, str) else chart
     data = chart.data(filters)
     if data.empty:
-        fig = figures.empty(chart.empty_message)
-        summary = f"{chart.title}: {chart.empty_message[0].lower()}{chart.empty_message[1:]}"
+        # A data function may say why it has nothing (e.g. "not in the pilot returns") in data.attrs.
+        message = data.attrs.get("empty_message") or chart.empty_message  # = Rendered.empty_message
+        fig = figures.empty(message)
+        summary = f"{chart.title}: {message[0].lower()}{message[1:]}"
     else:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)

@@ -13,8 +13,9 @@ def layout(**query):
     return components.page(
         "Back-to-work programmes: what works, where, and at what cost",
         "Participants, job outcomes and costs for every programme, which ICBs stand out, how quickly people "
-        "get into work and what digital MSK apps achieve. Rates count only people who started long enough "
-        "ago to have had the full time, as DWP advises.",
+        "get into work and what digital MSK apps achieve, from participant records and ICB pilot returns. Rates "
+        "from participant records count only people who started long enough ago to have had the full time, as "
+        "DWP advises; pilot returns give outcomes as of the return.",
         query,
         ("geo", "from", "to", "condition", "intervention", "age", "sex"),
         components.chart_card("interventions-outcomes"),
@@ -23,6 +24,5 @@ def layout(**query):
         components.chart_card("interventions-cost"),
         assumptions_form(query),
         components.chart_card("interventions-digital-msk"),
-        components.chart_card("interventions-returns"),
         path="/interventions",
     )
