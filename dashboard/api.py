@@ -219,7 +219,7 @@ def register(app: Dash, settings: Settings) -> None:
     @bp.get("/api/v1/charts")
     def charts():
         base = _base()
-        return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.synthetic,
+        return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.shows_synthetic,
                                "url": f"{base}api/v1/charts/{c.id}"} for c in registry.charts()])
 
     @bp.get("/api/v1/charts/<chart_id>")

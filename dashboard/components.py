@@ -160,7 +160,7 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
     chart = registry.get(chart_id)
     heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
     source = f"Source: {chart.source}"
-    if chart.synthetic and figures.is_demo():
+    if chart.shows_synthetic and figures.is_demo():
         source = f"{figures.DEMO_NOTE}. {source}"
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),

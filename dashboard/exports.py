@@ -164,7 +164,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         labels = [label for label, _ in rows]
         at = labels.index("Notes") if "Notes" in labels else len(rows)
         rows.insert(at, ("Assumptions", assumptions(rendered)))
-    if ctx.demo and rendered.chart.synthetic:
+    if ctx.demo and rendered.synthetic:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
 
@@ -173,7 +173,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
 
 def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
     """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
-    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.chart.synthetic else []
+    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.synthetic else []
     noted = [f"Assumptions: {assumptions(rendered)}"] if assumptions(rendered) else []
     for text in (f"Source: {rendered.chart.source}", *noted, data_date(rendered, ctx), accessed_line(ctx)):
         lines += [html.escape(line) for line in textwrap.wrap(text, width)]
@@ -346,7 +346,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
         ws = writer.sheets["Notes"]
         head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
-        if ctx.demo and any(r.chart.synthetic for r in items):
+        if ctx.demo and any(r.synthetic for r in items):
             head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
         head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", f"{DISCLOSURE_NOTE} {quality.note()}"),
                  ("Accessed", accessed_line(ctx))]
@@ -399,7 +399,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
                  accessed_line(ctx)]
         if assumptions(rendered):
             lines.insert(2, rendered.summary)
-        if ctx.demo and rendered.chart.synthetic:
+        if ctx.demo and rendered.synthetic:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()

@@ -34,10 +34,18 @@ class Chart:
     # Whether the chart shows the warehouse's fact tables (synthetic in a demo build) or only published series
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
+    # For charts whose source depends on what was loaded (programme facts: demo records or real returns): asked
+    # instead of ``synthetic`` whether the warehouse's rows for this chart are synthetic.
+    synthetic_when: Callable[[], bool] | None = field(default=None, repr=False)
     # Whether the chart shows unpublished management information (programme participant records and pilot
     # returns): access control (sign-in and roles) restricts these to the viewer's ICBs.
     restricted: bool = False
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
+
+    @property
+    def shows_synthetic(self) -> bool:
+        """Whether the chart's rows may be synthetic (in a demo warehouse): ``synthetic_when()`` if set."""
+        return self.synthetic if self.synthetic_when is None else bool(self.synthetic_when())
 
     def catalogue_entry(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
@@ -62,7 +70,12 @@ class Rendered:
         where they come from sets ``data.attrs["synthetic"]`` (any synthetic row), which then decides."""
         from dashboard import figures
 
-        return bool(self.data.attrs.get("synthetic", self.chart.synthetic)) and figures.is_demo()
+        return self.synthetic and figures.is_demo()
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the chart's rows here may be synthetic: the data's own word, else the chart's."""
+        return bool(self.data.attrs.get("synthetic", self.chart.shows_synthetic))
 
 
 REGISTRY: dict[str, Chart] = {}

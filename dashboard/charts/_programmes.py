@@ -84,3 +84,9 @@ def suppressed_parts(filters: Filters, outcomes: str, eligible: str) -> pd.Serie
     parts = run("interventions_parts", **period_params(filters))
     flags = disclosure.part_suppressed(parts[outcomes], parts[eligible])
     return pd.Series(flags, index=parts.index).groupby(parts["programme"]).any()
+
+
+def facts_synthetic() -> bool:
+    """Whether any programme fact in the warehouse is synthetic (the demo generator's participant records): a
+    chart of programme facts is marked synthetic only then (``Chart.synthetic_when``)."""
+    return bool(run("programme_sources")["synthetic"].any())

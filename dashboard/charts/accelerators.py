@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts._programmes import viewer_icbs
+from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
@@ -242,4 +242,5 @@ register(Chart(
     summary=compare_summary,
     filters=FILTERS,
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))

@@ -12,6 +12,7 @@ from dashboard.charts._programmes import (
     AS_OF_RETURN,
     COUNTS,
     coverage,
+    facts_synthetic,
     lacking,
     mark,
     period_params,
@@ -56,7 +57,7 @@ def outcomes_data(filters: Filters) -> pd.DataFrame:
         waiting = np.where(returned, NOT_REPORTED, f"No cohort with {days} days' follow-up yet")
         part["note"] = np.select([raw["participants"] == 0, raw[eligible] == 0, part["rate"].isna()],
                                  [NO_PARTICIPANTS, waiting, disclosure.SMALL_NOTE], default="")
-        part["followup"], part["synthetic"] = raw["followup"], raw["synthetic"]
+        part["followup"], part["synthetic"], part["sources"] = raw["followup"], raw["synthetic"], raw["files"]
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     out.attrs["followup"] = {JOB: FOLLOWUP_JOB, SUSTAINED: FOLLOWUP_SUSTAINED}
@@ -85,7 +86,7 @@ def outcomes_summary(frame: pd.DataFrame, filters: Filters) -> str:
             f"(95% CI {best['lower']:.0f}-{best['upper']:.0f}%) were in work within 12 months on "
             f"{best['programme_name']}, the highest, and {worst['rate']:.0f}% on {worst['programme_name']}, "
             "the lowest.")
-    if frame["followup"].eq(AS_OF_RETURN).all():
+    if frame.loc[frame["participants"] > 0, "followup"].eq(AS_OF_RETURN).all():
         text = (f"{filters.geo_name}: of the starts whose outcome is reported, {best['rate']:.0f}% (95% CI "
                 f"{best['lower']:.0f}-{best['upper']:.0f}%) were in work on {best['programme_name']}, the highest, "
                 f"and {worst['rate']:.0f}% on {worst['programme_name']}, the lowest.")
@@ -109,6 +110,7 @@ register(Chart(
     summary=outcomes_summary,
     filters=FILTERS,
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))
 
 
@@ -200,6 +202,7 @@ register(Chart(
     summary=funnel_summary,
     filters=(*FILTERS, "intervention"),
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))
 
 
@@ -258,6 +261,7 @@ register(Chart(
     summary=time_to_work_summary,
     filters=(*FILTERS, "intervention"),
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))
 
 
@@ -334,4 +338,5 @@ register(Chart(
     summary=cost_summary,
     filters=(*FILTERS, *(s.param for s in economics.SETTINGS)),
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts._programmes import lacking, period_params
+from dashboard.charts._programmes import facts_synthetic, lacking, period_params
 from dashboard.charts.common import PILOT_SOURCE
 from dashboard.figures import interventions as fig
 from dashboard.filters import Filters
@@ -100,4 +100,5 @@ register(Chart(
     summary=digital_msk_summary,
     filters=FILTERS,
     restricted=True,
+    synthetic_when=facts_synthetic,
 ))
