@@ -161,7 +161,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     insert(con, "conditions", reference.conditions(), "code, name, group_id, NULLIF(subgroup, '')")
     progs = reference.programmes()
     insert(con, "programmes", progs, """id, name, short_name, description, "where", start::DATE,
-           NULLIF("end", '')::DATE, calibration, source_name, source_url""")
+           NULLIF("end", '')::DATE, calibration, source_name, source_url, NULLIF(app_use_benchmark, '')::DOUBLE""")
     icb_codes = reference.icbs()["code"].tolist()
     pairs = pd.DataFrame(
         [(p.id, code) for p in progs.itertuples() for code in (p.icbs.split(";") if p.icbs else icb_codes)],

@@ -1,4 +1,5 @@
 -- Digital MSK exercise apps: engagement and outcomes by whether the participant used the app.
+-- app_use_benchmark is the published share who used the app (data/reference/programmes.csv).
 -- adherence is the share of prescribed sessions done; mskhq_change the MSK-HQ points gained where recorded.
 -- Means and sample standard deviations come from the programme facts' counts, sums and sums of
 -- squares (data/rollups.sql): sd = sqrt((sum(x^2) - sum(x)^2 / n) / (n - 1)).
@@ -28,6 +29,7 @@ SELECT app_used, participants,
        mskhq_sum / nullif(mskhq_n, 0) AS mskhq_mean,
        CASE WHEN mskhq_n > 1 THEN sqrt(greatest(0, (mskhq_sumsq - mskhq_sum * mskhq_sum / mskhq_n)
                                                / (mskhq_n - 1))) END AS mskhq_sd,
-       followed_12m, jobs_12m, synthetic
+       followed_12m, jobs_12m, synthetic,
+       (SELECT app_use_benchmark FROM programmes WHERE id = 'digital_msk') AS app_use_benchmark
 FROM chosen
 ORDER BY app_used DESC

@@ -61,6 +61,8 @@ def digital_msk_data(filters: Filters) -> pd.DataFrame:
                 out.append({"measure": "In work within 12 months", "group": label, "value": rate,
                             "lower": lo, "upper": hi, "n": control(r["followed_12m"]), "unit": "%"})
     result = pd.DataFrame(out)
+    result.attrs["benchmark"] = float(pd.to_numeric(frame["app_use_benchmark"], errors="coerce").iloc[0])  # published, from the programmes table
+    result.attrs["synthetic"] = bool(frame["synthetic"].any())
     for column in ("value", "lower", "upper", "n"):
         result[column] = result[column].astype(float)
     for column in ("value", "lower", "upper"):
@@ -76,7 +78,9 @@ def digital_msk_summary(frame: pd.DataFrame, filters: Filters) -> str:
                 "use) the app to show the share without disclosing it")
     else:
         text = (f"{filters.geo_name}: {used['value']:.0f}% of {disclosure.show_count(used['n'])} participants used "
-                "the app (83% in the Physitrack NHS survey)")
+                "the app")
+        if not np.isnan(frame.attrs.get("benchmark", np.nan)):
+            text += f" ({frame.attrs['benchmark']:.0%} in the Physitrack NHS survey)"
     key = ("Adherence (share of prescribed sessions done)", "Used the app")
     if key in rows.index:
         text += f"; users did {rows.loc[key, 'value']:.0f}% of prescribed sessions on average"
