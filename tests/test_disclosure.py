@@ -194,7 +194,7 @@ def default_size_warehouse(tmp_path_factory) -> Warehouse:
 
 def test_disclosure_4b_the_issues_numbers_at_the_default_size(client, default_size_warehouse, monkeypatch):
     monkeypatch.setattr(queries, "_default", default_size_warehouse)
-    raw = queries.run("interventions_outcomes", geo="E92000001", age="16-24", sex="female", condition="diabetes",
+    raw = queries.run("interventions_outcomes", geo="E92000001", icbs=None, age="16-24", sex="female", condition="diabetes",
                       **iv_period("2025Q1"))
     raw = raw.set_index("programme").loc["emp_adviser_gp"]
     assert (raw["participants"], raw["followed_12m"], raw["jobs_12m"]) == (2, 2, 1)  # as the issue found
