@@ -7,6 +7,7 @@ import pytest
 import queries
 from dashboard import registry
 from dashboard.charts import interventions as iv
+from dashboard.charts import interventions_cost as cost
 from dashboard.charts import interventions_msk as msk
 from dashboard.filters import Filters
 from dashboard.stats import funnel
@@ -107,7 +108,7 @@ def test_time_to_work_chart_2_one_programme_by_condition():
 
 
 def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
-    frame = iv.cost_data(Filters()).set_index("programme")
+    frame = cost.cost_data(Filters()).set_index("programme")
     whp = frame.loc["whp"]
     assert whp["cost_per_participant"] == pytest.approx(2000, rel=0.05)  # demo cost £2,000 a participant
     assert whp["cost_per_job"] > whp["cost_per_participant"]
@@ -119,8 +120,8 @@ def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
 
 
 def test_cost_chart_2_assumptions_from_the_link_change_the_numbers_and_are_recorded():
-    default = iv.cost_data(Filters()).set_index("programme")
-    changed = iv.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
+    default = cost.cost_data(Filters()).set_index("programme")
+    changed = cost.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
     # 20% additional over 26 weeks instead of 50% over 52: a fifth of the central return.
     assert changed.at["whp", "return_society_central"] == pytest.approx(
         0.2 * 26 * 195.36 / default.at["whp", "cost_per_sustained"], abs=1e-4)

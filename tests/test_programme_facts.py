@@ -133,3 +133,37 @@ def test_facts_7_a_demo_warehouse_is_marked_synthetic(demo_warehouse):
     assert _programmes.facts_synthetic()
     rendered = registry.render("interventions-outcomes", Filters())
     assert rendered.demo and set(rendered.data["followup"]) <= {"equal", ""}
+
+
+@pytest.fixture(scope="module")
+def mixed_db(tmp_path_factory) -> Path:
+    """Demo participant records and the real pilot return in one warehouse (what a build --with-demo makes)."""
+    from data import demo
+
+    path = tmp_path_factory.mktemp("mixed-facts") / "w.duckdb"
+    sources = build.read_sources(REAL)
+    meta = {"data_version": "mixedfacts", "built_at": "2026-07-01T00:00:00+00:00", "is_demo": "true",
+            "seed": demo.SEED, "participants": 2000, "data_cutoff": demo.DATA_CUTOFF.isoformat()}
+    build.publish(path, demo.generate(participants=2000, seed=demo.SEED), meta,
+                  extra=lambda con: build.load_sources(con, sources))
+    return path
+
+
+def test_facts_8_mixed_with_demo_records_each_synthetic_programme_is_named_so(mixed_db, monkeypatch):
+    wh = queries.Warehouse(mixed_db)
+    monkeypatch.setattr(queries, "_default", wh)
+    monkeypatch.setattr(figures, "_demo", True)
+    try:
+        sources = wh.run("programme_sources")
+        assert set(zip(sources["origin"], sources["synthetic"], sources["followup"], strict=True)) == {
+            ("participant_records", True, "equal"), ("pilot_returns", False, "as_of_return")}
+        rendered = registry.render("interventions-outcomes", Filters())
+        data = rendered.data[rendered.data["participants"] > 0].drop_duplicates("programme").set_index("programme")
+        # The accelerator has both demo records and the returns; the WHP only demo records.
+        assert data.at["accelerator", "programme_name"] == "Health and Growth Accelerators (partly synthetic)"
+        assert data.at["whp", "programme_name"].endswith(" (synthetic)") and data.at["accelerator", "synthetic"]
+        assert data.at["accelerator", "followup"] == "as_of_return,equal"
+        assert rendered.demo and figures.DEMO_NOTE in notes(rendered)
+        assert not wh.run("programme_sources").query("origin == 'pilot_returns'")["synthetic"].any()
+    finally:
+        wh.close()

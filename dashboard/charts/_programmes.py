@@ -3,6 +3,7 @@ shape): the query parameters with the viewer's ICBs, what the sources record for
 for what they do not ("not in the pilot returns"), never numbers made up in their place."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.filters import Filters
@@ -10,6 +11,8 @@ from dashboard.stats import disclosure
 from queries import run
 
 AS_OF_RETURN = "as_of_return"
+# After a programme's name when rows from real files are shown beside synthetic ones (a build --with-demo).
+SYNTHETIC_MARK, PARTLY_SYNTHETIC = " (synthetic)", " (partly synthetic)"
 NO_AGE_SEX = ("Age and sex are not in the pilot returns, which give starts and outcomes by ICB, quarter, "
               "programme and condition only: choose all ages and both sexes to see them.")
 NO_DAYS = ("Time to work is not in the pilot returns: they count job outcomes, not the day each person started "
@@ -61,9 +64,17 @@ def lacking(filters: Filters, frame: pd.DataFrame, need: str) -> pd.DataFrame:
 
 
 def mark(out: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
-    """Say where the numbers come from: ``attrs['synthetic']`` (any synthetic row) and the returns' files."""
-    out.attrs["synthetic"] = bool(raw["synthetic"].any()) if "synthetic" in raw else True
-    out.attrs["files"] = ", ".join(sorted({f for fs in raw.get("files", []) for f in fs.split(", ") if f}))
+    """Say where the numbers come from: ``attrs['synthetic']`` (any synthetic row) and the returns' files; when
+    synthetic and real programmes are shown together (a build ``--with-demo``), name each synthetic one so."""
+    shown = raw[raw["participants"] > 0] if "participants" in raw else raw
+    synthetic = shown.set_index("programme")["synthetic"].astype(bool) if "synthetic" in shown else None
+    out.attrs["synthetic"] = True if synthetic is None else bool(synthetic.any())
+    out.attrs["files"] = ", ".join(sorted({f for fs in shown.get("files", []) for f in fs.split(", ") if f}))
+    real = shown.set_index("programme")["files"].ne("") if "files" in shown else None  # rows from real files
+    if synthetic is not None and real is not None and synthetic.any() and real.any():
+        mark_ = pd.Series(np.select([synthetic & real, synthetic], [PARTLY_SYNTHETIC, SYNTHETIC_MARK], ""),
+                          index=synthetic.index)
+        out["programme_name"] = out["programme_name"] + out["programme"].map(mark_).fillna("")
     return out
 
 
