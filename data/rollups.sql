@@ -96,8 +96,7 @@ ORDER BY programme, icb_code, start_quarter;
 CREATE OR REPLACE MACRO programme_selection(in_geo, in_icbs, in_from, in_to, in_age, in_sex, in_condition) AS TABLE
 SELECT f.*
 FROM programme_facts f
-JOIN areas a ON a.code = f.icb_code
-WHERE (in_geo = 'E92000001' OR a.code = in_geo OR a.parent = in_geo)
+WHERE in_area(f.icb_code, in_geo)
   AND (in_icbs IS NULL OR list_contains(in_icbs, f.icb_code))
   AND f.start_quarter BETWEEN in_from AND in_to
   AND (in_age IS NULL OR f.age_band = in_age)

@@ -32,7 +32,6 @@ def real_db(tmp_path_factory) -> Path:
 def real(real_db, monkeypatch):
     wh = queries.Warehouse(real_db)
     monkeypatch.setattr(queries, "_default", wh)
-    monkeypatch.setattr(figures, "_demo", wh.is_demo)  # the survey facts are still the demo's here
     yield wh
     wh.close()
 
@@ -152,7 +151,6 @@ def mixed_db(tmp_path_factory) -> Path:
 def test_facts_8_mixed_with_demo_records_each_synthetic_programme_is_named_so(mixed_db, monkeypatch):
     wh = queries.Warehouse(mixed_db)
     monkeypatch.setattr(queries, "_default", wh)
-    monkeypatch.setattr(figures, "_demo", True)
     try:
         sources = wh.run("programme_sources")
         assert set(zip(sources["origin"], sources["synthetic"], sources["followup"], strict=True)) == {
