@@ -9,6 +9,7 @@ SELECT origin,
        sum(participants) AS participants,
        coalesce(sum(participants) FILTER (WHERE age_band IS NOT NULL AND sex IS NOT NULL), 0) AS with_age_sex,
        coalesce(sum(participants) FILTER (WHERE app_used IS NOT NULL), 0) AS with_app_use,
+       coalesce(sum(participants) FILTER (WHERE condition_group IS NULL), 0) AS unsplit,  -- a return's 'all' rows
        bool_or(synthetic) AS synthetic
 FROM programme_selection($geo, $icbs, $start_from, $start_to, NULL, NULL, $condition)
 GROUP BY origin

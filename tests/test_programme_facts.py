@@ -84,8 +84,10 @@ def test_facts_2_outcomes_number_for_number_against_the_file(real):
 
 
 def test_facts_3_condition_and_area_filters_read_the_returns_rows(real):
-    msk = registry.render("interventions-outcomes", Filters(condition="msk")).data.set_index("programme")
+    rendered = registry.render("interventions-outcomes", Filters(condition="msk"))
+    msk = rendered.data.set_index("programme")
     assert msk.loc["accelerator", "participants"].iloc[0] == 180  # South Yorkshire's msk row; 'all' rows cannot split
+    assert "620 starts in pilot returns not split by condition are left out" in rendered.summary  # 320 + 300
     back = registry.render("interventions-outcomes", Filters(condition="back")).data.set_index("programme")
     assert back.loc["accelerator", "participants"].iloc[0] == 80
     sy = registry.render("interventions-outcomes", Filters(geo=SY)).data

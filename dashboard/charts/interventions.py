@@ -71,6 +71,10 @@ def _returns_note(frame: pd.DataFrame, filters: Filters) -> str:
                 "starts whose outcome they report, so recent starters have had less time than 12 months.")
     if (filters.age or filters.sex) and "pilot_returns" in coverage(filters).index:
         text += " Pilot returns do not record age or sex, so they are left out of this selection."
+    whole = coverage(filters.replace(condition=None))
+    if filters.condition and "pilot_returns" in whole.index and whole.at["pilot_returns", "unsplit"] > 0:
+        unsplit = disclosure.show_count(disclosure.control(whole.at["pilot_returns", "unsplit"]))
+        text += f" {unsplit} starts in pilot returns not split by condition are left out."
     return text
 
 
@@ -243,8 +247,11 @@ def time_to_work_data(filters: Filters) -> pd.DataFrame:
 def time_to_work_summary(frame: pd.DataFrame, filters: Filters) -> str:
     last = frame.sort_values("day").groupby("group").tail(1).sort_values("in_work", ascending=False)
     parts = [f"{g} {v:.0f}%" for g, v in zip(last["group"], last["in_work"], strict=True)]
-    return ("Estimated share in work within a year of starting (Kaplan-Meier, people without a job counted "
+    text = ("Estimated share in work within a year of starting (Kaplan-Meier, people without a job counted "
             f"until 12 months or the data cut-off): {'; '.join(parts)}.")
+    if "pilot_returns" in coverage(filters).index:
+        text += " From participant records only: the pilot returns have no day-level outcomes."
+    return text
 
 
 register(Chart(

@@ -217,8 +217,10 @@ def headlines(filters: Filters) -> list[Headline]:
         if not np.isnan(rate):
             out.append(Headline("In work within 12 months", f"{rate:.0f}%",
                                 f"95% CI {lower:.0f}-{upper:.0f}%, of "
-                                f"{disclosure.show_count(disclosure.control(followed_raw))} who started at least "
-                                "a year before the data cut-off"))
+                                f"{disclosure.show_count(disclosure.control(followed_raw))} "
+                                + ("who started at least a year before the data cut-off"
+                                   if not progs["followup"].str.contains("as_of_return").any()
+                                   else "starts whose outcome is known (pilot returns: as of the return)")))
     return out
 
 
