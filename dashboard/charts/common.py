@@ -13,7 +13,7 @@ SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of 
 # A chart that draws published figures where they are loaded (the measure and files are named in its summary).
 PUBLISHED_OR_SURVEY_SOURCE = ("ONS Annual Population Survey: the published Nomis figures where loaded (the measure is "
                               "named on the axis), else estimates from survey records")
-PILOT_SOURCE = "Programme participant records (pilot returns)"
+PILOT_SOURCE = "Programme participant records and ICB pilot returns (unpublished management information)"
 # Respondent counts: used for intervals and tests, never published below national level.
 SURVEY_PRIVATE = ("sample_size", "sample_sick")
 

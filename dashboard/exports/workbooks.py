@@ -19,7 +19,7 @@ def csv(rendered: Rendered) -> bytes:
     if frame.empty:
         # An empty chart still says what it would hold and why it holds nothing: its header and one note row.
         columns = list(frame.columns) or ["note"]
-        frame = pd.DataFrame([[f"No data: {rendered.chart.empty_message}"] + [None] * (len(columns) - 1)],
+        frame = pd.DataFrame([[f"No data: {rendered.empty_message}"] + [None] * (len(columns) - 1)],
                              columns=columns)
     return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
