@@ -151,7 +151,8 @@ def league_summary(frame: pd.DataFrame, filters: Filters) -> str:
     focus = frame[frame["focus"]]
     england = frame["england_rate"].iloc[0]
     lead = (describe_area(focus.iloc[0]) + f" (recent trend: {focus.iloc[0]['recent_trend']})" if not focus.empty
-            else f"England's value is {england:.1f}%" if pd.notna(england)
+            else f"England's {'rate' if frame['source'].iloc[0] == SURVEY_SOURCE else 'value'} is {england:.1f}%"
+            if pd.notna(england)
             else "The loaded files give no value for England in this period")
     text = f"{when}: {lead}. Of the {len(frame)} {kind} compared with England: {_counts(frame)}."
     if frame["source"].iloc[0] != SURVEY_SOURCE:  # a published measure says what it is and where it is from
