@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import routes
+from dashboard import figures, routes
 from dashboard.settings import Settings
 from dashboard.stats import quality
 
@@ -69,8 +69,7 @@ def shell() -> html.Div:
         demo, unavailable, meta = True, error, {}
     # A static note, not role="alert": it says the same thing on every page, so it is not announced on each.
     banner = html.Div(html.P(
-        [html.Strong("Synthetic demo data. "),
-         "These figures are generated for demonstration and are not official statistics. ",
+        [html.Strong(figures.DEMO_SENTENCE), " ",
          dcc.Link("About the data", href=dash.get_relative_path("/about"), className="alert-link")],
         className="mb-0"), className="alert alert-warning demo-banner mb-0 rounded-0 text-center", id="demo-banner",
         role="note", **{"aria-label": "Demo data"}) if demo else None

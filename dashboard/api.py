@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, openapi, registry
+from dashboard import changes, embeds, exports, figures, openapi, registry
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from dashboard.problems import Problem
 from dashboard.problems import base_url as _base
@@ -118,7 +118,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
     if "reliability" in table.columns:
         notes.append(RELIABILITY_NOTE)
     if rendered.demo:
-        notes.insert(0, "Synthetic demo data, generated for demonstration: not official statistics.")
+        notes.insert(0, figures.DEMO_SENTENCE)
     if table.empty:
         notes.append(chart.empty_message)
     if ignored:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+import queries
+from dashboard import figures, safety
 from dashboard.filters import Filters
 
 DataFn = Callable[[Filters], pd.DataFrame]
@@ -142,8 +144,6 @@ def page_of(chart: Chart) -> Page:
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
     """Build a chart's data, figure and text summary for the given filters."""
-    from dashboard import figures, safety
-
     chart = get(chart) if isinstance(chart, str) else chart
     demo = shows_demo_data(chart)
     data = chart.data(filters)
@@ -162,8 +162,6 @@ def shows_demo_data(chart: Chart) -> bool:
     """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
     on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
     once per data version), so every worker answers the same whatever it served before."""
-    import queries
-
     return chart.synthetic and queries.warehouse().is_demo
 
 

@@ -31,12 +31,12 @@ import pandas as pd
 
 from data import demo, history, reference, validate
 from data.sources import collect
+from paths import default_db_path
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 ROLLUPS = Path(__file__).with_name("rollups.sql")
 SOURCE_SCHEMA = Path(__file__).with_name("sources") / "schema.sql"
 FACT_TABLES = ("population", "long_term_sick", "participants")
-DEFAULT_DB = Path(__file__).with_name("warehouse.duckdb")
 
 
 class BuildError(Exception):
@@ -129,10 +129,6 @@ def built_meta(path: Path) -> dict[str, str]:
             return dict(con.execute("SELECT key, value FROM meta").fetchall())
     except duckdb.Error:
         return {}
-
-
-def default_db_path() -> Path:
-    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

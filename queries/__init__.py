@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from paths import default_db_path
 from queries.shared import SharedCache
 
 log = logging.getLogger(__name__)
@@ -272,8 +273,6 @@ def warehouse() -> Warehouse:
     global _default
     with _default_lock:
         if _default is None:
-            from data.build import default_db_path
-
             _default = Warehouse(default_db_path())
         return _default
 

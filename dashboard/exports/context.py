@@ -109,7 +109,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         at = labels.index("Notes") if "Notes" in labels else len(rows)
         rows.insert(at, ("Assumptions", assumptions(rendered)))
     if ctx.demo and rendered.chart.synthetic:
-        rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
+        rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: {figures.DEMO_WARNING}."))
     return rows
 
 

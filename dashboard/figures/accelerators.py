@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import figures, theme
 from dashboard.filters import Filters, period_label
+from dashboard.stats.disclosure import show_count
 from dashboard.theme import Colour
 
 # One style per comparison: colour, marker shape and line dash, so the two never differ by colour alone.
@@ -119,7 +120,7 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                       barmode="stack", hovermode="closest")
     fig.add_trace(go.Bar(
         x=frame["participants"], y=names, orientation="h", marker={"color": Colour.DARK_BLUE}, showlegend=False,
-        text=[_count(v) for v in frame["participants"]], textposition="auto", name="Participants",
+        text=[show_count(v) for v in frame["participants"]], textposition="auto", name="Participants",
         insidetextfont={"color": theme.ink(Colour.DARK_BLUE)}, outsidetextfont={"color": Colour.TEXT},
         hovertemplate="%{y}: <b>%{text}</b> participants<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Scatter(
@@ -162,5 +163,3 @@ def _condition_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return shares
 
 
-def _count(value) -> str:
-    return "*" if value != value else f"{value:,.0f}"
