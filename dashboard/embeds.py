@@ -176,6 +176,8 @@ def oembed_discovery(index: str) -> str:
         resolve(flask.request.url, base, flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix)
     except Problem:
         return index  # a page without charts (About), or a link whose filters are not accepted
+    except queries.WarehouseUnavailable:
+        return index  # filters are checked against the data: none to check against just now
     href = discovery_href(base, flask.request.url)
     link = f'<link rel="alternate" type="application/json+oembed" href="{escape(href)}" title="{PROVIDER_NAME}">'
     return index.replace("</head>", f"{link}\n</head>", 1)

@@ -1,5 +1,9 @@
 """About (/about): the data and where they come from, the methods, the demo generator's assumptions,
 and a data dictionary generated from the reference tables and the chart registry."""
+import base64
+from pathlib import Path
+from urllib.parse import quote
+
 import dash
 import pandas as pd
 from dash import html
@@ -7,28 +11,39 @@ from dash import html
 import queries
 from dashboard import accessibility, content, figures, registry
 from dashboard.components import data_table
-from data import demo, reference
-from data.sources import pilot
+from dashboard.domain import domain
 
 dash.register_page(__name__, path="/about", name="About", title="About the data and methods - Health and work dashboard",
                    nav_order=90)
 
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
+
+
+def _template_href(kind: str) -> str:
+    """A data: URI of the blank pilot-returns template (data/templates), so the page offers it as a download."""
+    if kind == "csv":
+        return "data:text/csv;charset=utf-8," + quote((TEMPLATES / "pilot_returns_template.csv").read_text("utf-8"))
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return f"data:{mime};base64," + base64.b64encode((TEMPLATES / "pilot_returns_template.xlsx").read_bytes()).decode()
+
+
 def _dictionary() -> list:
-    areas = reference.areas()
-    icbs = reference.icbs().merge(reference.regions()[["code", "name"]].rename(
-        columns={"code": "nhs_region", "name": "NHS region"}), on="nhs_region")
-    icbs = icbs.merge(reference.regions("ons_region")[["code", "name"]].rename(
-        columns={"code": "ons_region", "name": "ONS region (best fit)"}), on="ons_region")
+    loaded = domain()
+    areas = loaded.areas
+    icbs = loaded.areas_at("icb").rename(columns={"parent": "ons_region"}).merge(loaded.nhs_regions.rename(
+        columns={"code": "nhs_region", "name": "NHS region"}), on="nhs_region", how="left")
+    icbs = icbs.merge(loaded.areas_at("region")[["code", "name"]].rename(
+        columns={"code": "ons_region", "name": "ONS region (best fit)"}), on="ons_region").sort_values("code")
     icb_table = icbs[["code", "ods", "name", "NHS region", "ONS region (best fit)", "accelerator", "workwell"]].rename(
         columns={"code": "GSS code", "ods": "ODS code", "name": "ICB", "accelerator": "Accelerator",
                  "workwell": "WorkWell"}).replace({True: "Yes", False: ""})
     regions = areas[areas["level"] != "icb"][["code", "name"]].rename(columns={"code": "GSS code", "name": "Area"})
-    conditions = reference.conditions().merge(
-        reference.condition_groups()[["id", "name"]].rename(columns={"id": "group_id", "name": "Group"}),
+    conditions = loaded.conditions.merge(
+        loaded.condition_groups[["id", "name"]].rename(columns={"id": "group_id", "name": "Group"}),
         on="group_id")[["code", "name", "Group", "subgroup"]].rename(
         columns={"code": "LFS code", "name": "Main health problem", "subgroup": "Shown within"})
-    programmes = reference.programmes()[["name", "where", "start", "end", "calibration", "source_name"]].rename(
+    programmes = loaded.programmes[["name", "where", "start", "end", "calibration", "source_name"]].rename(
         columns={"name": "Programme", "where": "Where", "start": "From", "end": "To",
                  "calibration": "Figures used in the demo data", "source_name": "Source"})
     charts = pd.DataFrame([c.catalogue_entry() for c in registry.charts()]).rename(
@@ -83,7 +98,7 @@ def layout(**_query):
         meta = queries.warehouse().meta
     except queries.WarehouseUnavailable:
         meta = {}
-    sources = reference.sources()
+    sources = domain().sources
     return html.Div([
         html.H1("About the data and methods"),
         content.markdown("about_intro", className="lead"),
@@ -102,14 +117,14 @@ def layout(**_query):
         content.markdown("methods", **content.methods_values()),
         html.H2("Send your own data"),
         content.markdown("about_own_data"),
-        html.P([html.A("Pilot returns template (CSV)", href=pilot.template_href("csv"),
+        html.P([html.A("Pilot returns template (CSV)", href=_template_href("csv"),
                        download="pilot_returns_template.csv"), ", ",
-                html.A("Pilot returns template (Excel)", href=pilot.template_href("xlsx"),
+                html.A("Pilot returns template (Excel)", href=_template_href("xlsx"),
                        download="pilot_returns_template.xlsx")]),
         html.H2("What the demo data assume", id="demo-assumptions"),
-        content.markdown("about_demo", seed=meta.get("seed", demo.SEED),
+        content.markdown("about_demo", seed=meta.get("seed", ""),
                          participants=meta.get("participants", "N")),
-        html.Ul([html.Li(a) for a in demo.ASSUMPTIONS]),
+        html.Ul([html.Li(a) for a in domain().assumptions]),
         html.H2("Data dictionary"),
         *_dictionary(),
         *accessibility.statement(_settings_contact()),

@@ -26,12 +26,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from paths import default_db_path
 from queries.shared import SharedCache
 
 log = logging.getLogger(__name__)
 
 QUERY_DIR = Path(__file__).parent
+DEFAULT_DB = QUERY_DIR.parent / "data" / "warehouse.duckdb"
+
+
+def default_db_path() -> Path:
+    """Where the warehouse is: ``$DASHBOARD_DB``, or ``data/warehouse.duckdb`` (the build writes there too)."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
 _PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
 _COMMENT = re.compile(r"--[^\n]*")
 

@@ -76,6 +76,9 @@ def update_chart(search, graph_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, []
     try:
         rendered = registry.render(chart_id, filters)
     except queries.WarehouseUnavailable as error:
@@ -112,6 +115,8 @@ def update_chart_table(search, clicks, table_id):
         filters = Filters.from_query(search or "")
     except FilterError as error:
         return html.P(str(error))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
     try:
         return chart_table(registry.render(_chart_id(table_id), filters))
     except queries.WarehouseUnavailable as error:

@@ -10,8 +10,8 @@ import queries
 from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE, dom_id
 from dashboard.components.share import page_downloads, share_links
-from dashboard.filters import FilterError, Filters, period_label
-from data import demo, reference
+from dashboard.domain import ENGLAND, domain
+from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 
 # No chart toolbar: the theme fixes every axis range (afcharts), so its zoom buttons did nothing; the PNG link
 # draws a better image than its camera; and "Share chart" offered an upload to Plotly Cloud, never wanted from
@@ -39,16 +39,22 @@ def parse_lenient(query: dict) -> tuple[Filters, dict[str, str]]:
 # ---- filter bar -------------------------------------------------------------------------------------
 
 def _area_options() -> list[dict]:
-    areas = reference.areas()
-    options = [{"label": "England", "value": reference.ENGLAND}]
+    areas = domain().areas
+    options = [{"label": "England", "value": ENGLAND}]
     for level, prefix in (("region", "Region"), ("icb", "ICB")):
         rows = areas[areas["level"] == level].sort_values("name")
         options += [{"label": f"{prefix}: {name}", "value": code} for code, name in zip(rows["code"], rows["name"])]
     return options
 
 
+def _period_options() -> list[dict]:
+    """Every quarter the From and To filters accept (the loaded range), labelled for its period type."""
+    definition = next(d for d in FILTER_DEFINITIONS if d.name == "from")
+    return [{"label": label, "value": period} for period, label in definition.values().items()]
+
+
 def _control(name: str, filters: Filters) -> tuple[str, object]:
-    periods = demo.quarters()
+    periods = [p["value"] for p in _period_options()]
     cid = {"type": "filter", "name": name}
     everything = {"label": "All", "value": "all"}
     if name == "geo":
@@ -61,21 +67,21 @@ def _control(name: str, filters: Filters) -> tuple[str, object]:
         value = filters.period_from if name == "from" else filters.period_to
         latest = periods[-1]  # say which quarter is the latest, so "Apr-Jun 2026" is not read as a partial year
         return ("From" if name == "from" else "To"), dbc.Select(
-            id=cid, options=[{"label": period_label(p) + (" (latest)" if p == latest else ""), "value": p}
-                             for p in periods], value=value)
+            id=cid, options=[{"label": o["label"] + (" (latest)" if o["value"] == latest else ""), "value": o["value"]}
+                             for o in _period_options()], value=value)
     if name == "condition":
-        groups = reference.condition_groups()
+        groups = domain().condition_groups
         options = [{"label": "All conditions", "value": "all"}] + [
             {"label": ("- " if parent else "") + label, "value": gid}
             for gid, label, parent in zip(groups["id"], groups["name"], groups["parent"], strict=True)]
         return "Main condition", dbc.Select(id=cid, options=options, value=filters.condition or "all")
     if name == "intervention":
-        progs = reference.programmes()
+        progs = domain().programmes
         options = [{"label": "All programmes", "value": "all"}] + [
             {"label": label, "value": pid} for pid, label in zip(progs["id"], progs["name"], strict=True)]
         return "Programme", dbc.Select(id=cid, options=options, value=filters.intervention or "all")
     if name == "age":
-        options = [{"label": "16-64 (all)", "value": "all"}] + [{"label": a, "value": a} for a in demo.AGE_BANDS]
+        options = [{"label": "16-64 (all)", "value": "all"}] + [{"label": a, "value": a} for a in domain().age_bands]
         return "Age", dbc.Select(id=cid, options=options, value=filters.age or "all")
     if name == "sex":
         options = [everything, {"label": "Women", "value": "female"}, {"label": "Men", "value": "male"}]
@@ -106,7 +112,14 @@ def page(declared: registry.Page, intro: str, query: dict, *, title=None, before
     introduction, a message for any filter not accepted, the filter bar, the downloads and a card for each of its
     charts in the declared order. ``before`` puts a part (a note, a form) before the card of a chart id; ``cards``
     gives a chart's card its options (``sorts``, ``controls``)."""
-    filters, problems = parse_lenient(query)
+    try:
+        filters, problems = parse_lenient(query)  # checked against the warehouse's domain
+    except queries.WarehouseUnavailable as error:
+        # The page still renders (its cards say the same when they ask for their data): never a 500 here.
+        return html.Div([dcc.Store(id=STORE, data=""), html.P(id=STATUS, role="status", className="visually-hidden"),
+                         dcc.Store(id=CHART_COUNT, data=0), html.H1(title or declared.title),
+                         html.P(intro, className="lead"),
+                         html.P(f"The data cannot be read just now: {error}", className="alert alert-warning")])
     alert = []
     if problems:
         alert = [html.Div([
