@@ -14,6 +14,7 @@ from dash import Dash, dcc, html
 
 import queries
 from dashboard import figures, routes
+from dashboard.domain import domain
 from dashboard.settings import Settings
 from dashboard.stats import quality
 
@@ -61,7 +62,7 @@ def _nav() -> dbc.Nav:
 def shell() -> html.Div:
     """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
     try:
-        demo, unavailable = queries.warehouse().is_demo, None
+        demo, unavailable = domain().synthetic, None
         meta = queries.warehouse().meta
     except queries.WarehouseUnavailable as error:
         # Never an exception here: Dash evaluates the shell while setting itself up on a worker's first request,

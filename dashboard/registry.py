@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-import queries
 from dashboard import figures, safety
+from dashboard.domain import domain
 from dashboard.filters import Filters
 
 DataFn = Callable[[Filters], pd.DataFrame]
@@ -160,9 +160,9 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
 
 def shows_demo_data(chart: Chart) -> bool:
     """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
-    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
-    once per data version), so every worker answers the same whatever it served before."""
-    return chart.synthetic and queries.warehouse().is_demo
+    on a warehouse that holds demo data. Asked of the domain of the warehouse it renders from (read once per data
+    version), so every worker answers the same whatever it served before."""
+    return chart.synthetic and domain().synthetic
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}
