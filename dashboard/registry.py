@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import figures, safety
+from dashboard.domain import domain
 from dashboard.filters import Filters
 
 DataFn = Callable[[Filters], pd.DataFrame]
@@ -161,8 +163,6 @@ def page_of(chart: Chart) -> Page:
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
     """Build a chart's data, figure and text summary for the given filters."""
-    from dashboard import figures, safety
-
     chart = get(chart) if isinstance(chart, str) else chart
     demo = shows_demo_data(chart)
     if filters.period_to is None and {"from", "to"} & set(chart.filters):
@@ -201,11 +201,9 @@ def _not_published(chart: Chart, filters: Filters) -> str | None:
 
 def shows_demo_data(chart: Chart) -> bool:
     """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
-    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
-    once per data version), so every worker answers the same whatever it served before."""
-    import queries
-
-    return chart.shows_synthetic and queries.warehouse().is_demo
+    on a warehouse that holds demo data. Asked of the domain of the warehouse it renders from (read once per data
+    version), so every worker answers the same whatever it served before."""
+    return chart.shows_synthetic and domain().synthetic
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}
