@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import figures, routes
+from dashboard import auth, figures, routes
 from dashboard.settings import Settings
 from dashboard.stats import quality
 
@@ -81,6 +81,7 @@ def shell() -> html.Div:
         html.Header(html.Div(dbc.Container([
             dcc.Link(SERVICE_NAME, href=dash.get_relative_path("/"), className="navbar-brand site-title"),
             html.Nav(_nav(), **{"aria-label": "Pages"}),
+            auth.user_bar(),  # signed in as ... / sign in, when sign-in is on (DASHBOARD_AUTH)
         ], fluid="xl", className="flex-wrap"), className="navbar navbar-dark bg-primary site-nav"), role="banner"),
         banner,
         dbc.Alert([html.Strong("The data cannot be read just now. "), str(unavailable),

@@ -18,7 +18,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 from dash.exceptions import PreventUpdate
 
 import queries
-from dashboard import area_search, figures, registry  # area_search registers its callback on import
+from dashboard import access, area_search, figures, registry  # area_search registers its callback on import
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
 
@@ -387,6 +387,16 @@ def chart_table(rendered) -> html.Div:
                                        index=readable.columns[0])])
 
 
+def access_note(denied) -> html.Span:
+    """A restricted chart's state for a viewer who may not see it: the reason, and a sign-in link if they are not."""
+    from dashboard import auth
+
+    page = dash.get_relative_path(registry.get(denied.chart_id).page) if denied.chart_id in registry.REGISTRY else None
+    link = auth.sign_in_url(access.settings(), page) if denied.status == 401 else None
+    return html.Span([denied.reason, " ", html.A("Sign in", href=link, className="access-sign-in") if link else None],
+                     className="access-denied")
+
+
 def _chart_id(component_id) -> str:
     """The chart a card's component id names; PreventUpdate (204) for an id no card has (a client's invention)."""
     chart_id = component_id.get("chart") if isinstance(component_id, dict) else None
@@ -416,6 +426,8 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
+    except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
+        return page_figure(figures.empty(denied.reason)), access_note(denied), []
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
@@ -445,6 +457,8 @@ def update_chart_table(search, clicks, table_id):
         return chart_table(registry.render(_chart_id(table_id), filters))
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
+    except access.Denied as denied:
+        return html.P(access_note(denied))
 
 
 @callback(

@@ -35,6 +35,9 @@ class Chart:
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
+    # Whether the chart shows unpublished management information (participant records, pilot returns): only
+    # viewers whose role allows it see it, and only their ICB's rows (dashboard/access.py decides, in render).
+    restricted: bool = False
 
     def catalogue_entry(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
@@ -80,10 +83,22 @@ def charts(page: str | None = None) -> list[Chart]:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-    """Build a chart's data, figure and text summary for the given filters."""
-    from dashboard import figures, safety
+    """Build a chart's data, figure and text summary for the given filters, as the viewer may see them."""
+    import queries
+    from dashboard import access
 
     chart = get(chart) if isinstance(chart, str) else chart
+    # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
+    # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the
+    # ICBs whose programme rows the viewer may see), to which every query that takes $icbs is then bound.
+    filters = access.admit(chart, filters)
+    with queries.scope(filters.scope):
+        return _render(chart, filters)
+
+
+def _render(chart: Chart, filters: Filters) -> Rendered:
+    from dashboard import figures, safety
+
     data = chart.data(filters)
     if data.empty:
         fig = figures.empty(chart.empty_message)

@@ -271,6 +271,14 @@ def register(app: Dash, settings: Settings) -> None:
             scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)
         return response
 
+    from dashboard import access, auth  # who sees what (dashboard/access.py), signing in (dashboard/auth.py)
+
+    auth.register(app, settings)
+
+    @server.errorhandler(access.Denied)
+    def denied(error: access.Denied):
+        return access.denied_response(error, settings.frame_ancestors)
+
     from dashboard import api  # the data API, feed, oEmbed and conditional requests (dashboard/api.py)
 
     api.register(app, settings)

@@ -6,12 +6,14 @@
 -- $geo        England, an ONS region (its best-fit ICBs) or an ICB
 -- $age, $sex, $condition   NULL for all ('back' is the back or neck subgroup of msk)
 -- $start_from, $start_to   start dates, inclusive, on quarter boundaries
+-- $icbs          ICB codes whose rows the viewer may see (dashboard/access.py), or NULL for all
 WITH chosen AS (
     SELECT c.*
     FROM participant_cells c
     JOIN areas a ON a.code = c.icb_code
     WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
       AND c.start_quarter BETWEEN $start_from AND $start_to
+      AND ($icbs IS NULL OR list_contains(CAST($icbs AS VARCHAR[]), c.icb_code))
       AND ($age IS NULL OR c.age_band = $age)
       AND ($sex IS NULL OR c.sex = $sex)
       AND ($condition IS NULL OR c.condition_group = $condition OR ($condition = 'back' AND c.back))

@@ -7,6 +7,7 @@
 -- $intervention   programme id, or NULL for every programme
 -- $condition      condition group id, or NULL for all
 -- $period_from, $period_to   quarters 'YYYYQn', inclusive
+-- $icbs          ICB codes whose rows the viewer may see (dashboard/access.py), or NULL for all
 SELECT r.programme, g.name AS programme_name, g.short_name,
        count(DISTINCT r.icb_code) AS icbs,
        sum(r.referrals) AS referrals,
@@ -24,6 +25,7 @@ JOIN areas a ON a.code = r.icb_code
 JOIN programmes g ON g.id = r.programme
 WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
   AND r.period BETWEEN $period_from AND $period_to
+  AND ($icbs IS NULL OR list_contains(CAST($icbs AS VARCHAR[]), r.icb_code))
   AND ($intervention IS NULL OR r.programme = $intervention)
   AND CASE WHEN $condition IS NULL THEN r.condition_group <> 'back' ELSE r.condition_group = $condition END
 GROUP BY ALL

@@ -4,6 +4,7 @@
 -- $intervention   programme id, or NULL for every programme
 -- $condition      condition group id, or NULL for all
 -- $period_from, $period_to   quarters 'YYYYQn', inclusive
+-- $icbs          ICB codes whose rows the viewer may see (dashboard/access.py), or NULL for all
 SELECT r.programme, r.icb_code,
        coalesce(sum(r.starts) FILTER (WHERE r.job_outcomes IS NOT NULL), 0) AS starts_with_jobs_known,
        coalesce(sum(r.job_outcomes), 0) AS job_outcomes,
@@ -13,6 +14,7 @@ FROM pilot_returns r
 JOIN areas a ON a.code = r.icb_code
 WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
   AND r.period BETWEEN $period_from AND $period_to
+  AND ($icbs IS NULL OR list_contains(CAST($icbs AS VARCHAR[]), r.icb_code))
   AND ($intervention IS NULL OR r.programme = $intervention)
   AND CASE WHEN $condition IS NULL THEN r.condition_group <> 'back' ELSE r.condition_group = $condition END
 GROUP BY r.programme, r.icb_code

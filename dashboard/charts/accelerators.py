@@ -239,4 +239,5 @@ register(Chart(
     figure=fig.accelerators_compare,
     summary=compare_summary,
     filters=FILTERS,
+    restricted=True,
 ))

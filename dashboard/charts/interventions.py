@@ -118,6 +118,7 @@ register(Chart(
     figure=fig.outcomes_by_programme,
     summary=outcomes_summary,
     filters=FILTERS,
+    restricted=True,
 ))
 
 
@@ -192,6 +193,7 @@ register(Chart(
     synthetic=False,
     empty_message="No pilot returns are loaded for this selection. ICBs send them in the template on the About "
                   "page; load them with python -m data.build --source DIR.",
+    restricted=True,
 ))
 
 
@@ -278,6 +280,7 @@ register(Chart(
     figure=fig.funnel_plot,
     summary=funnel_summary,
     filters=(*FILTERS, "intervention"),
+    restricted=True,
 ))
 
 
@@ -333,6 +336,7 @@ register(Chart(
     figure=fig.time_to_work,
     summary=time_to_work_summary,
     filters=(*FILTERS, "intervention"),
+    restricted=True,
 ))
 
 
@@ -408,6 +412,7 @@ register(Chart(
     figure=fig.cost_and_return,
     summary=cost_summary,
     filters=(*FILTERS, *(s.param for s in economics.SETTINGS)),
+    restricted=True,
 ))
 
 
@@ -502,4 +507,5 @@ register(Chart(
     figure=fig.digital_msk,
     summary=digital_msk_summary,
     filters=FILTERS,
+    restricted=True,
 ))

@@ -199,9 +199,16 @@ def headlines(filters: Filters) -> list[Headline]:
         detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
         out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
 
+    from dashboard import access  # participant records: for the viewers whose role allows them, their ICB's rows
+
+    try:
+        scoped = access.admit(access.Part("overview-programme-headlines"), filters)
+    except access.Denied as denied:
+        return [*out, Headline("Programme participants", "Sign in" if denied.status == 401 else "Not shown",
+                               denied.reason)]
     params = {"geo": filters.geo, "age": filters.age, "sex": filters.sex, "condition": filters.condition,
               "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
-              "start_to": pd.Period(filters.period_to, "Q").end_time.date()}
+              "start_to": pd.Period(filters.period_to, "Q").end_time.date(), "icbs": scoped.scope}
     progs = run("interventions_outcomes", **params)
     progs = progs[progs["participants"] > 0]
     if not progs.empty:
