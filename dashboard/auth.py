@@ -77,12 +77,21 @@ def _from_session(config: AuthSettings) -> Viewer:
 
 
 def sign_in_url(config: AuthSettings, next_path: str | None = None) -> str | None:
+    """Where to sign in, coming back to ``next_path`` (OIDC without one: back to the page the link was on)."""
     prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
-    next_path = next_path or prefix
     if config.mode == "oidc":
-        return f"{prefix}auth/sign-in?{urlencode({'next': next_path})}"
+        return f"{prefix}auth/sign-in" + (f"?{urlencode({'next': next_path})}" if next_path else "")
     if config.mode == "proxy":
-        return f"{config.proxy_sign_in}?{urlencode({'rd': next_path})}"
+        return f"{config.proxy_sign_in}?{urlencode({'rd': next_path or prefix})}"
+    return None
+
+
+def return_path() -> str | None:
+    """The page a sign-in link was followed from (its Referer, if it is this dashboard's), as a path."""
+    referrer = flask.request.referrer or ""
+    parts = urlsplit(referrer)
+    if f"{parts.scheme}://{parts.netloc}" in _own_origins():
+        return parts.path + (f"?{parts.query}" if parts.query else "")
     return None
 
 
@@ -172,7 +181,7 @@ def user_bar():
     who = access.viewer()
     prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
     if not who.signed_in:
-        return html.A("Sign in", href=sign_in_url(config, prefix), className="btn btn-light btn-sm user-sign-in")
+        return html.A("Sign in", href=sign_in_url(config), className="btn btn-light btn-sm user-sign-in")
     role = "national" if who.national else (f"ICB: {', '.join(who.icbs)}" if who.icbs else "no role")
     label = html.Span([f"Signed in as {who.name or who.email or who.user} ", html.Span(f"({role})",
                        className="user-role")], className="user-name me-2")

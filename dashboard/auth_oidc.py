@@ -3,11 +3,13 @@
 The provider is found from its issuer (``/.well-known/openid-configuration``); Authlib keeps the state and nonce
 in the session and checks the ID token's signature, issuer, audience, expiry and nonce. The session then holds
 the user's subject, email, name, groups (the ``DASHBOARD_OIDC_GROUPS_CLAIM`` claim, from the ID token or the
-userinfo endpoint), the time they signed in, and the ID token (for ending the provider's session at sign-out).
+userinfo endpoint) and the time they signed in: no token.
 """
 from __future__ import annotations
 
+import html
 import time
+from urllib.parse import urlencode
 
 import flask
 from authlib.integrations.base_client import OAuthError
@@ -44,7 +46,9 @@ def register(server: flask.Flask, settings, safe_next) -> None:
 
     @server.get(f"{prefix}auth/sign-in")
     def auth_sign_in():
-        flask.session["next"] = safe_next(flask.request.args.get("next"))
+        from dashboard import auth
+
+        flask.session["next"] = safe_next(flask.request.args.get("next") or auth.return_path())
         return client.authorize_redirect(own("auth/callback"))
 
     @server.get(f"{prefix}auth/callback")
@@ -66,7 +70,6 @@ def register(server: flask.Flask, settings, safe_next) -> None:
             "sub": str(claims.get("sub")), "email": claims.get("email"),
             "name": claims.get("name") or claims.get("preferred_username"),
             "groups": _groups(claims, config.oidc_groups_claim), "at": time.time()}
-        flask.session["id_token"] = token.get("id_token")
         flask.g.pop("viewer", None)
         audit.session_event(config, "sign-in", access.viewer())
         return flask.redirect(safe_next(next_path))
@@ -76,14 +79,28 @@ def register(server: flask.Flask, settings, safe_next) -> None:
         from dashboard import access
 
         who = access.viewer()
-        id_token = flask.session.get("id_token")
         flask.session.clear()
         if who.signed_in:
             audit.session_event(config, "sign-out", who)
+        # 303 to a page of our own: the CSP's form-action 'self' would stop a redirect to the provider here.
+        return flask.redirect(f"{prefix}auth/signed-out", 303)
+
+    @server.get(f"{prefix}auth/signed-out")
+    def auth_signed_out():
         try:
             end = client.load_server_metadata().get("end_session_endpoint")
         except Exception:  # noqa: BLE001  the provider unreachable: the dashboard's own session has ended anyway
             end = None
-        if end and id_token:
-            return client.logout_redirect(post_logout_redirect_uri=own(""), id_token_hint=id_token)
-        return flask.redirect(prefix)
+        provider = ""
+        if end:  # RP-initiated logout 1.0: client_id and where to come back to, no token kept for it
+            query = urlencode({"client_id": config.oidc_client_id, "post_logout_redirect_uri": own("")})
+            provider = (f'<p><a href="{html.escape(end)}?{html.escape(query)}" class="provider-sign-out">Sign out of '
+                        "your organisation's account as well</a> (on a shared computer, do).</p>")
+        page = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Signed out - Health and work '
+                'dashboard</title><link rel="stylesheet" href="' + html.escape(f"{prefix}_vendor/bootstrap.min.css")
+                + '"></head><body><main class="container py-4"><h1>You have signed out of the dashboard</h1>'
+                + provider + f'<p><a href="{html.escape(prefix)}">Back to the dashboard</a> (published figures '
+                "only until you sign in again).</p></main></body></html>")
+        response = flask.Response(page, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -391,8 +391,7 @@ def access_note(denied) -> html.Span:
     """A restricted chart's state for a viewer who may not see it: the reason, and a sign-in link if they are not."""
     from dashboard import auth
 
-    page = dash.get_relative_path(registry.get(denied.chart_id).page) if denied.chart_id in registry.REGISTRY else None
-    link = auth.sign_in_url(access.settings(), page) if denied.status == 401 else None
+    link = auth.sign_in_url(access.settings()) if denied.status == 401 else None  # back to the page it is on
     return html.Span([denied.reason, " ", html.A("Sign in", href=link, className="access-sign-in") if link else None],
                      className="access-denied")
 
