@@ -160,8 +160,15 @@ def __getattr__(name: str):
 
 
 def main() -> None:
+    from data import build
+
     settings = Settings.from_env()
     ensure_warehouse(settings)
+    if not settings.auth.enabled and not build.built_meta(settings.db).get("is_demo") == "true":
+        # Real data with no sign-in: participant records and pilot returns would be open to whoever reaches it.
+        print("Warning: this warehouse was built from real files and DASHBOARD_AUTH is not set, so unpublished "
+              "pilot returns are shown to anyone who can reach the dashboard. Set DASHBOARD_AUTH=proxy or oidc "
+              "(README: Serving it to an organisation) before serving it beyond your own computer.", file=sys.stderr)
     application = create_app(settings)
     application.run(host=settings.host, port=settings.port, debug=settings.debug)
 

@@ -223,7 +223,8 @@ def register(app: Dash, settings: Settings) -> None:
     def charts():
         base = _base()
         return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.synthetic,
-                               "url": f"{base}api/v1/charts/{c.id}"} for c in registry.charts()])
+                               "restricted": c.restricted, "url": f"{base}api/v1/charts/{c.id}"}
+                              for c in registry.charts()])
 
     @bp.get("/api/v1/charts/<chart_id>")
     def chart(chart_id: str):
