@@ -181,13 +181,16 @@ def user_bar():
     who = access.viewer()
     prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
     if not who.signed_in:
-        return html.A("Sign in", href=sign_in_url(config), className="btn btn-light btn-sm user-sign-in")
-    role = "national" if who.national else (f"ICB: {', '.join(who.icbs)}" if who.icbs else "no role")
+        return html.A("Sign in", href=sign_in_url(config), className="btn btn-outline-light btn-sm user-sign-in")
+    from dashboard.auth_settings import icb_name
+
+    role = "national" if who.national else (f"ICB: {', '.join(icb_name(c) for c in who.icbs)}" if who.icbs
+                                            else "no role for pilot returns")
     label = html.Span([f"Signed in as {who.name or who.email or who.user} ", html.Span(f"({role})",
                        className="user-role")], className="user-name me-2")
     if config.mode == "oidc":
-        out = html.Form(html.Button("Sign out", type="submit", className="btn btn-light btn-sm"),
+        out = html.Form(html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm"),
                         action=f"{prefix}auth/sign-out", method="post", className="d-inline user-sign-out")
     else:
-        out = html.A("Sign out", href=config.proxy_sign_out, className="btn btn-light btn-sm user-sign-out")
-    return html.Div([label, out], className="user-bar d-flex align-items-center text-white small")
+        out = html.A("Sign out", href=config.proxy_sign_out, className="btn btn-outline-light btn-sm user-sign-out")
+    return html.Div([label, out], className="user-bar d-flex align-items-center text-white small ms-lg-auto")

@@ -75,9 +75,12 @@ def test_scope_1_is_never_read_from_or_written_to_a_url():
     assert scoped != Filters(geo=SY) and hash(scoped) != hash(Filters(geo=SY))  # a cache key tells them apart
 
 
-def test_scope_2_the_api_ignores_a_scope_parameter(client, proxy):
+def test_scope_2_routes_ignore_a_scope_parameter(client, proxy):
     response = fetch(client, "anonymous", f"/api/v1/charts/interventions-outcomes?geo={SY}&scope={SY}")
-    assert response.status_code == 401
+    assert response.status_code == 401  # it does not let anyone in
+    national = fetch(client, "national", f"/api/v1/charts/interventions-funnel?scope={SY}")
+    assert len({row["area_code"] for row in national.get_json()["data"]}) > 30  # nor narrow anyone's view
+    assert "scope" not in json.dumps(national.get_json()["filters"]) + json.dumps(national.get_json()["links"])
 
 
 # ---- proxy mode: identity only from the trusted proxy -----------------------------------------------------------

@@ -122,7 +122,7 @@ def test_sign_in_1_an_icb_commissioner_signs_in_sees_their_icb_and_signs_out(bro
         wrapped.wait_for_charts()
         assert page.url.endswith(f"/interventions?geo={SY}")
         assert "Signed in as SY" in page.locator(".user-bar").inner_text()
-        assert "ICB: E54000061" in page.locator(".user-bar").inner_text()
+        assert "ICB: South Yorkshire" in page.locator(".user-bar").inner_text()
         summary = _summary(page, "interventions-outcomes")
         assert "Sign in" not in summary and "%" in summary
         cookie = next(c for c in page.context.cookies() if c["name"] == "hwd_session")
