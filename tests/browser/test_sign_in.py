@@ -186,3 +186,24 @@ def test_sign_in_3_a_sign_in_cannot_be_sent_to_another_site(browser, dashboard):
         # a sign-out posted from another site is refused (the browser says where it came from)
         response = page.request.post(f"{base}/auth/sign-out", headers={"Origin": "https://evil.example"})
         assert response.status == 403
+
+
+def test_sign_in_4_the_sign_in_states_meet_wcag(browser, dashboard):
+    """axe on a page of "sign in" cards, the signed-in header with its sign-out button, and the signed-out page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import TAGS, serious
+
+    base, _ = dashboard
+    axe = Axe()
+    with browser_context(browser, base) as wrapped:
+        page = wrapped.open(f"/interventions?geo={SY}")
+        assert serious(axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})) == []
+        _sign_in(page, "sy@nhs.example")
+        wrapped.open(f"/interventions?geo={GM}")
+        assert serious(axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})) == []
+        page.get_by_role("button", name="Sign out").focus()
+        page.keyboard.press("Enter")  # reachable and usable by keyboard
+        page.wait_for_url("**/auth/signed-out")
+        assert serious(axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})) == []
+        assert page.locator("h1").inner_text() == "You have signed out of the dashboard"
