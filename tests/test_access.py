@@ -389,3 +389,23 @@ def test_settings_3_oidc_refuses_to_start_without_a_session_secret(tmp_path):
         Settings.from_env({"DASHBOARD_AUTH": "basic"})
     with pytest.raises(SystemExit, match="not an address or CIDR"):
         Settings.from_env({"DASHBOARD_AUTH": "proxy", "DASHBOARD_TRUSTED_PROXIES": "proxy.local"})
+
+
+def test_roles_10_the_profile_pdf_says_which_cards_need_sign_in(client, proxy):
+    from dashboard import exports, profile_pdf
+
+    with client.application.test_request_context(environ_base={"REMOTE_ADDR": PROXY}):
+        page = profile_pdf.document(Filters(geo=SY), exports.Context.now("http://localhost/profile"))
+    restricted_cards = [registry.get(c).title for c in profile_pdf.CARDS if registry.get(c).restricted]
+    assert restricted_cards and page.count("Sign in to see pilot returns for your ICB") == len(restricted_cards)
+    for title in restricted_cards:
+        section = page.split(f"<h2>{title}</h2>", 1)[1].split("</section>", 1)[0]
+        assert "<img" not in section
+    assert page.count("<img") == len(profile_pdf.CARDS) - len(restricted_cards)
+
+
+def test_roles_11_the_openapi_document_names_the_refusals(client):
+    document = client.get("/api/openapi.json").get_json()
+    responses = document["paths"]["/api/v1/charts/interventions-outcomes"]["get"]["responses"]
+    assert {"401", "403"} <= set(responses)
+    assert "401" not in document["paths"]["/api/v1/charts/regions-league"]["get"]["responses"]
