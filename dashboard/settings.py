@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dashboard.auth_settings import AuthSettings
-from data.build import default_db_path
+from queries import default_db_path
 
 
 @dataclass(frozen=True)
