@@ -130,6 +130,7 @@ def register(app, settings) -> None:
     server = app.server
     if config.enabled:
         audit.open_log(config)
+        check_roles(config)
         server.config.update(
             SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True,
             SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=config.session_hours))
@@ -168,6 +169,23 @@ def register(app, settings) -> None:
         from dashboard import auth_oidc
 
         auth_oidc.register(server, settings, _safe_next)
+
+
+def check_roles(config: AuthSettings) -> None:
+    """Stop start-up on a roles file naming an ICB the warehouse does not have (SystemExit naming the line). A
+    warehouse that cannot be read yet is not a reason to stop: an unknown code would match no row anyway."""
+    import queries
+    from dashboard.domain import domain
+    from dashboard.settings import SettingError
+
+    try:
+        codes = domain().areas_at("icb")["code"]
+    except queries.WarehouseUnavailable:
+        return
+    try:
+        config.roles.check_codes(codes)
+    except SettingError as error:
+        raise SystemExit(str(error)) from None
 
 
 def user_bar():

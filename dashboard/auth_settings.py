@@ -16,6 +16,8 @@ The roles file maps identity-provider groups to roles, one ``group: role`` line 
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +35,9 @@ def _error(message: str) -> Exception:
 
 @dataclass(frozen=True)
 class Roles:
-    """group -> the roles it gives (``national`` or ``icb:<code>``), from the roles file."""
+    """group -> the roles it gives (``national`` or ``icb:<code>``), from the roles file, with each group's line."""
     by_group: dict[str, frozenset[str]] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict, compare=False)  # group -> "FILE line N", for messages
 
     def __hash__(self) -> int:
         return hash(tuple(sorted((g, tuple(sorted(r))) for g, r in self.by_group.items())))
@@ -42,20 +45,27 @@ class Roles:
     def of(self, groups) -> frozenset[str]:
         return frozenset(role for group in groups for role in self.by_group.get(group, ()))
 
+    def check_codes(self, icbs: Iterable[str]) -> None:
+        """SettingError naming the line of the first ICB code that is not one of the warehouse's ICBs (the codes'
+        form is checked when the file is read; the list of ICBs lives in the warehouse, checked at start-up)."""
+        known = set(icbs)
+        for group, roles in self.by_group.items():
+            for role in roles:
+                if role.startswith("icb:") and role[4:] not in known:
+                    raise _error(f"{self.lines.get(group, 'DASHBOARD_ROLES')}: {role!r} is not a role: {role[4:]!r} is "
+                                 f"not one of the {len(known)} ICBs (as the About page lists them); {ACCEPTED}")
 
-def _icb_codes() -> dict[str, str]:
-    from data import reference
 
-    icbs = reference.icbs()
-    return dict(zip(icbs["code"], icbs["name"], strict=True))
+ACCEPTED = ("each line `group: role`, where role is national or icb:<GSS code of one of the 42 ICBs, E54...>, "
+            "e.g. `icb-south-yorkshire: icb:E54000061`")
+_ICB_CODE = re.compile(r"E54[0-9]{6}", re.ASCII)
 
 
 def parse_roles(text: str, where: str = "DASHBOARD_ROLES") -> Roles:
     """The roles in a roles file's text; SettingError naming the line of the first thing wrong."""
     import yaml
 
-    accepted = (f"each line `group: role`, where role is {NATIONAL} or icb:<GSS code of one of the 42 ICBs, "
-                "E54...>, e.g. `icb-south-yorkshire: icb:E54000061`")
+    accepted = ACCEPTED
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -66,8 +76,8 @@ def parse_roles(text: str, where: str = "DASHBOARD_ROLES") -> Roles:
         raise _error(f"{where} has no roles; {accepted}")
     if not isinstance(node, yaml.MappingNode):
         raise _error(f"{where} line {node.start_mark.line + 1}: expected `group: role` lines; {accepted}")
-    icbs = _icb_codes()
     by_group: dict[str, set[str]] = {}
+    lines: dict[str, str] = {}
     for key, value in node.value:
         line = f"{where} line {key.start_mark.line + 1}"
         if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode) or not key.value.strip():
@@ -77,20 +87,27 @@ def parse_roles(text: str, where: str = "DASHBOARD_ROLES") -> Roles:
             role = NATIONAL
         elif role.lower().startswith("icb:"):
             code = role[4:].strip().upper()
-            if code not in icbs:
-                raise _error(f"{line}: {role[:60]!r} is not a role: {code[:20]!r} is not one of the 42 ICB codes "
-                             "(E54000008 to E54000064, as the About page lists them); " + accepted)
+            if not _ICB_CODE.fullmatch(code):
+                raise _error(f"{line}: {role[:60]!r} is not a role: {code[:20]!r} is not an ICB's GSS code "
+                             "(E54 and six digits, as the About page lists them); " + accepted)
             role = f"icb:{code}"
         else:
             raise _error(f"{line}: {role[:60]!r} is not a role; {accepted}")
         if group in by_group:
             raise _error(f"{line}: group {group[:60]!r} is listed twice; give each group one line")
         by_group[group] = {role}
-    return Roles({g: frozenset(r) for g, r in by_group.items()})
+        lines[group] = line
+    return Roles({g: frozenset(r) for g, r in by_group.items()}, lines)
 
 
 def icb_name(code: str) -> str:
-    return _icb_codes().get(code, code)
+    """An ICB's name from the warehouse (its code when the warehouse cannot be read)."""
+    from dashboard.domain import domain
+
+    try:
+        return domain().area_names.get(code, code)
+    except Exception:  # noqa: BLE001  a message must not fail for want of a name
+        return code
 
 
 @dataclass(frozen=True)

@@ -345,10 +345,10 @@ def test_csrf_2_open_mode_is_unchanged(client):
 
 def test_settings_1_a_bad_roles_file_names_its_line(tmp_path):
     roles = tmp_path / "roles.yaml"
-    roles.write_text("# comment\nhwd-national: national\nhwd-x: icb:E54999999\n")
+    roles.write_text("# comment\nhwd-national: national\nhwd-x: icb:E5400006\n")
     env = {"DASHBOARD_AUTH": "proxy", "DASHBOARD_TRUSTED_PROXIES": PROXY, "DASHBOARD_ROLES": str(roles),
            "DASHBOARD_AUDIT_LOG": str(tmp_path / "a.jsonl")}
-    with pytest.raises(SystemExit, match=r"roles.yaml line 3: 'icb:E54999999' is not a role"):
+    with pytest.raises(SystemExit, match=r"roles.yaml line 3: 'icb:E5400006' is not a role"):
         Settings.from_env(env)
     for text, message in (("hwd: boss\n", "line 1: 'boss' is not a role"),
                           ("a: national\na: national\n", "line 2: group 'a' is listed twice"),
@@ -357,6 +357,20 @@ def test_settings_1_a_bad_roles_file_names_its_line(tmp_path):
         with pytest.raises(SettingError, match=message):
             parse_roles(text)
     assert parse_roles("g: ICB:e54000061").of(["g", "other"]) == {"icb:E54000061"}
+
+
+def test_settings_1b_an_icb_the_warehouse_does_not_have_stops_start_up_naming_the_line(demo_warehouse):
+    from dashboard import auth
+    from dashboard.domain import domain
+
+    roles = parse_roles("hwd-national: national\nhwd-x: icb:E54999999\n", "roles.yaml")
+    with pytest.raises(SettingError, match=r"roles.yaml line 2: 'icb:E54999999' is not a role: 'E54999999' is not "
+                                           r"one of the 42 ICBs"):
+        roles.check_codes(domain().areas_at("icb")["code"])
+    config = dataclasses.replace(AuthSettings(), mode="proxy", roles=roles)
+    with pytest.raises(SystemExit, match="line 2"):
+        auth.check_roles(config)
+    parse_roles(ROLES).check_codes(domain().areas_at("icb")["code"])  # the good file passes
 
 
 @pytest.mark.parametrize("missing, message", [
