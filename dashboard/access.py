@@ -17,6 +17,7 @@ import html
 from dataclasses import dataclass
 
 import flask
+import pandas as pd
 
 from dashboard import audit
 from dashboard.auth_settings import NATIONAL, AuthSettings, icb_name
@@ -137,6 +138,24 @@ def allowed(chart, filters: Filters) -> bool:
     if not getattr(chart, "restricted", False) or not config.enabled:
         return True
     return decide(chart, filters, viewer())[1] is None
+
+
+def render_all(charts, filters: Filters) -> list:
+    """Every chart of a document (page workbook, slide pack) as the viewer may see it: a chart they may not see is
+    a stand-in that says why (a note, no numbers); Denied (the first) when they may see none of them."""
+    from dashboard import figures, registry
+
+    items, refusals = [], []
+    for chart in charts:
+        try:
+            items.append(registry.render(chart, filters))
+        except Denied as denied:
+            refusals.append(denied)
+            items.append(registry.Rendered(chart, filters, pd.DataFrame({"note": [denied.reason]}),
+                                           figures.empty(denied.reason), denied.reason))
+    if refusals and len(refusals) == len(items):
+        raise refusals[0]
+    return items
 
 
 # ---- refusals as responses --------------------------------------------------------------------------------

@@ -229,15 +229,28 @@ def test_roles_5_images_for_each_role(client, proxy, fmt):
         assert code == 200 and len(body) > 1000
 
 
-def test_roles_6_page_workbook_slide_pack_and_profile_pdf(client, proxy):
+def test_roles_6_page_workbooks_and_slide_packs(client, proxy):
+    # every chart on the page restricted: refused as a whole
     assert fetch(client, "anonymous", "/export/page/interventions.xlsx").status_code == 401
     assert fetch(client, "icb", "/export/page/interventions.xlsx").status_code == 403  # England: not theirs
-    book = fetch(client, "icb", f"/export/page/interventions.xlsx?geo={SY}")
-    assert book.status_code == 200
-    assert fetch(client, "anonymous", "/export/page/regions.xlsx").status_code == 200
+    book = load_workbook(io.BytesIO(fetch(client, "icb", f"/export/page/interventions.xlsx?geo={SY}").data))
+    assert "lets you see" not in json.dumps([c.value for ws in book for row in ws.iter_rows() for c in row],
+                                            default=str)
+    # some restricted: the published charts, and a note in place of each restricted one (no numbers)
+    response = fetch(client, "anonymous", f"/export/page/profile.xlsx?geo={SY}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    notes = [c.value for row in book["Notes"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert sum("Sign in to see pilot returns" in v for v in notes) == 2  # outcomes and cost
+    withheld = pd.read_excel(io.BytesIO(response.data), sheet_name="interventions-outcomes")
+    assert list(withheld.columns) == ["note"] and len(withheld) == 1
+    assert len(pd.read_excel(io.BytesIO(response.data), sheet_name="profile-spine")) > 3
     pack = "/export/briefing.pptx?charts=overview-trend,interventions-outcomes"
-    assert fetch(client, "anonymous", pack).status_code == 401
-    assert fetch(client, "anonymous", "/export/briefing.pptx?charts=overview-trend").status_code == 200
+    assert fetch(client, "anonymous", pack).status_code == 200
+    assert fetch(client, "anonymous", "/export/briefing.pptx?charts=interventions-outcomes").status_code == 401
+    lines = audit_lines(proxy)
+    assert {(line["channel"], line["status"]) for line in lines} >= {("page workbook", 401), ("slide pack", 401),
+                                                                       ("page workbook", 200)}
 
 
 def test_roles_7_embeds_of_restricted_charts_say_so(client, proxy):
