@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import figures, safety
+from dashboard.domain import domain
 from dashboard.filters import Filters
 
 DataFn = Callable[[Filters], pd.DataFrame]
@@ -160,10 +162,14 @@ def page_of(chart: Chart) -> Page:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
+<<<<<<< HEAD
     """Build a chart's data, figure and text summary for the given filters, as the viewer may see them."""
     import queries
     from dashboard import access
 
+=======
+    """Build a chart's data, figure and text summary for the given filters."""
+>>>>>>> main
     chart = get(chart) if isinstance(chart, str) else chart
     # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
     # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the
@@ -195,11 +201,9 @@ def _render(chart: Chart, filters: Filters) -> Rendered:
 
 def shows_demo_data(chart: Chart) -> bool:
     """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
-    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
-    once per data version), so every worker answers the same whatever it served before."""
-    import queries
-
-    return chart.shows_synthetic and queries.warehouse().is_demo
+    on a warehouse that holds demo data. Asked of the domain of the warehouse it renders from (read once per data
+    version), so every worker answers the same whatever it served before."""
+    return chart.shows_synthetic and domain().synthetic
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}
