@@ -162,14 +162,10 @@ def page_of(chart: Chart) -> Page:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-<<<<<<< HEAD
     """Build a chart's data, figure and text summary for the given filters, as the viewer may see them."""
     import queries
     from dashboard import access
 
-=======
-    """Build a chart's data, figure and text summary for the given filters."""
->>>>>>> main
     chart = get(chart) if isinstance(chart, str) else chart
     # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
     # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the

@@ -224,11 +224,7 @@ def register(app: Dash, settings: Settings) -> None:
                                   f"{', '.join(sorted(registry.pages()))}.")
         charts = registry.charts(page.path)  # in the page's order
         filters = _filters()
-<<<<<<< HEAD
         items = access.render_all(charts, filters)  # a chart the viewer may not see says so (dashboard/access.py)
-=======
-        items = [registry.render(chart, filters) for chart in charts]
->>>>>>> main
         body = exports.page_xlsx(name, items, context(charts[0], filters))
         return _download(body, f"{name}.xlsx", "xlsx")
 
@@ -245,11 +241,7 @@ def register(app: Dash, settings: Settings) -> None:
         charts = [_chart(chart_id) for chart_id in ids]
         filters = _filters()
         with exports.image_slot():  # the whole pack takes one place in the image queue, or none
-<<<<<<< HEAD
             items = access.render_all(charts, filters)
-=======
-            items = [registry.render(chart, filters) for chart in charts]
->>>>>>> main
             body = exports.briefing_pptx(items, context(charts[0], filters))
         return _download(body, "briefing.pptx", "pptx")
 
