@@ -162,8 +162,20 @@ def page_of(chart: Chart) -> Page:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-    """Build a chart's data, figure and text summary for the given filters."""
+    """Build a chart's data, figure and text summary for the given filters, as the viewer may see them."""
+    import queries
+    from dashboard import access
+
     chart = get(chart) if isinstance(chart, str) else chart
+    # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
+    # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the
+    # ICBs whose programme rows the viewer may see), to which every query that takes $icbs is then bound.
+    filters = access.admit(chart, filters)
+    with queries.scope(filters.scope):
+        return _render(chart, filters)
+
+
+def _render(chart: Chart, filters: Filters) -> Rendered:
     demo = shows_demo_data(chart)
     if filters.period_to is None and {"from", "to"} & set(chart.filters):
         # A warehouse with no periods at all (e.g. a Fingertips export alone): nothing over time to draw.
@@ -193,8 +205,6 @@ NO_PERIODS = ("Not published at this level: the loaded files hold no period of l
 
 
 def _not_published(chart: Chart, filters: Filters) -> str | None:
-    from dashboard.domain import domain
-
     reason = domain().missing(chart.needs(filters) if callable(chart.needs) else chart.needs)
     return f"{reason}." if reason else None
 

@@ -19,7 +19,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import queries
-from dashboard import figures, registry
+from dashboard import access, figures, registry
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE
 from dashboard.components.share import page_download_links, share_links
 from dashboard.components.tables import chart_table
@@ -85,6 +85,8 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search), no_update
+    except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
+        return page_figure(figures.empty(denied.reason)), access_note(denied), [], no_update
     source = f"{figures.DEMO_NOTE + '. ' if rendered.demo else ''}Source: {rendered.chart.source}"
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
@@ -92,6 +94,16 @@ def update_chart(search, graph_id):
         return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
                 share_links(chart_id, "", rendered.summary), source)
     return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary), source
+
+
+def access_note(denied: access.Denied) -> html.Span:
+    """A restricted chart's state for a viewer who may not see it: the reason, and a sign-in link if they are not
+    signed in (back to the page it is on)."""
+    from dashboard import auth
+
+    link = auth.sign_in_url(access.settings()) if denied.status == 401 else None
+    return html.Span([denied.reason, " ", html.A("Sign in", href=link, className="access-sign-in") if link else None],
+                     className="access-denied")
 
 
 def _toggled() -> bool:
@@ -123,6 +135,8 @@ def update_chart_table(search, clicks, table_id):
         return chart_table(registry.render(_chart_id(table_id), filters))
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
+    except access.Denied as denied:
+        return html.P(access_note(denied))
 
 
 @callback(
