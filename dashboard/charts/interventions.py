@@ -59,7 +59,6 @@ def outcomes_data(filters: Filters) -> pd.DataFrame:
         part["followup"], part["synthetic"], part["sources"] = raw["followup"], raw["synthetic"], raw["files"]
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
-    out.attrs["followup"] = {JOB: FOLLOWUP_JOB, SUSTAINED: FOLLOWUP_SUSTAINED}
     return mark(out, raw)
 
 
@@ -165,9 +164,8 @@ def funnel_data(filters: Filters) -> pd.DataFrame:
     frame.insert(0, "programme_name", name)
     frame.insert(0, "programme", programme)
     frame = frame.drop(columns=["short_name"]).reset_index(drop=True)
-    frame.attrs.update(programme=programme, programme_name=name, chosen=chosen, national_rate=national * 100,
-                       tau2=spread.tau2, overdispersion=spread.describe(), synthetic=bool(names.at[programme, "synthetic"]),
-                       followup=names.at[programme, "followup"])
+    frame.attrs.update(chosen=chosen, tau2=spread.tau2, overdispersion=spread.describe(),
+                       synthetic=bool(names.at[programme, "synthetic"]), followup=names.at[programme, "followup"])
     return frame
 
 
@@ -239,7 +237,6 @@ def time_to_work_data(filters: Filters) -> pd.DataFrame:
         "upper": (1 - curves["lower"]) * 100,
         "at_risk": curves["at_risk"],
     })
-    out.attrs["by"] = "condition" if filters.intervention else "programme"
     out.attrs["synthetic"] = bool(frame["synthetic"].any())
     return out
 
