@@ -16,6 +16,7 @@ from functools import cached_property
 import pandas as pd
 
 import queries
+from dashboard import periods
 
 ENGLAND = "E92000001"
 LEVELS = ("england", "region", "icb")
@@ -112,7 +113,7 @@ class Domain:
         rows = self.programmes[self.programmes["id"] == "accelerator"]
         if self.meta.get("accelerator_start"):
             return self.meta["accelerator_start"]
-        return None if rows.empty else str(pd.Period(rows["start"].iloc[0], "Q"))
+        return None if rows.empty else periods.of(rows["start"].iloc[0])
 
     def missing(self, need: str | None) -> str | None:
         """Why the loaded long-term-sickness facts cannot give what ``need`` names ('cells', 'condition', 'age',

@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
-import pandas as pd
-
 import queries
+from dashboard import periods
 from dashboard.domain import ENGLAND, SEX_WORDS, domain, quarter_label
 from dashboard.safety import quoted
 from dashboard.stats import economics
@@ -213,7 +212,7 @@ def _area(text: str) -> str:
 def _quarters() -> list[str]:
     """Every quarter from the first loaded period to the last (a gap in the data is still a quarter to ask for)."""
     first, last = _range()
-    return [] if first is None else [str(q) for q in pd.period_range(first, last, freq="Q")]
+    return [] if first is None else periods.span(first, last)
 
 
 MAX_AREAS = 60

@@ -11,6 +11,11 @@ def _quarter(period: str) -> pd.Period:
     return pd.Period(period, "Q")
 
 
+def of(day: object) -> str:
+    """The quarter a date falls in: of('2025-05-01') == '2025Q2'."""
+    return str(pd.Period(day, "Q"))
+
+
 def start(period: str) -> pd.Timestamp:
     """The first moment of the quarter (a plotly x position)."""
     return _quarter(period).start_time

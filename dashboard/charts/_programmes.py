@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard import periods
 from dashboard.filters import Filters
 from dashboard.stats import disclosure
 from queries import run
@@ -31,8 +32,8 @@ def period_params(filters: Filters) -> dict[str, object]:
     return {
         "geo": filters.geo, "icbs": viewer_icbs(filters), "age": filters.age, "sex": filters.sex,
         "condition": filters.condition,
-        "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
-        "start_to": pd.Period(filters.period_to, "Q").end_time.date(),
+        "start_from": periods.first_day(filters.period_from),
+        "start_to": periods.last_day(filters.period_to),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import facts, geo
+from dashboard import facts, geo, periods
 from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates
 from dashboard.domain import domain
 from dashboard.figures import maps
@@ -75,7 +75,7 @@ def level_table(filters: Filters, level: str) -> pd.DataFrame:
 
 def survey_table(filters: Filters, level: str) -> pd.DataFrame:
     last = filters.period_to
-    first = str(pd.Period(last, "Q") - (compare.TREND_POINTS - 1))
+    first = periods.shift(last, -(compare.TREND_POINTS - 1))
     frame = lts_rates(filters, level=level, period_from=first, period_to=last)
     england = lts_rates(filters, areas=[ENGLAND], period_from=last, period_to=last)
     if frame.empty or england.empty or not (frame["period"] == last).any():
