@@ -18,7 +18,6 @@ from dashboard.registry import Chart, register
 from dashboard.stats import compare
 
 PAGE = "/profile"
-PAGE_FILTERS = ("geo", "from", "to")
 SPINE_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower", "upper", "reliability",
                  "england", "icb_min", "icb_q1", "icb_median", "icb_q3", "icb_max", "icbs", "compared_with_england"]
 

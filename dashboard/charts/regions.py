@@ -21,7 +21,6 @@ from dashboard.registry import Chart, register
 from dashboard.stats import compare, quality
 
 PAGE = "/regions"
-PAGE_FILTERS = ("geo", "level", "from", "to", "condition", "age", "sex")
 LEAGUE_FILTERS = ("geo", "level", "to", "condition", "age", "sex", "areas")
 
 
