@@ -82,7 +82,7 @@ def test_api_1b_numeric_filters_and_filters_not_yet_described_get_parameters():
     assert share.describe()["maximum"] == 95 and share.values() == {}
     chart = registry.Chart(id="x", title="X", page="/", description="", source="", data=None, figure=None,
                            filters=("geo", "not-described"))
-    parameters = openapi._parameters([chart])  # noqa: SLF001
+    parameters = openapi._parameters([chart])
     assert parameters["not-described"]["schema"] == {"type": "string"} and "geo" in parameters
 
 
@@ -265,7 +265,7 @@ def test_api_11_a_renamed_chart_redirects_to_its_current_id(client, monkeypatch,
 
 
 def test_api_12_rows_become_json_values_as_the_csv_writes_them():
-    from dashboard.api import records
+    from dashboard.api_document import records
 
     frame = pd.DataFrame({"n": [np.array(240.0), np.int64(5), None, float("nan"), float("inf")],
                           "day": pd.to_datetime(["2024-01-01", "2024-02-29", None, "2024-03-31", "2024-04-30"]),
