@@ -17,7 +17,7 @@ import flask
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, openapi, registry
+from dashboard import changes, embeds, exports, openapi, openapi_page, registry
 from dashboard.api_document import chart_document, records
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from dashboard.problems import Problem
@@ -173,7 +173,7 @@ def register(app: Dash, settings: Settings) -> None:
 
     @bp.get("/api")
     def api_page():
-        return flask.Response(openapi.page(openapi.document(_base(), _warehouse()), settings.url_prefix),
+        return flask.Response(openapi_page.page(openapi.document(_base(), _warehouse()), settings.url_prefix),
                               mimetype="text/html")
 
     @bp.get("/feed.atom")
