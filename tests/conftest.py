@@ -94,14 +94,29 @@ app.create_app(settings).run(host="127.0.0.1", port=int(port), debug=False)
 """
 
 
+def free_port() -> int:
+    """A TCP port on the loopback address that nothing listens on just now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a server process started by a test: politely, then by force after ten seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "'self'", ready_status: int = 200):
     """The app on warehouse ``db`` in its own process (a process serves one warehouse), on a free port, with
     ``prefix`` and CSP ``frame-ancestors``; yields its base URL once ``/healthz`` answers ``ready_status`` (503
     for a warehouse that cannot be read) and stops it afterwards."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     log = workdir / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", SERVE_APP, str(db), str(port), prefix, ancestors],
@@ -125,12 +140,7 @@ def served_app(db: Path, workdir: Path, *, prefix: str = "/", ancestors: str = "
             time.sleep(0.3)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="session")

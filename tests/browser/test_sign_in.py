@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,19 +19,13 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import ROOT, browser_context
+from tests.conftest import ROOT, browser_context, free_port, stop
 
 SY, GM = "E54000061", "E54000057"
 USERS = {"sy@nhs.example": ["staff", "hwd-icb-south-yorkshire"], "nat@dwp.example": ["hwd-national"]}
 ROLES = "hwd-national: national\nhwd-icb-south-yorkshire: icb:E54000061\n"
 SERVE = ("import app; from dashboard.settings import Settings; s = Settings.from_env(); "
          "app.create_app(s).run(host='127.0.0.1', port=s.port, debug=False)")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, log) -> None:
@@ -58,18 +51,13 @@ def _process(args: list[str], env: dict, ready: str, log):
         _wait(ready, proc, log)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """The identity provider, in its own process, with the test users and their groups."""
-    port = _free_port()
+    port = free_port()
     base = f"http://localhost:{port}"
     log = tmp_path_factory.mktemp("idp") / "idp.log"
     env = {**os.environ, "AUTHLIB_INSECURE_TRANSPORT": "1"}
@@ -88,7 +76,7 @@ def dashboard(provider, demo_db, tmp_path_factory):
     """The dashboard in OIDC mode; yields (its base URL, the audit log's path)."""
     work = tmp_path_factory.mktemp("oidc-app")
     (work / "roles.yaml").write_text(ROLES)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PORT": str(port), "DASHBOARD_DB": str(demo_db),
            "DASHBOARD_AUTH": "oidc", "DASHBOARD_ROLES": str(work / "roles.yaml"),
            "DASHBOARD_AUDIT_LOG": str(work / "audit.jsonl"), "DASHBOARD_SECRET_KEY": "t" * 40,
@@ -116,7 +104,7 @@ def test_sign_in_1_an_icb_commissioner_signs_in_sees_their_icb_and_signs_out(bro
     with browser_context(browser, base) as wrapped:
         page = wrapped.open(f"/interventions?geo={SY}")
         assert "Sign in to see pilot returns for your ICB" in _summary(page, "interventions-outcomes")
-        assert page.locator(f"#card-interventions-outcomes .chart-download").count() == 0
+        assert page.locator("#card-interventions-outcomes .chart-download").count() == 0
 
         _sign_in(page, "sy@nhs.example")
         wrapped.wait_for_charts()
@@ -151,7 +139,7 @@ def test_sign_in_1_an_icb_commissioner_signs_in_sees_their_icb_and_signs_out(bro
         assert page.request.get(f"{base}/export/interventions-outcomes.csv?geo={SY}").status == 401
         # the dashboard's own responses: no server error, no script error (the provider's pages fetch a stylesheet
         # from a CDN and have no favicon: not ours)
-        assert [e for e in wrapped.errors if e.startswith(("pageerror", f"HTTP 5"))] == [], wrapped.errors
+        assert [e for e in wrapped.errors if e.startswith(("pageerror", "HTTP 5"))] == [], wrapped.errors
         assert [e for e in wrapped.errors if e.startswith("HTTP 4") and base in e and "/export/" not in e] == []
 
     lines = [json.loads(line) for line in audit.read_text().splitlines()]
