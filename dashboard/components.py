@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 import queries
 from dashboard import area_search, figures, registry  # area_search registers its callback on import
+from dashboard.rendering import page_figure  # the page's copy of a figure, straight from the render cache
 from dashboard.filters import FilterError, Filters, period_label
 from data import demo, reference
 
@@ -194,17 +195,6 @@ def sort_buttons(chart_id: str, sorts: dict[str, str]) -> html.Div:
                       className="btn btn-sm chart-sort me-2", **{"aria-pressed": "true" if key == first else "false"})
           for key, label in sorts.items()],
     ], role="group", className="chart-sorts mb-2", **{"aria-label": "Order of the chart"})
-
-
-def page_figure(figure):
-    """The figure as a page shows it: the source note is text under the chart there (it wraps to any width,
-    where the figure's one-line note was cut off at 1280 px), so the figure's copy comes out. Exports draw
-    their own provenance block (source, filters, dates) under the image."""
-    notes = [a for a in figure.layout.annotations if a.name == "source-note"]
-    if notes:
-        figure.layout.annotations = [a for a in figure.layout.annotations if a.name != "source-note"]
-        figure.update_layout(margin={"b": 64})
-    return figure
 
 
 # ---- share, download and embed (every chart card, and a page's "all charts" links) ------------------
@@ -419,9 +409,9 @@ def update_chart(search, graph_id):
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
-        return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
+        return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
                 share_links(chart_id, "", rendered.summary))
-    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary)
+    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary)
 
 
 @callback(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,9 +45,16 @@ class Chart:
 class Rendered:
     chart: Chart
     filters: Filters
-    data: pd.DataFrame
-    figure: go.Figure
+    data: pd.DataFrame  # shared with the render cache: copy it before changing it
+    figure_json: str = field(repr=False)  # the finished figure as plotly JSON: what the render cache keeps
     summary: str
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        """The finished figure, built from its JSON on first use: this Rendered's own object, free to change."""
+        import plotly.io as pio
+
+        return pio.from_json(self.figure_json)
 
     @property
     def demo(self) -> bool:
@@ -80,10 +88,17 @@ def charts(page: str | None = None) -> list[Chart]:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-    """Build a chart's data, figure and text summary for the given filters."""
-    from dashboard import figures, safety
+    """A chart's data, figure and text summary for the given filters, from the render cache when it has them
+    (``dashboard/rendering.py``)."""
+    from dashboard import rendering
 
     chart = get(chart) if isinstance(chart, str) else chart
+    return rendering.render(chart, filters, _build)
+
+
+def _build(chart: Chart, filters: Filters) -> Rendered:
+    from dashboard import figures, rendering, safety
+
     data = chart.data(filters)
     if data.empty:
         fig = figures.empty(chart.empty_message)
@@ -92,8 +107,9 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
-    rendered = Rendered(chart, filters, data, fig, summary)
-    figures.finish(fig, source=chart.source, demo=rendered.demo)
+    figures.finish(fig, source=chart.source, demo=chart.synthetic and figures.is_demo())
+    rendered = Rendered(chart, filters, data, rendering.figure_json(fig), summary)
+    rendered.__dict__["figure"] = fig  # the figure just built serves this caller (cached_property's slot)
     return rendered
 
 
