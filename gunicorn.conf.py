@@ -12,3 +12,13 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 120  # a first PNG export starts kaleido's Chromium in that worker: seconds, not minutes
 graceful_timeout = 30
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app: render each page's default view into the render cache in the background
+    (dashboard/rendering.py ``warm``), so the first readers of a fresh worker are answered from it."""
+    import threading
+
+    from dashboard import rendering
+
+    threading.Thread(target=rendering.warm, name="warm-render-cache", daemon=True).start()

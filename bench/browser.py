@@ -265,14 +265,14 @@ def first_load(browser, base: str, path: str, query: str, charts: list[str], err
         Console(page, f"load {path}{query}", errors)
         summary = _load(page, base + path + query, charts)
         summary["query"] = query
-        later_path = PAGES[(PAGES.index(path) + 1) % len(PAGES)]
-        later = _load(page, base + later_path + query, page_charts(later_path))
-        summary["later"] = {"path": later_path, "ms": later["ms"], "transfer_kb": later["transfer_kb"],
-                            "bundles_cached": later["bundles_cached"], "bundles": later["bundles"]}
         dom_charts = page.evaluate("() => [...document.querySelectorAll('.chart-graph')]"
                                    ".map(g => JSON.parse(g.id).chart)")
         if sorted(dom_charts) != sorted(charts):
             errors.append(f"load {path}: charts on the page {dom_charts} are not the registry's {charts}")
+        later_path = PAGES[(PAGES.index(path) + 1) % len(PAGES)]
+        later = _load(page, base + later_path + query, page_charts(later_path))
+        summary["later"] = {"path": later_path, "ms": later["ms"], "transfer_kb": later["transfer_kb"],
+                            "bundles_cached": later["bundles_cached"], "bundles": later["bundles"]}
         return summary
     finally:
         context.close()

@@ -142,3 +142,26 @@ def page_figure(rendered: Rendered) -> dict:
         layout["annotations"] = kept
         layout.setdefault("margin", {})["b"] = 64
     return figure
+
+
+def warm() -> int:
+    """Render every chart's default view (what every page opens on, and what most readers see) into the cache,
+    so a worker's first readers wait for a lookup, not for the statistics; with a shared cache, one worker's
+    work serves all. Run in a background thread when a gunicorn worker starts (gunicorn.conf.py). Returns the
+    number of charts rendered; a chart that fails is logged and skipped (its readers get the error as usual)."""
+    from dashboard import figures, registry
+    from dashboard.filters import Filters
+
+    try:
+        figures.set_demo(queries.warehouse().is_demo)  # as the page shell does before any figure is finished
+    except queries.WarehouseUnavailable as error:
+        log.warning("render cache not warmed: %s", error)
+        return 0
+    done = 0
+    for chart in registry.charts():
+        try:
+            registry.render(chart, Filters())
+            done += 1
+        except Exception:  # noqa: BLE001 - warming is an optimisation: never take a worker down
+            log.exception("render cache: warming %s failed", chart.id)
+    return done

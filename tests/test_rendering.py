@@ -94,3 +94,14 @@ def test_render_cache_5_the_page_copy_drops_the_source_note_and_leaves_the_cache
     assert not [a for a in page["layout"].get("annotations", []) if a.get("name") == "source-note"]
     assert page["layout"]["margin"]["b"] == 64
     assert '"source-note"' in render(Filters()).figure_json  # the cached figure keeps it for exports
+
+
+def test_render_cache_6_warming_renders_every_default_view_once(app):
+    from dashboard.filters import Filters
+
+    assert rendering.warm() == len(registry.charts())
+    before = dict(rendering.stats)
+    for chart in registry.charts():
+        registry.render(chart, Filters())
+    assert rendering.stats["misses"] == before["misses"]  # every default view was already there
+    assert rendering.stats["hits"] == before["hits"] + len(registry.charts())
