@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import figures, routes, serving
+from dashboard import routes, serving
 from dashboard.settings import Settings
 from dashboard.stats import quality
 
@@ -68,7 +68,6 @@ def shell() -> html.Div:
         # Never an exception here: Dash evaluates the shell while setting itself up on a worker's first request,
         # and a failure there would leave the worker without callbacks for good.
         demo, unavailable, meta = True, error, {}
-    figures.set_demo(demo)
     # A static note, not role="alert": it says the same thing on every page, so it is not announced on each.
     banner = html.Div(html.P(
         [html.Strong("Synthetic demo data. "),

@@ -35,7 +35,7 @@ import pandas as pd
 import queries
 from bench import build
 from bench.common import ROOT, load_average, machine, ms_since, pct, random_filters, verdict
-from dashboard import figures, registry
+from dashboard import registry
 from dashboard.filters import ENGLAND, Filters
 from data import reference
 
@@ -71,7 +71,6 @@ def time_charts(path: Path, combos: list[Filters]) -> dict[str, dict[str, list[f
         _APP.append(app.create_app(Settings(db=path)))
     wh = queries.Warehouse(path)
     queries.use(wh)
-    figures.set_demo(wh.is_demo)
     out: dict[str, dict[str, list[float]]] = {}
     for chart in registry.charts():
         respond(chart, Filters())  # warm up (first imports, first use of a table) outside the timings

@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, figures, openapi, registry, serving
+from dashboard import changes, embeds, exports, openapi, registry, serving
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from dashboard.problems import Problem
 from dashboard.problems import base_url as _base
@@ -227,7 +227,6 @@ def register(app: Dash, settings: Settings) -> None:
         chart = chart_from_id(chart_id)
         filters = filters_from_request()
         wh = _warehouse()
-        figures.set_demo(wh.is_demo)  # as the page shell does, before any figure is finished
         return flask.jsonify(chart_document(registry.render(chart, filters), wh))
 
     @bp.get("/api/v1/areas")

@@ -2,21 +2,25 @@
 suggests as you type) that chooses the area it names. The Area select stays the one source of the choice."""
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from dash import Input, Output, callback, dcc, html, no_update
 
-from data import reference
+from dashboard.domain import domain
 
 INPUT = "area-search"
 MESSAGE = "area-search-message"
 LIST = "area-search-options"
 
 
-@cache
 def _index() -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Suggestions (label, code) and every accepted spelling (lower case) -> code."""
-    areas = reference.areas()
+    return _index_of(domain())
+
+
+@lru_cache(maxsize=4)
+def _index_of(loaded) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Suggestions (label, code) and every accepted spelling (lower case) -> code, for one data version."""
+    areas = loaded.areas
     suggestions, keys = [], {}
     for row in areas.itertuples():
         ods = row.ods if isinstance(row.ods, str) and row.ods else ""

@@ -22,8 +22,7 @@ from urllib.parse import quote, urlsplit
 import dash
 import flask
 
-import queries
-from dashboard import exports, figures, registry
+from dashboard import exports, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.problems import Problem, base_url
 from dashboard.safety import quoted
@@ -143,7 +142,6 @@ def oembed(args: Mapping[str, str], base: str, prefix: str) -> dict:
                        parameter="url", accepted=f"a link to a page or embed of {base}")
     max_width, max_height = _dimension(args, "maxwidth"), _dimension(args, "maxheight")
     chart, filters = resolve(args["url"], base, prefix)
-    figures.set_demo(queries.warehouse().is_demo)
     rendered = registry.render(chart, filters)
     natural = int(rendered.figure.layout.height or 450) + EMBED_CHROME
     width = min(DEFAULT_WIDTH, max_width or DEFAULT_WIDTH)
@@ -178,6 +176,8 @@ def oembed_discovery(index: str) -> str:
         resolve(flask.request.url, base, flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix)
     except Problem:
         return index  # a page without charts (About), or a link whose filters are not accepted
+    except queries.WarehouseUnavailable:
+        return index  # filters are checked against the data: none to check against just now
     href = discovery_href(base, flask.request.url)
     link = f'<link rel="alternate" type="application/json+oembed" href="{escape(href)}" title="{PROVIDER_NAME}">'
     return index.replace("</head>", f"{link}\n</head>", 1)

@@ -10,15 +10,15 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from functools import cache
 from urllib.parse import parse_qs, urlencode
 
+import pandas as pd
+
+import queries
+from dashboard.domain import ENGLAND, SEX_WORDS, domain, quarter_label
 from dashboard.safety import quoted
 from dashboard.stats import economics
-from data import reference
-from data.demo import AGE_BANDS, FIRST_PERIOD, LAST_PERIOD, SEXES, quarters
 
-ENGLAND = reference.ENGLAND
 LEVELS = ("region", "icb")
 # ASCII digits only: str.isdigit and \d would take "２０１９" or Arabic-Indic digits, which int() reads but SQL does not.
 _PERIOD = re.compile(r"([0-9]{4}) *-?Q([1-4])", re.IGNORECASE | re.ASCII)
@@ -32,36 +32,39 @@ class FilterError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
-@cache
+# What the loaded warehouse holds (dashboard/domain.py): every value is checked against it.
 def _area_names() -> dict[str, str]:
-    areas = reference.areas()
-    return dict(zip(areas["code"], areas["name"], strict=True))
+    return domain().area_names
 
 
-@cache
 def _condition_names() -> dict[str, str]:
-    groups = reference.condition_groups()
-    return dict(zip(groups["id"], groups["name"], strict=True))
+    return domain().condition_names
 
 
-@cache
 def _programme_names() -> dict[str, str]:
-    progs = reference.programmes()
-    return dict(zip(progs["id"], progs["name"], strict=True))
+    return domain().programme_names
+
+
+def _range() -> tuple[str, str]:
+    d = domain()
+    return d.first_period, d.last_period
 
 
 def period_label(period: str) -> str:
-    """'2024Q1' -> 'Jan-Mar 2024' (the ONS style for a quarter)."""
-    months = ("Jan-Mar", "Apr-Jun", "Jul-Sep", "Oct-Dec")
-    return f"{months[int(period[5]) - 1]} {period[:4]}"
+    """A period key in words for the loaded warehouse's period type ('Jan-Mar 2024', 'year to Mar 2024')."""
+    try:
+        return domain().label(period)
+    except queries.WarehouseUnavailable:
+        return quarter_label(period)
 
 
 @dataclass(frozen=True)
 class Filters:
     geo: str = ENGLAND
     level: str = "region"
-    period_from: str = FIRST_PERIOD
-    period_to: str = LAST_PERIOD
+    # None: the first (last) loaded period, resolved through the domain when the value is made.
+    period_from: str | None = None
+    period_to: str | None = None
     condition: str | None = None
     intervention: str | None = None
     age: str | None = None
@@ -77,6 +80,14 @@ class Filters:
     # URL parameter name for each field where they differ ("from" is a Python keyword).
     _URL = {"period_from": "from", "period_to": "to",
             **{f"roi_{s.param}": s.param for s in economics.SETTINGS}}
+
+    def __post_init__(self):
+        if self.period_from is None or self.period_to is None:
+            first, last = _range()
+            if self.period_from is None:
+                object.__setattr__(self, "period_from", first)
+            if self.period_to is None:
+                object.__setattr__(self, "period_to", last)
 
     @classmethod
     def from_query(cls, query: Mapping[str, object] | str | None) -> Filters:
@@ -104,9 +115,10 @@ class Filters:
                 values[field.name] = _PARSERS[field.name](text)
             except ValueError as error:
                 problems[name] = str(error)
-        if not problems and values.get("period_from", FIRST_PERIOD) > values.get("period_to", LAST_PERIOD):
-            problems["from"] = (f"{values.get('period_from', FIRST_PERIOD)} is after "
-                                f"to={values.get('period_to', LAST_PERIOD)}; the first quarter must come first")
+        first, last = _range() if not problems else (None, None)
+        if not problems and values.get("period_from", first) > values.get("period_to", last):
+            problems["from"] = (f"{values.get('period_from', first)} is after "
+                                f"to={values.get('period_to', last)}; the first quarter must come first")
         if problems:
             raise FilterError(problems)
         return cls(**values)
@@ -149,7 +161,7 @@ class Filters:
             "ICBs" if self.level == "icb" else "regions",
             _condition_names()[self.condition] if self.condition else "all conditions",
             f"aged {self.age}" if self.age else "aged 16-64",
-            {"female": "women", "male": "men"}[self.sex] if self.sex else "men and women",
+            SEX_WORDS[self.sex] if self.sex else "men and women",
         ]
         if self.intervention:
             parts.append(_programme_names()[self.intervention])
@@ -178,6 +190,12 @@ def _area(text: str) -> str:
     return code
 
 
+def _quarters() -> list[str]:
+    """Every quarter from the first loaded period to the last (a gap in the data is still a quarter to ask for)."""
+    first, last = _range()
+    return [str(q) for q in pd.period_range(first, last, freq="Q")]
+
+
 MAX_AREAS = 60
 
 
@@ -201,12 +219,13 @@ def _area_list(text: str) -> tuple[str, ...]:
 
 
 def _period(text: str) -> str:
+    first, last = _range()
     match = _PERIOD.fullmatch(text)
     if not match:
-        raise ValueError(f"{quoted(text)} is not a quarter; use the form 2024Q1 ({FIRST_PERIOD} to {LAST_PERIOD})")
+        raise ValueError(f"{quoted(text)} is not a quarter; use the form 2024Q1 ({first} to {last})")
     period = f"{match[1]}Q{match[2]}"
-    if not FIRST_PERIOD <= period <= LAST_PERIOD:
-        raise ValueError(f"{period} is outside the data; use a quarter from {FIRST_PERIOD} to {LAST_PERIOD}")
+    if not first <= period <= last:
+        raise ValueError(f"{period} is outside the data; use a quarter from {first} to {last}")
     return period
 
 
@@ -230,8 +249,8 @@ _PARSERS = {
     "period_to": _period,
     "condition": lambda text: _choice("condition group", tuple(_condition_names()))(text),
     "intervention": lambda text: _choice("programme", tuple(_programme_names()))(text),
-    "age": _choice("age band", AGE_BANDS),
-    "sex": _choice("sex", SEXES, "female, male or all"),
+    "age": lambda text: _choice("age band", domain().age_bands)(text),
+    "sex": lambda text: _choice("sex", domain().sexes, "female, male or all")(text),
     **{f"roi_{s.param}": _number(s) for s in economics.SETTINGS},
     "areas": _area_list,
 }
@@ -248,11 +267,15 @@ class FilterDefinition:
     name: str
     label: str
     description: str
-    default: str  # "all" where the filter is optional
+    default_: str | Callable[[], str]  # "all" where the filter is optional; a function for the loaded range
     # value -> label; None for a number within minimum..maximum
     accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)
     minimum: float | None = None
     maximum: float | None = None
+
+    @property
+    def default(self) -> str:
+        return self.default_() if callable(self.default_) else self.default_
 
     def values(self) -> dict[str, str]:
         return self.accepted() if self.accepted else {}
@@ -277,18 +300,18 @@ FILTER_DEFINITIONS = (
                      ENGLAND, lambda: dict(_area_names())),
     FilterDefinition("level", "Compare", "Which areas are compared with each other: ONS regions or ICBs.",
                      "region", lambda: {lv: _LEVEL_NAMES[lv] for lv in LEVELS}),
-    FilterDefinition("from", "From", "The first quarter shown.", FIRST_PERIOD,
-                     lambda: {q: period_label(q) for q in quarters()}),
-    FilterDefinition("to", "To", "The last quarter shown (not before from).", LAST_PERIOD,
-                     lambda: {q: period_label(q) for q in quarters()}),
+    FilterDefinition("from", "From", "The first quarter shown (the period ending in it); default the first loaded.",
+                     lambda: _range()[0], lambda: {q: period_label(q) for q in _quarters()}),
+    FilterDefinition("to", "To", "The last quarter shown (not before from); default the last loaded.",
+                     lambda: _range()[1], lambda: {q: period_label(q) for q in _quarters()}),
     FilterDefinition("condition", "Main condition", "A main health condition group (LFS main health problem).",
                      "all", lambda: {"all": "all conditions", **_condition_names()}),
     FilterDefinition("intervention", "Programme", "A back-to-work programme.",
                      "all", lambda: {"all": "all programmes", **_programme_names()}),
     FilterDefinition("age", "Age", "An age band of people aged 16-64.",
-                     "all", lambda: {"all": "aged 16-64", **{band: f"aged {band}" for band in AGE_BANDS}}),
+                     "all", lambda: {"all": "aged 16-64", **{band: f"aged {band}" for band in domain().age_bands}}),
     FilterDefinition("sex", "Sex", "Women or men.", "all",
-                     lambda: {"all": "men and women", **{s: {"female": "women", "male": "men"}[s] for s in SEXES}}),
+                     lambda: {"all": "men and women", **{s: SEX_WORDS.get(s, s) for s in domain().sexes}}),
 )
 # The return-on-investment assumptions (interventions page) are numbers within a range; their defaults are the
 # central case in the units the URL takes.

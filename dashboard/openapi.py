@@ -163,9 +163,6 @@ def document(base: str, wh: queries.Warehouse) -> dict:
     with _lock:
         if key in _cache:
             return _cache[key]
-    from dashboard import figures
-
-    figures.set_demo(wh.is_demo)
     charts = registry.charts()
     schemas = _shared_schemas()
     paths: dict = {}

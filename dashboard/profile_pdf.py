@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from dashboard import exports, figures, geo, registry
 from dashboard.charts.profile import headline
+from dashboard.exports import images
 from dashboard.filters import Filters, period_label
 
-CARDS = ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcomes", "interventions-cost",
-         "regions-neighbours")
 TIMEOUT_S = 90
 CHART_WIDTH = 900  # px at 96 dpi: an A4 page's width inside 12 mm margins is about 700 CSS px; images scale down
 
@@ -37,7 +35,7 @@ img { width: 100%; height: auto; }
 
 
 def _chromium() -> str:
-    return os.environ.get("BROWSER_PATH") or exports.DEFAULT_BROWSER
+    return images.browser_path() or images.DEFAULT_BROWSER
 
 
 def document(filters: Filters, ctx: exports.Context) -> str:
@@ -46,14 +44,14 @@ def document(filters: Filters, ctx: exports.Context) -> str:
     built = ctx.meta.get("built_at", "")
     version = ctx.meta.get("data_version", "")
     parts = [f"<h1>Area profile: {esc(filters.geo_name)}</h1>",
-             f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
-             f"Printed on {esc(exports._long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
-             f"{esc(str(built)[:10])}.</p>"]
+             (f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
+             f"Printed on {esc(exports.long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
+             f"{esc(str(built)[:10])}.</p>")]
     if ctx.demo:
         parts.append(f'<p class="demo">{esc(figures.DEMO_NOTE)}: these figures are generated for demonstration and '
                      "are not official statistics.</p>")
     parts.append("<h2>Summary</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in headline(filters)) + "</ul>")
-    for chart_id in CARDS:
+    for chart_id in registry.page("/profile").charts:
         rendered = registry.render(chart_id, filters)
         fig = exports.image_figure(rendered, ctx, title=False)
         svg = exports.to_image(fig, "svg", width=CHART_WIDTH)
@@ -61,7 +59,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
             f"<section><h2>{esc(rendered.chart.title)}</h2>"
             f'<img alt="{esc(rendered.summary)}" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">'
             f"<p>{esc(rendered.summary)}</p></section>")
-    sources = sorted({registry.get(c).source for c in CARDS})
+    sources = sorted({registry.get(c).source for c in registry.page("/profile").charts})
     parts.append('<h2>Sources</h2><p class="source">' + "<br>".join(esc(s) for s in sources)
                  + f"<br>{esc(geo.ATTRIBUTION)}.<br>{esc(exports.accessed_line(ctx))}</p>")
     title = esc(f"Area profile: {filters.geo_name}")

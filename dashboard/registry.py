@@ -1,9 +1,15 @@
-"""The one chart registry. Each chart is declared once and served to its page, embed and exports.
+"""The one chart registry. Each chart is declared once and served to its page, embed and exports; each page of
+charts is declared once here too.
 
 A chart is: a stable id, a title, its page, a one-line description, its source, a ``data`` function
 (``Filters -> DataFrame``: the exact numbers behind the chart, already disclosure-controlled) and a
 ``figure`` function (``DataFrame, Filters -> Figure``, pure). ``render`` is the only way a chart is
 built, so the page, ``/embed``, ``/export`` and ``/api/charts`` cannot drift apart.
+
+A ``Page`` is a path, its heading, its charts in the order the page shows them and the filters of its filter bar.
+The page's layout (pages/*.py), its workbook (``/export/page/<name>.xlsx``), its slide pack link and the chart
+catalogue all read ``PAGES``, so their orders cannot drift apart. A chart's ``page`` is its home page (the link
+an export or embed points back to), checked on load to be a page that shows it.
 """
 from __future__ import annotations
 
@@ -31,7 +37,9 @@ class Chart:
     data: DataFn = field(repr=False)
     figure: FigureFn = field(repr=False)
     summary: SummaryFn | None = field(default=None, repr=False)
-    filters: tuple[str, ...] = ("geo", "from", "to", "age", "sex")  # URL filters the chart responds to
+    # URL filters the chart responds to: the data API applies these and reports the others as ignored (and the
+    # OpenAPI document lists them).
+    filters: tuple[str, ...] = ("geo", "from", "to", "age", "sex")
     # Whether the chart shows the warehouse's fact tables (synthetic in a demo build) or only published series
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
@@ -48,6 +56,7 @@ class Rendered:
     data: pd.DataFrame  # shared with the render cache: copy it before changing it
     figure_json: str = field(repr=False)  # the finished figure as plotly JSON: what the render cache keeps
     summary: str
+    demo: bool = False  # whether these numbers are synthetic demo data (and must say so)
 
     @cached_property
     def figure(self) -> go.Figure:
@@ -56,13 +65,43 @@ class Rendered:
 
         return pio.from_json(self.figure_json)
 
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # e.g. "/" or "/regions"
+    title: str  # the page's heading
+    charts: tuple[str, ...]  # chart ids, in the order the page shows them
+    filters: tuple[str, ...]  # the filter bar's controls, in order
+
     @property
-    def demo(self) -> bool:
-        """Whether this chart's numbers are synthetic demo data (and must say so)."""
-        from dashboard import figures
+    def name(self) -> str:
+        """The page's name in export URLs: '/' -> 'overview', '/regions' -> 'regions'."""
+        return self.path.strip("/") or "overview"
 
-        return self.chart.synthetic and figures.is_demo()
 
+_SURVEY = ("geo", "from", "to", "condition", "age", "sex")
+PAGES: tuple[Page, ...] = (
+    Page("/", "Long-term sickness and work: overview",
+         ("overview-trend", "overview-accelerators", "overview-uk-published"), _SURVEY),
+    Page("/regions", "How does each area compare?",
+         ("regions-league", "regions-choropleth", "regions-map", "regions-spc", "regions-neighbours",
+          "regions-published", "regions-fingertips"),
+         ("geo", "level", "from", "to", "condition", "age", "sex")),
+    Page("/conditions", "Long-term sickness by health condition",
+         ("conditions-mix", "conditions-trend", "conditions-trend-index", "conditions-age", "conditions-heatmap"),
+         ("geo", "level", "from", "to", "age", "sex")),
+    Page("/interventions", "Back-to-work programmes: what works, where, and at what cost",
+         ("interventions-outcomes", "interventions-funnel", "interventions-time-to-work", "interventions-cost",
+          "interventions-digital-msk", "interventions-returns"),
+         ("geo", "from", "to", "condition", "intervention", "age", "sex")),
+    Page("/accelerators", "Health and Growth Accelerators: did they work?",
+         ("accelerators-did", "accelerators-event-study", "accelerators-compare"),
+         ("from", "to", "condition", "age", "sex")),
+    Page("/profile", "Area profile",
+         ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcomes", "interventions-cost",
+          "regions-neighbours"),
+         ("geo", "from", "to")),
+)
 
 REGISTRY: dict[str, Chart] = {}
 # A chart id, once published, keeps working: when a chart is renamed, add {old id: new id} here and every route
@@ -82,9 +121,31 @@ def get(chart_id: str) -> Chart:
     return REGISTRY[chart_id]
 
 
+def page(path: str) -> Page:
+    """The page at ``path`` (KeyError if no page of charts is there)."""
+    for declared in PAGES:
+        if declared.path == path:
+            return declared
+    raise KeyError(path)
+
+
+def pages() -> dict[str, Page]:
+    """Page name (as in export URLs) -> page, for every page of charts, in navigation order."""
+    return {p.name: p for p in PAGES}
+
+
 def charts(page: str | None = None) -> list[Chart]:
+    """The charts on the page at ``page`` (a path), in the page's order; every chart when ``page`` is None, page
+    by page (each chart once, on its home page)."""
     _load()
-    return [c for c in REGISTRY.values() if page is None or c.page == page]
+    if page is not None:
+        return [REGISTRY[c] for p in PAGES if p.path == page for c in p.charts]
+    return sorted(REGISTRY.values(), key=lambda c: (_ORDER[c.page], page_of(c).charts.index(c.id)))
+
+
+def page_of(chart: Chart) -> Page:
+    """A chart's home page."""
+    return PAGES[_ORDER[chart.page]]
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
@@ -99,6 +160,7 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
 def _build(chart: Chart, filters: Filters) -> Rendered:
     from dashboard import figures, rendering, safety
 
+    demo = shows_demo_data(chart)
     data = chart.data(filters)
     if data.empty:
         fig = figures.empty(chart.empty_message)
@@ -107,11 +169,43 @@ def _build(chart: Chart, filters: Filters) -> Rendered:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
-    figures.finish(fig, source=chart.source, demo=chart.synthetic and figures.is_demo())
-    rendered = Rendered(chart, filters, data, rendering.figure_json(fig), summary)
+    figures.finish(fig, source=chart.source, demo=demo)
+    rendered = Rendered(chart, filters, data, rendering.figure_json(fig), summary, demo)
     rendered.__dict__["figure"] = fig  # the figure just built serves this caller (cached_property's slot)
     return rendered
 
 
+def shows_demo_data(chart: Chart) -> bool:
+    """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
+    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
+    once per data version), so every worker answers the same whatever it served before."""
+    import queries
+
+    return chart.synthetic and queries.warehouse().is_demo
+
+
+_ORDER = {p.path: i for i, p in enumerate(PAGES)}
+
+
+_checked = False
+
+
 def _load() -> None:
+    global _checked
     import dashboard.charts  # noqa: F401  registers every chart module
+
+    if not _checked:
+        check_pages()
+        _checked = True
+
+
+def check_pages() -> None:
+    """Every chart has a home page that shows it, and every page shows charts that exist (ValueError if not)."""
+    problems = [f"chart {c.id!r}: its page {c.page!r} is not declared in PAGES" for c in REGISTRY.values()
+                if c.page not in _ORDER]
+    problems += [f"chart {c.id!r} is not on its page {c.page!r}" for c in REGISTRY.values()
+                 if c.page in _ORDER and c.id not in page_of(c).charts]
+    problems += [f"page {p.path!r} shows {c!r}, which is not a chart" for p in PAGES for c in p.charts
+                 if c not in REGISTRY]
+    if problems:
+        raise ValueError("; ".join(problems))

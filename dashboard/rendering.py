@@ -5,7 +5,7 @@ The query cache (``queries``) keeps DuckDB's answers; a repeated request still p
 them (event study, survival curves, SPC limits) and the figure (plotly validates every property it is given),
 which was most of its time. Here the whole result is kept by
 
-    (chart id, every field of the Filters value, data version, demo label, warehouse generation)
+    (chart id, every field of the Filters value, data version, warehouse generation)
 
 in two tiers, as the query cache: a small LRU in the process and, when ``DASHBOARD_CACHE_URL`` is set, the shared
 Redis cache (``queries/shared.py``: signed Arrow bytes, data only, with its circuit breaker). The figure is kept
@@ -76,12 +76,12 @@ def clear() -> None:
 
 def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Rendered]) -> Rendered:
     """``build(chart, filters)`` through the cache: the cached result when there is one, else built and kept."""
-    from dashboard import figures
-    from dashboard.registry import Rendered
+    from dashboard.registry import Rendered, shows_demo_data
 
     wh = queries.warehouse()
-    version, demo = wh.version, figures.is_demo()  # WarehouseUnavailable from here, as from the chart's query
-    key = (chart.id, filters_token(filters), version, demo, id(wh), wh.generation)
+    # The demo label follows from the warehouse (its meta, so its version) and the chart: no part of the key.
+    version, demo = wh.version, shows_demo_data(chart)  # WarehouseUnavailable here, as from the chart's query
+    key = (chart.id, filters_token(filters), version, id(wh), wh.generation)
     with _lock:
         entry = _cache.get(key)
         if entry is not None:
@@ -94,7 +94,7 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
             _put(key, entry)
     if entry is not None:
         data, figure_json, summary = entry
-        return Rendered(chart, filters, data, figure_json, summary)
+        return Rendered(chart, filters, data, figure_json, summary, demo)
     stats["misses"] += 1
     rendered = build(chart, filters)
     entry = (rendered.data, rendered.figure_json, rendered.summary)
@@ -149,11 +149,11 @@ def warm() -> int:
     so a worker's first readers wait for a lookup, not for the statistics; with a shared cache, one worker's
     work serves all. Run in a background thread when a gunicorn worker starts (gunicorn.conf.py). Returns the
     number of charts rendered; a chart that fails is logged and skipped (its readers get the error as usual)."""
-    from dashboard import figures, registry
+    from dashboard import registry
     from dashboard.filters import Filters
 
     try:
-        figures.set_demo(queries.warehouse().is_demo)  # as the page shell does before any figure is finished
+        queries.warehouse().meta
     except queries.WarehouseUnavailable as error:
         log.warning("render cache not warmed: %s", error)
         return 0

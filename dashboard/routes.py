@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import CallbackException
 
 import queries
-from dashboard import embeds, exports, figures, registry
+from dashboard import embeds, exports, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.registry import Rendered
 from dashboard.safety import quoted
@@ -91,7 +91,6 @@ def _chart(chart_id: str) -> registry.Chart:
 
 
 def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    figures.set_demo(queries.warehouse().is_demo)  # as the page shell does, before any figure is finished
     return registry.render(chart, filters)
 
 
@@ -152,7 +151,7 @@ def register(app: Dash, settings: Settings) -> None:
         if hashes:
             return hashes[0]
         value = " ".join(app.csp_hashes())
-        if app._got_first_request.get("setup_server"):  # noqa: SLF001  Dash has no public "set up" flag
+        if app._got_first_request.get("setup_server"):
             hashes.append(value)
         return value
 
@@ -225,10 +224,11 @@ def register(app: Dash, settings: Settings) -> None:
 
     @server.get(f"{prefix}export/page/<name>.xlsx")
     def export_page(name: str):
-        charts = exports.charts_on_page(name)
-        if not charts:
+        page = registry.pages().get(name)
+        if page is None:
             raise BadRequest(404, f"No page called {quoted(name)} with charts; use one of "
-                                  f"{', '.join(sorted(exports.pages()))}.")
+                                  f"{', '.join(sorted(registry.pages()))}.")
+        charts = registry.charts(page.path)  # in the page's order
         filters = _filters()
         items = [_render(chart, filters) for chart in charts]
         body = exports.page_xlsx(name, items, context(charts[0], filters))

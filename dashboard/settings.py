@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from data.build import default_db_path
+from queries import default_db_path
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ import pandas as pd
 
 from data import demo, history, reference, validate
 from data.sources import collect
+from queries import DEFAULT_DB, default_db_path  # noqa: F401  one definition of where the warehouse lives
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 ROLLUPS = Path(__file__).with_name("rollups.sql")
 SOURCE_SCHEMA = Path(__file__).with_name("sources") / "schema.sql"
 FACT_TABLES = ("population", "long_term_sick", "participants")
-DEFAULT_DB = Path(__file__).with_name("warehouse.duckdb")
 
 
 class BuildError(Exception):
@@ -131,10 +131,6 @@ def built_meta(path: Path) -> dict[str, str]:
         return {}
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
-
-
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Every table: the facts, and the source tables (empty unless built with ``--source``), so queries over
     published series run, and find nothing, on a demo warehouse."""
@@ -167,6 +163,25 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         columns=["programme", "icb_code"],
     )
     insert(con, "programme_areas", pairs)
+    load_domain_reference(con)
+
+
+def load_domain_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Area membership (for ``in_area``), the hex layout and the publications list: what the app reads from
+    the warehouse instead of from ``data/reference``."""
+    con.execute("""INSERT INTO area_members
+                   WITH RECURSIVE up(area, member) AS (
+                       SELECT code, code FROM areas
+                       UNION ALL
+                       SELECT a.parent, up.member FROM up JOIN areas a ON a.code = up.area WHERE a.parent IS NOT NULL)
+                   SELECT DISTINCT area, member FROM up""")
+    insert(con, "nhs_regions", reference.regions("nhs_region"), "code, name")
+    insert(con, "area_hex", reference.table("icb_hex"), 'code, col::INT, "row"::INT')
+    insert(con, "reference_sources", reference.sources(), "id, name, publisher, url, licence, used_for")
+
+
+def load_demo_assumptions(con: duckdb.DuckDBPyConnection) -> None:
+    insert(con, "demo_assumptions", pd.DataFrame({"sort": range(len(demo.ASSUMPTIONS)), "text": demo.ASSUMPTIONS}))
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
@@ -192,6 +207,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
                 GROUP BY ALL"""
         )
     insert(con, "participants", data.participants)
+    load_demo_assumptions(con)
 
 
 def build_rollups(con: duckdb.DuckDBPyConnection) -> None:

@@ -78,3 +78,23 @@ CREATE TABLE participants (
     adherence DOUBLE,                    -- digital MSK only: share of prescribed sessions done
     mskhq_change DOUBLE                  -- digital MSK only: MSK-HQ points gained, where recorded
 );
+
+-- ---- The domain (read by dashboard/domain.py once per data version) ----------------------------------------
+
+-- Area membership: every area with itself and each area that contains it (an ICB is in its best-fit ONS region
+-- and England). ``in_area(code, geo)`` is the one membership test every query uses.
+CREATE TABLE area_members (area VARCHAR NOT NULL, member VARCHAR NOT NULL, PRIMARY KEY (area, member));
+CREATE MACRO in_area(code, geo) AS EXISTS (SELECT 1 FROM area_members m WHERE m.area = geo AND m.member = code);
+
+-- NHS England regions (an ICB's nhs_region), with the codes older files use.
+CREATE TABLE nhs_regions (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL);
+
+-- The hex cartogram's layout: ICB code, column and row (row 0 is north).
+CREATE TABLE area_hex (code VARCHAR PRIMARY KEY, col INTEGER NOT NULL, "row" INTEGER NOT NULL);
+
+-- The publications the dashboard draws on (data/reference/sources.csv), for the About page.
+CREATE TABLE reference_sources (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, publisher VARCHAR NOT NULL,
+                                url VARCHAR NOT NULL, licence VARCHAR NOT NULL, used_for VARCHAR NOT NULL);
+
+-- The demo generator's assumptions, in order (empty in a build with no synthetic rows).
+CREATE TABLE demo_assumptions (sort INTEGER PRIMARY KEY, text VARCHAR NOT NULL);

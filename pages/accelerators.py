@@ -3,9 +3,10 @@ three ICBs, and how do the three compare on their participants."""
 import dash
 from dash import html
 
-from dashboard import components
+from dashboard import components, registry
 
-dash.register_page(__name__, path="/accelerators", name="Accelerators",
+PAGE = registry.page("/accelerators")
+dash.register_page(__name__, path=PAGE.path, name="Accelerators",
                    title="Health and Growth Accelerators - Health and work dashboard", nav_order=4)
 
 CAVEAT = [
@@ -29,16 +30,11 @@ CAVEAT = [
 
 def layout(**query):
     return components.page(
-        "Health and Growth Accelerators: did they work?",
+        PAGE,
         "The three Health and Growth Accelerators (South Yorkshire, West Yorkshire, and North East and North "
         "Cumbria) against comparable areas: the change in long-term sickness since they started, the gap quarter "
         "by quarter, and the three side by side on their participants, job outcomes and costs.",
         query,
-        ("from", "to", "condition", "age", "sex"),
-        components.chart_card("accelerators-did"),
-        html.Section(CAVEAT, id="accelerators-caveat", className="chart-card",
-                     **{"aria-labelledby": "accelerators-caveat-title"}),
-        components.chart_card("accelerators-event-study"),
-        components.chart_card("accelerators-compare"),
-        path="/accelerators",
+        before={"accelerators-event-study": html.Section(CAVEAT, id="accelerators-caveat", className="chart-card",
+                                                         **{"aria-labelledby": "accelerators-caveat-title"})},
     )

@@ -2,12 +2,11 @@
 import dash
 from dash import html
 
-from dashboard import components
+from dashboard import components, registry
 
-dash.register_page(__name__, path="/conditions", name="Conditions",
+PAGE = registry.page("/conditions")
+dash.register_page(__name__, path=PAGE.path, name="Conditions",
                    title="Conditions - Health and work dashboard", nav_order=2)
-
-FILTERS = ("geo", "level", "from", "to", "age", "sex")
 
 
 def note() -> html.Aside:
@@ -31,16 +30,9 @@ def note() -> html.Aside:
 
 def layout(**query):
     return components.page(
-        "Long-term sickness by health condition",
+        PAGE,
         "Which main health conditions keep people aged 16-64 out of work in the chosen area, how that compares "
         "with England, how it has moved since 2019, and how it differs by age, sex and area.",
         query,
-        FILTERS,
-        note(),
-        components.chart_card("conditions-mix"),
-        components.chart_card("conditions-trend"),
-        components.chart_card("conditions-trend-index"),
-        components.chart_card("conditions-age"),
-        components.chart_card("conditions-heatmap"),
-        path="/conditions",
+        before={PAGE.charts[0]: note()},
     )

@@ -2,26 +2,23 @@
 import dash
 from dash import Input, Output, callback, html
 
-from dashboard import components
+from dashboard import components, registry
 from dashboard.charts.overview import headlines
 from dashboard.filters import FilterError, Filters
 
-dash.register_page(__name__, path="/", name="Overview", title="Overview - Health and work dashboard",
+PAGE = registry.page("/")
+dash.register_page(__name__, path=PAGE.path, name="Overview", title="Overview - Health and work dashboard",
                    nav_order=0)
 
 
 def layout(**query):
     return components.page(
-        "Long-term sickness and work: overview",
+        PAGE,
         "How many working-age people are out of work through long-term sickness in the chosen area, "
         "how that compares with its region and England, and how back-to-work programmes are doing.",
         query,
-        ("geo", "from", "to", "condition", "age", "sex"),
-        html.Div(id="overview-headlines"),  # not live: the page's status says once what changed
-        components.chart_card("overview-trend"),
-        components.chart_card("overview-accelerators"),
-        components.chart_card("overview-uk-published"),
-        path="/",
+        # Not live: the page's status says once what changed.
+        before={PAGE.charts[0]: html.Div(id="overview-headlines")},
     )
 
 

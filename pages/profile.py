@@ -4,34 +4,30 @@ Thin: the summary comes from dashboard.charts.profile.headline and every card fr
 import dash
 from dash import Input, Output, callback, html
 
-from dashboard import components
-from dashboard.charts.profile import PAGE_FILTERS, headline
+from dashboard import components, registry
+from dashboard.charts.profile import headline
 from dashboard.filters import FilterError, Filters
 
-dash.register_page(__name__, path="/profile", name="Area profile",
+PAGE = registry.page("/profile")
+dash.register_page(__name__, path=PAGE.path, name="Area profile",
                    title="Area profile - Health and work dashboard", nav_order=5)
-
-CARDS = ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcomes", "interventions-cost",
-         "regions-neighbours")
 
 
 def layout(**query):
     filters, _ = components.parse_lenient(query)
     return components.page(
-        html.Span(f"Area profile: {filters.geo_name}", id="profile-name"),
+        PAGE,
         "One area on one page: its indicators against England and the other ICBs, whether its rate is changing, "
         "its health conditions, the programmes running there and its statistical neighbours.",
         query,
-        PAGE_FILTERS,
-        html.Section([
+        title=html.Span(f"Area profile: {filters.geo_name}", id="profile-name"),
+        before={PAGE.charts[0]: html.Section([
             html.H2("Summary", className="h4"),
             html.Ul(id="profile-summary", className="profile-summary"),
             html.P(html.A("Download this profile as a PDF (A4)", id="profile-pdf", className="profile-pdf",
                           href=dash.get_relative_path("/export/profile.pdf") + filters.query_string(),
                           download=""), className="d-print-none"),
-        ], className="chart-card", **{"aria-label": "Summary"}),
-        *[components.chart_card(chart_id) for chart_id in CARDS],
-        path="/profile",
+        ], className="chart-card", **{"aria-label": "Summary"})},
     )
 
 

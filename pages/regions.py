@@ -1,15 +1,15 @@
 """Regions (/regions): every region or ICB compared with England, a map and a hex map, SPC and statistical neighbours."""
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, html, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
-from dashboard import components
-from dashboard.charts.regions import PAGE_FILTERS
+from dashboard import components, registry
 from dashboard.figures.maps import MAP_VIEWS
 from dashboard.figures.regions import SORTS as SORTS_BY_KEY
 from dashboard.filters import FilterError, Filters
 
-dash.register_page(__name__, path="/regions", name="Regions and ICBs",
+PAGE = registry.page("/regions")
+dash.register_page(__name__, path=PAGE.path, name="Regions and ICBs",
                    title="Regions and ICBs - Health and work dashboard", nav_order=1)
 
 MAP_GRAPH = {"type": "chart-graph", "chart": "regions-map"}
@@ -29,20 +29,13 @@ def map_view_toggle() -> html.Fieldset:
 
 def layout(**query):
     return components.page(
-        "How does each area compare?",
+        PAGE,
         "Every region or Integrated Care Board's long-term-sickness rate against England's, with its "
         "confidence interval, on a map of real boundaries (or a hexagon map), and whether the chosen area's rate "
         "is changing.",
         query,
-        PAGE_FILTERS,
-        components.chart_card("regions-league", sorts=SORTS),
-        components.chart_card("regions-choropleth", controls=map_view_toggle()),
-        components.chart_card("regions-map"),
-        components.chart_card("regions-spc"),
-        components.chart_card("regions-neighbours"),
-        components.chart_card("regions-published", sorts=SORTS),
-        components.chart_card("regions-fingertips", sorts=SORTS),
-        path="/regions",
+        cards={"regions-league": {"sorts": SORTS}, "regions-choropleth": {"controls": map_view_toggle()},
+               "regions-published": {"sorts": SORTS}, "regions-fingertips": {"sorts": SORTS}},
     )
 
 
@@ -65,49 +58,20 @@ def update_focus_from_map(click, search):
     return (no_update if new == search else new), code
 
 
-# The map's colouring, switched in the browser: each area's trace carries both fill colours in ``meta`` and each
-# marker trace its view, so no request is made. Run again whenever the server sends a new figure (a filter
-# changed), so the chosen view survives; no_update once the figure already shows it.
+# The map's colouring, switched in the browser (assets/maps.js): each area's trace carries both fill colours in
+# ``meta`` and each marker trace its view, so no request is made. Run again whenever the server sends a new figure
+# (a filter changed), so the chosen view survives.
 clientside_callback(
-    """
-    function(view, figure) {
-        if (!figure || !figure.data) { return window.dash_clientside.no_update; }
-        let changed = false;
-        const data = figure.data.map(function(trace) {
-            const meta = trace.meta || {};
-            if (meta.fills && trace.fillcolor !== meta.fills[view]) {
-                changed = true;
-                return Object.assign({}, trace, {fillcolor: meta.fills[view]});
-            }
-            if (meta.view && (trace.visible !== false) !== (meta.view === view)) {
-                changed = true;
-                return Object.assign({}, trace, {visible: meta.view === view});
-            }
-            return trace;
-        });
-        return changed ? Object.assign({}, figure, {data: data}) : window.dash_clientside.no_update;
-    }
-    """,
+    ClientsideFunction("maps", "colourBy"),
     Output(CHOROPLETH_GRAPH, "figure", allow_duplicate=True),
     Input(MAP_VIEW, "value"),
     Input(CHOROPLETH_GRAPH, "figure"),
     prevent_initial_call=True,
 )
 
-# Selecting an area on the map chooses it in Area (which updates the page's filters and the URL). A filled
-# area's click carries only its trace number, so its code is read from that trace's ``meta``; a marker's from
-# its customdata.
+# Selecting an area on the map chooses it in Area (which updates the page's filters and the URL).
 clientside_callback(
-    """
-    function(click, figure) {
-        const point = click && click.points && click.points[0];
-        if (!point || !figure) { return window.dash_clientside.no_update; }
-        const trace = figure.data[point.curveNumber] || {};
-        let code = trace.meta && trace.meta.code;
-        if (!code && point.customdata) { code = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata; }
-        return code || window.dash_clientside.no_update;
-    }
-    """,
+    ClientsideFunction("maps", "areaClicked"),
     Output({"type": "filter", "name": "geo"}, "value", allow_duplicate=True),
     Input(CHOROPLETH_GRAPH, "clickData"),
     State(CHOROPLETH_GRAPH, "figure"),

@@ -31,6 +31,12 @@ from queries.shared import SharedCache
 log = logging.getLogger(__name__)
 
 QUERY_DIR = Path(__file__).parent
+DEFAULT_DB = QUERY_DIR.parent / "data" / "warehouse.duckdb"
+
+
+def default_db_path() -> Path:
+    """Where the warehouse is: ``$DASHBOARD_DB``, or ``data/warehouse.duckdb`` (the build writes there too)."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
 _PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_]\w*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
@@ -278,8 +284,6 @@ def warehouse() -> Warehouse:
     global _default
     with _default_lock:
         if _default is None:
-            from data.build import default_db_path
-
             _default = Warehouse(default_db_path())
         return _default
 

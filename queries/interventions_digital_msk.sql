@@ -15,7 +15,7 @@ WITH chosen AS (
     FROM participant_cells c
     JOIN areas a ON a.code = c.icb_code
     WHERE c.programme = 'digital_msk'
-      AND ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+      AND in_area(a.code, $geo)
       AND c.start_quarter BETWEEN $start_from AND $start_to
       AND ($age IS NULL OR c.age_band = $age)
       AND ($sex IS NULL OR c.sex = $sex)

@@ -6,7 +6,7 @@
 -- $age, $sex, $condition   NULL for all ('back' is the back or neck subgroup of msk)
 -- $start_from, $start_to   start dates, inclusive, on quarter boundaries
 SELECT a.code AS area_code, a.name AS area_name, a.short_name,
-       ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo) AS in_area,
+       in_area(a.code, $geo) AS in_area,
        sum(c.participants) AS participants,
        sum(c.followed_12m) AS followed_12m,
        sum(c.jobs_12m) AS jobs_12m

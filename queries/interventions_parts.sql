@@ -12,7 +12,7 @@ SELECT c.programme, c.icb_code,
        sum(c.sustained_26w) AS sustained_26w
 FROM participant_cells c
 JOIN areas a ON a.code = c.icb_code
-WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+WHERE in_area(a.code, $geo)
   AND c.start_quarter BETWEEN $start_from AND $start_to
   AND ($age IS NULL OR c.age_band = $age)
   AND ($sex IS NULL OR c.sex = $sex)

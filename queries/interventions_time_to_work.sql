@@ -15,7 +15,7 @@ FROM participant_days d
 JOIN areas a ON a.code = d.icb_code
 JOIN programmes g ON g.id = d.programme
 LEFT JOIN condition_groups cg ON cg.id = d.condition_group
-WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+WHERE in_area(a.code, $geo)
   AND ($intervention IS NULL OR d.programme = $intervention)
   AND d.start_quarter BETWEEN $start_from AND $start_to
   AND ($age IS NULL OR d.age_band = $age)

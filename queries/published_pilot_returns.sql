@@ -22,7 +22,7 @@ SELECT r.programme, g.name AS programme_name, g.short_name,
 FROM pilot_returns r
 JOIN areas a ON a.code = r.icb_code
 JOIN programmes g ON g.id = r.programme
-WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+WHERE in_area(a.code, $geo)
   AND r.period BETWEEN $period_from AND $period_to
   AND ($intervention IS NULL OR r.programme = $intervention)
   AND CASE WHEN $condition IS NULL THEN r.condition_group <> 'back' ELSE r.condition_group = $condition END

@@ -11,7 +11,7 @@ SELECT r.programme, r.icb_code,
        coalesce(sum(r.sustained_outcomes), 0) AS sustained_outcomes
 FROM pilot_returns r
 JOIN areas a ON a.code = r.icb_code
-WHERE ($geo = 'E92000001' OR a.code = $geo OR a.parent = $geo)
+WHERE in_area(a.code, $geo)
   AND r.period BETWEEN $period_from AND $period_to
   AND ($intervention IS NULL OR r.programme = $intervention)
   AND CASE WHEN $condition IS NULL THEN r.condition_group <> 'back' ELSE r.condition_group = $condition END

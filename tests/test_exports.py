@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from dashboard import exports, registry
+from dashboard import exports, figures, registry
 from dashboard.filters import Filters
 from dashboard.stats.disclosure import SUPPRESSED, disclose, round_count, show_count
 
@@ -297,7 +297,7 @@ def test_export_11_footer_is_wrapped_and_names_crown_copyright_only_for_real_dat
     assert all(len(html.unescape(line)) <= exports.FOOTER_WRAP for line in lines)
     assert "Data to Apr-Jun 2026; warehouse built 1 March 2026" in lines
     assert not any("SYNTHETIC" in line for line in lines)
-    assert exports.footer_lines(rendered, demo)[0] == f"<b>{exports.figures.DEMO_NOTE}</b>"
+    assert exports.footer_lines(rendered, demo)[0] == f"<b>{figures.DEMO_NOTE}</b>"
     fig = exports.image_figure(rendered, demo)
     assert fig.layout.height >= exports.IMAGE_HEIGHT
     assert [a.name for a in fig.layout.annotations].count("source-note") == 0

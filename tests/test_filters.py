@@ -3,6 +3,9 @@ import pytest
 
 from dashboard.filters import FilterError, Filters
 
+# Filters are checked against what the loaded warehouse holds (dashboard/domain.py): the demo warehouse here.
+pytestmark = pytest.mark.usefixtures("demo_warehouse")
+
 
 def test_filters_1_defaults_and_round_trip():
     assert Filters.from_query("") == Filters()

@@ -87,7 +87,7 @@ def test_hostile_4_csv_cells_never_start_like_a_formula(client, on_hostile, char
 def test_hostile_5_slides_carry_no_formula_text(on_hostile, monkeypatch):
     from pptx import Presentation
 
-    monkeypatch.setattr(exports, "to_image", lambda *a, **k: _tiny_png())  # the text is under test, not kaleido
+    monkeypatch.setattr(exports.images, "to_image", lambda *a, **k: _tiny_png())  # the text is under test, not kaleido
     items = [registry.render(chart_id, Filters(level=LEVEL.get(chart_id, "icb"))) for chart_id in PUBLISHED]
     # No source text is on a slide today but the picture; a chart title like a formula stands in for one.
     items[0] = dataclasses.replace(items[0], chart=dataclasses.replace(items[0].chart, title=hostile.FORMULA))

@@ -18,8 +18,8 @@ def _demo(demo_warehouse):
     queries.use(demo_warehouse)
 
 
-def job_rates(filters=Filters()):
-    frame = iv.outcomes_data(filters)
+def job_rates(filters=None):
+    frame = iv.outcomes_data(filters or Filters())
     return frame[frame["measure"] == iv.JOB].set_index("programme")
 
 

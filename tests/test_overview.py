@@ -90,7 +90,7 @@ def test_update_chart_3_every_figure_says_it_is_synthetic(app):
 
 
 def test_headlines_1_area_against_england(app):
-    import pages.overview as overview
+    from pages import overview
 
     tiles = overview.update_overview_headlines("?geo=E54000050")
     text = json.dumps(tiles.to_plotly_json(), default=str)
@@ -129,3 +129,31 @@ def test_routes_3_bootstrap_is_served_locally_with_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     page = client.get("/").data.decode()
     assert "cdn." not in page and "https://" not in page.split("<body>")[0]
+
+
+def _table_request(client, clicks: int, changed: str):
+    """The callback request the browser sends for a card's table: ``changed`` is what triggered it."""
+    import json
+
+    table = {"chart": "overview-trend", "type": "chart-table"}
+    toggle = {"chart": "overview-trend", "type": "chart-table-toggle"}
+    changed_id = {"filters": "page-filters.data",
+                  "toggle": json.dumps(toggle, sort_keys=True, separators=(",", ":")) + ".n_clicks"}[changed]
+    body = {
+        "output": '{"chart":["MATCH"],"type":"chart-table"}.children',
+        "outputs": {"id": table, "property": "children"},
+        "inputs": [{"id": "page-filters", "property": "data", "value": "?geo=E54000061"},
+                   {"id": toggle, "property": "n_clicks", "value": clicks}],
+        "state": [{"id": table, "property": "id", "value": table}],
+        "changedPropIds": [changed_id],
+    }
+    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def test_update_chart_1c_closing_the_table_does_not_rebuild_it(client):
+    opened = _table_request(client, 1, "toggle")
+    assert opened.status_code == 200 and "South Yorkshire" in opened.get_data(as_text=True)
+    closed = _table_request(client, 2, "toggle")  # "Show as table" clicked again: the details fold
+    assert closed.status_code == 204 or closed.json["response"] == {}, closed.get_data(as_text=True)[:200]
+    moved = _table_request(client, 2, "filters")  # the view changed while it was folded: kept current
+    assert moved.status_code == 200 and "South Yorkshire" in moved.get_data(as_text=True)

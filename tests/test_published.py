@@ -27,7 +27,6 @@ def mixed_db(tmp_path_factory) -> Path:
 def mixed(mixed_db, monkeypatch):
     wh = queries.Warehouse(mixed_db)
     monkeypatch.setattr(queries, "_default", wh)
-    monkeypatch.setattr(figures, "_demo", wh.is_demo)  # the survey and participant facts are still demo
     yield wh
     wh.close()
 
@@ -178,7 +177,6 @@ def real_db(tmp_path_factory) -> Path:
 def real(real_db, monkeypatch):
     wh = queries.Warehouse(real_db)
     monkeypatch.setattr(queries, "_default", wh)
-    monkeypatch.setattr(figures, "_demo", wh.is_demo)
     yield wh
     wh.close()
 

@@ -1,4 +1,5 @@
 """The regions page's chart data, figures, summaries and map callback, on the demo warehouse and hand-made frames."""
+import dash
 import numpy as np
 import pandas as pd
 import pytest
@@ -186,9 +187,9 @@ def test_regions_page_1_map_click_sets_the_focus(app):
     assert geo == SOUTH_YORKSHIRE
     assert Filters.from_query(search) == Filters.from_query({"level": "icb", "condition": "msk",
                                                               "geo": SOUTH_YORKSHIRE})
-    assert page.update_focus_from_map(None, "?level=icb") == (components.no_update, components.no_update)
+    assert page.update_focus_from_map(None, "?level=icb") == (dash.no_update, dash.no_update)
     bad = {"points": [{"customdata": ["x"] * 7 + ["'; DROP TABLE areas"]}]}
-    assert page.update_focus_from_map(bad, "") == (components.no_update, components.no_update)
+    assert page.update_focus_from_map(bad, "") == (dash.no_update, dash.no_update)
 
 
 def test_regions_page_2_renders_every_chart_through_the_shared_callback(app):

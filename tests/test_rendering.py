@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from dashboard import figures, registry, rendering
+from dashboard import registry, rendering
 from dashboard.filters import Filters
 
 CHART = "overview-trend"
@@ -69,7 +69,7 @@ def test_render_cache_3_each_caller_gets_its_own_figure(counted):
     assert [a for a in again.figure.layout.annotations if a.name == "source-note"]
 
 
-def test_render_cache_4_a_new_data_version_or_demo_label_is_a_new_entry(counted):
+def test_render_cache_4_a_new_data_version_is_a_new_entry(counted):
     import queries
 
     calls, render = counted
@@ -77,14 +77,7 @@ def test_render_cache_4_a_new_data_version_or_demo_label_is_a_new_entry(counted)
     queries.warehouse().clear_cache()  # as a new warehouse file does: the query results go, and the renders
     render(Filters())
     assert len(calls) == 2
-    was = figures.is_demo()
-    try:
-        figures.set_demo(not was)
-        flipped = render(Filters())
-        assert len(calls) == 3
-        assert ("SYNTHETIC" in flipped.figure_json) is (not was)
-    finally:
-        figures.set_demo(was)
+    assert rendering.shared_key(CHART, Filters(), "v1", True) != rendering.shared_key(CHART, Filters(), "v2", True)
 
 
 def test_render_cache_5_the_page_copy_drops_the_source_note_and_leaves_the_cache_alone(counted):

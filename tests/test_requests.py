@@ -69,7 +69,7 @@ def slides(monkeypatch):
     from tests.test_hostile import _tiny_png
 
     drawn = []
-    monkeypatch.setattr(exports, "to_image", lambda fig, fmt, *a, **k: drawn.append(fmt) or _tiny_png())
+    monkeypatch.setattr(exports.images, "to_image", lambda fig, fmt, *a, **k: drawn.append(fmt) or _tiny_png())
     return drawn
 
 
@@ -87,7 +87,7 @@ def test_request_6_a_slide_pack_draws_each_chart_once_and_has_a_limit(client, sl
 
 def test_request_7_a_full_image_queue_is_a_503_with_retry_after_and_csv_still_answers(client):
     taken = 0
-    while exports._image_places.acquire(blocking=False):  # every place in the queue taken by other requests
+    while exports.images.RENDERER._places.acquire(blocking=False):  # every place in the queue taken by other requests
         taken += 1
     try:
         assert taken == 1 + exports.IMAGE_QUEUE
@@ -100,7 +100,7 @@ def test_request_7_a_full_image_queue_is_a_503_with_retry_after_and_csv_still_an
         assert time.perf_counter() - started < 5
     finally:
         for _ in range(taken):
-            exports._image_places.release()
+            exports.images.RENDERER._places.release()
 
 
 def _accessed(client, **kwargs) -> str:

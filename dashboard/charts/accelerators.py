@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
+from dashboard.domain import domain
 from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import did as did_stats
 from dashboard.stats import disclosure
 from dashboard.stats.intervals import wilson
-from queries import run, warehouse
+from queries import run
 
 FILTERS = ("from", "to", "condition", "age", "sex")  # geo and level do not apply: the areas are fixed
 MATCHED_PER_ACCELERATOR = 3
@@ -25,7 +26,7 @@ EVENT_COLUMNS = ["comparison", "period", "period_start", "relative", "estimate",
 
 
 def accelerator_start() -> str:
-    return warehouse().meta.get("accelerator_start", "2025Q2")
+    return domain().accelerator_start
 
 
 def _panel(filters: Filters) -> pd.DataFrame:

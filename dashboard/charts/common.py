@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.domain import domain
 from dashboard.filters import ENGLAND, Filters
 from dashboard.stats.disclosure import disclose
 from dashboard.stats.quality import survey_rates
-from data import reference
 from queries import run
 
 SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of long-term sickness, aged 16-64"
@@ -17,11 +17,7 @@ SURVEY_PRIVATE = ("sample_size", "sample_sick")
 
 def comparators(geo: str) -> list[str]:
     """The area, its best-fit ONS region (for an ICB) and England, in that order."""
-    areas = reference.areas().set_index("code")
-    chain = [geo]
-    while chain[-1] != ENGLAND:
-        chain.append(areas.at[chain[-1], "parent"])
-    return chain
+    return domain().chain(geo)
 
 
 def lts_rates(filters: Filters, *, areas: list[str] | None = None, level: str | None = None,

@@ -13,13 +13,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE
+from dashboard.domain import domain
 from dashboard.figures import conditions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import quality
 from dashboard.stats.disclosure import blank, disclose
-from data import reference
-from data.demo import FIRST_PERIOD
 from queries import run
 
 PAGE = "/conditions"
@@ -83,7 +82,7 @@ def period_text(filters: Filters) -> str:
 
 
 def _area_names() -> pd.Series:
-    return reference.areas().set_index("code")["name"]
+    return pd.Series(domain().area_names)
 
 
 def _has_people(frame: pd.DataFrame) -> bool:
@@ -153,7 +152,7 @@ def index_data(filters: Filters) -> pd.DataFrame:
     """Each group's quarterly count as an index, the mean of the base year's quarters = 100 (the base is
     fetched whatever the chosen period, so the index means the same thing for every link)."""
     base_to = max(filters.period_to, f"{BASE_YEAR}Q4")
-    frame = _trend(filters, min(filters.period_from, FIRST_PERIOD), base_to)
+    frame = _trend(filters, min(filters.period_from, domain().first_period), base_to)
     if frame.empty:
         return frame.assign(index=pd.Series(dtype=float))
     base = (frame[frame["period"].str.startswith(BASE_YEAR)].groupby("group_id")["people"]
@@ -229,8 +228,7 @@ HEATMAP_COLUMNS = ["area_code", "area_name", "area_short_name", "group_id", "gro
 
 
 def heatmap_data(filters: Filters) -> pd.DataFrame:
-    areas = reference.areas()
-    level = areas[areas["level"] == filters.level]
+    level = domain().areas_at(filters.level)
     codes = sorted(level["code"]) + [ENGLAND]
     rows = run("conditions_mix", areas=codes, period_from=filters.period_from, period_to=filters.period_to,
                age=filters.age, sex=filters.sex)
@@ -254,7 +252,7 @@ def heatmap_data(filters: Filters) -> pd.DataFrame:
     out["z"], out["p_value"] = np.where(usable, z, np.nan), np.where(usable, p_value, np.nan)
     out["significant"] = pd.Series(quality.significant(out["p_value"]), index=out.index).where(usable)
     out["area_name"] = out["area_code"].map(_area_names())
-    out["area_short_name"] = out["area_code"].map(reference.areas().set_index("code")["short_name"])
+    out["area_short_name"] = out["area_code"].map(domain().short_names)
     return out.sort_values(["area_name", "sort"], kind="stable")[HEATMAP_COLUMNS].reset_index(drop=True)
 
 

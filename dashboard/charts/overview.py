@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
+from dashboard.domain import domain
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import disclosure, quality
 from dashboard.stats.intervals import wilson
 from dashboard.stats.quality import survey_rates
-from queries import run, warehouse
+from queries import run
 
 COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "lower", "upper", "se", "cv",
            "quality"]
@@ -75,7 +76,7 @@ def accelerator_data(filters: Filters) -> pd.DataFrame:
     out["people"] = disclosure.round_count(out["people"])
     out = out[["period", "period_start", "group", "people", "population", "rate", "lower", "upper", "se", "cv",
                "quality"]]
-    out.attrs["accelerator_start"] = warehouse().meta.get("accelerator_start", "2025Q2")
+    out.attrs["accelerator_start"] = domain().accelerator_start
     return out
 
 

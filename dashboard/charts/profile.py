@@ -11,11 +11,11 @@ import pandas as pd
 
 from dashboard import registry
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard.domain import domain
 from dashboard.figures import profile as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import compare
-from data import reference
 
 PAGE = "/profile"
 PAGE_FILTERS = ("geo", "from", "to")
@@ -25,8 +25,8 @@ SPINE_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lowe
 
 def indicators() -> list[tuple[str, dict]]:
     """(label, the filter changes that define it), in the order the spine chart lists them."""
-    groups = reference.condition_groups()
-    top = groups[groups["parent"].fillna("").eq("")]
+    groups = domain().condition_groups
+    top = groups[groups["parent"].eq("")]
     return [("All long-term sick", {})] + [
         (f"Main condition: {name.lower()}", {"condition": gid}) for gid, name in zip(top["id"], top["name"],
                                                                                      strict=True)
@@ -75,7 +75,7 @@ def spine_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 
 def _status(code: str) -> str:
-    areas = reference.areas().set_index("code")
+    areas = domain().areas.set_index("code")
     if code == ENGLAND:
         return ""
     row = areas.loc[code]

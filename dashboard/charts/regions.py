@@ -7,19 +7,18 @@ the accelerators started.
 """
 from __future__ import annotations
 
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
 from dashboard import geo
+from dashboard.domain import domain
 from dashboard.figures import maps
 from dashboard.figures import regions as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import compare, quality, spc
-from data import reference
 from queries import run, warehouse
 
 PAGE = "/regions"
@@ -38,16 +37,15 @@ PHRASE = {
 }
 
 
-@cache
 def hex_layout() -> pd.DataFrame:
     """The hex cartogram's layout (data/reference/icb_hex.csv): ICB code, column and row (row 0 is north)."""
-    frame = reference.table("icb_hex").copy()
+    frame = domain().hex_layout.copy()
     frame[["col", "row"]] = frame[["col", "row"]].astype(int)
     return frame
 
 
 def _areas() -> pd.DataFrame:
-    return reference.areas().set_index("code")
+    return domain().areas.set_index("code")
 
 
 def focus_code(filters: Filters, level: str) -> str | None:

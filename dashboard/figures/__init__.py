@@ -14,17 +14,6 @@ from dashboard.safety import plotly_text
 from dashboard.theme import Colour
 
 DEMO_NOTE = "SYNTHETIC DEMO DATA - not official statistics"
-_demo = True
-
-
-def set_demo(is_demo: bool) -> None:
-    """Whether figures carry the synthetic-data label (set from the warehouse's meta)."""
-    global _demo
-    _demo = is_demo
-
-
-def is_demo() -> bool:
-    return _demo
 
 
 def new(**layout) -> go.Figure:
@@ -41,11 +30,10 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
-def finish(fig: go.Figure, source: str, demo: bool | None = None) -> go.Figure:
-    """Add the source note (and, for synthetic data, the label saying so) under the plot. ``demo`` defaults
-    to whether the warehouse is a demo one."""
+def finish(fig: go.Figure, source: str, demo: bool = False) -> go.Figure:
+    """Add the source note (and, for synthetic data (``demo``), the label saying so) under the plot."""
     note = f"Source: {source}"
-    if _demo if demo is None else demo:
+    if demo:
         note = f"<b>{DEMO_NOTE}</b>. {note}"
     fig.add_annotation(text=note, x=0, y=0, xref="paper", yref="paper", yshift=-8, xanchor="left",
                        yanchor="top", showarrow=False, align="left",

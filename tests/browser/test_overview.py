@@ -59,3 +59,14 @@ def test_overview_5_a_table_is_built_when_opened_and_follows_the_filters(browser
     page.wait_for_function(
         "() => document.querySelector('#card-overview-trend .chart-table table').innerText.includes('London')")
     assert browser_page.errors == []
+
+
+def test_overview_6_every_page_shows_its_cards_in_the_declared_order(browser_page):
+    from dashboard import registry
+
+    page = browser_page.page
+    for page_decl in registry.PAGES:
+        page.goto(browser_page.base_url + page_decl.path)
+        page.wait_for_selector("main section.chart-card")
+        shown = page.eval_on_selector_all("section.chart-card[id^='card-']", "cards => cards.map(c => c.id)")
+        assert shown == [f"card-{chart_id}" for chart_id in page_decl.charts], page_decl.path

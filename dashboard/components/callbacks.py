@@ -1,0 +1,180 @@
+"""The callbacks every page shares: filters -> URL (the ``page-filters`` store), the store -> every chart card
+(figure, summary, links, table), the page's status message and downloads. The browser-side ones (address bar,
+"Sort by", "Copy embed code") are functions in ``assets/components.js``."""
+from __future__ import annotations
+
+from dash import (
+    ALL,
+    MATCH,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    html,
+    no_update,
+)
+from dash.exceptions import PreventUpdate
+
+import queries
+from dashboard import figures, registry
+from dashboard.components.ids import CHART_COUNT, STATUS, STORE
+from dashboard.components.share import page_download_links, share_links
+from dashboard.components.tables import chart_table
+from dashboard.filters import FilterError, Filters
+from dashboard.rendering import page_figure  # the page's copy of a figure, straight from the render cache
+
+
+@callback(
+    Output(STORE, "data"),
+    Input({"type": "filter", "name": ALL}, "value"),
+    State({"type": "filter", "name": ALL}, "id"),
+    State(STORE, "data"),
+    prevent_initial_call=True,
+)
+def update_page_filters(values, ids, current):
+    """Controls -> the canonical query string (other parameters in the link are kept)."""
+    try:
+        base = Filters.from_query(current or "").to_query()
+    except FilterError:
+        base = {}
+    if not (isinstance(ids, list) and isinstance(values, list) and len(ids) == len(values)):
+        return no_update  # not what the filter bar sends: a client's invention
+    for cid, value in zip(ids, values, strict=True):
+        if isinstance(cid, dict) and isinstance(cid.get("name"), str) and isinstance(value, str | None):
+            base[cid["name"]] = value
+    try:
+        new = Filters.from_query(base).query_string()
+    except FilterError:
+        return no_update  # e.g. "from" after "to": keep the last good view; the control shows the choice
+    return no_update if new == current else new
+
+
+def _chart_id(component_id) -> str:
+    """The chart a card's component id names; PreventUpdate (204) for an id no card has (a client's invention)."""
+    chart_id = component_id.get("chart") if isinstance(component_id, dict) else None
+    try:
+        return registry.get(chart_id).id
+    except (KeyError, TypeError):
+        raise PreventUpdate from None
+
+
+@callback(
+    Output({"type": "chart-graph", "chart": MATCH}, "figure"),
+    Output({"type": "chart-summary", "chart": MATCH}, "children"),
+    Output({"type": "chart-share", "chart": MATCH}, "children"),
+    Input(STORE, "data"),
+    State({"type": "chart-graph", "chart": MATCH}, "id"),
+)
+def update_chart(search, graph_id):
+    """A card on the current view: its figure, text summary, and download links and embed code (one request
+    a chart on a filter change)."""
+    chart_id = _chart_id(graph_id)
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, "")
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, []
+    try:
+        rendered = registry.render(chart_id, filters)
+    except queries.WarehouseUnavailable as error:
+        message = f"The data cannot be read just now: {error}"
+        return figures.empty(message), message, share_links(chart_id, search)
+    if rendered.data.empty and not rendered.chart.synthetic:
+        # A published series that is not loaded: the card folds to its title and one line saying what it would
+        # show and how to load it (assets/style.css hides its empty chart, table and downloads).
+        return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
+                share_links(chart_id, "", rendered.summary))
+    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary)
+
+
+def _toggled() -> bool:
+    """Whether this call was the reader clicking "Show as table" (not a change of the view)."""
+    trigger = ctx.triggered_id
+    return isinstance(trigger, dict) and trigger.get("type") == "chart-table-toggle"
+
+
+@callback(
+    Output({"type": "chart-table", "chart": MATCH}, "children"),
+    Input(STORE, "data"),
+    Input({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-table", "chart": MATCH}, "id"),
+)
+def update_chart_table(search, clicks, table_id):
+    """The card's table, built only once its reader has opened "Show as table" (then kept on the current
+    view): most readers never open it, and a table of hundreds of rows would weigh on every filter change."""
+    if not clicks or not isinstance(clicks, int):
+        return no_update
+    if clicks % 2 == 0 and _toggled():
+        return no_update  # "Show as table" clicked to fold it: the table already shows this view
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return html.P(str(error))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
+    try:
+        return chart_table(registry.render(_chart_id(table_id), filters))
+    except queries.WarehouseUnavailable as error:
+        return html.P(f"The data cannot be read just now: {error}")
+
+
+@callback(
+    Output(STATUS, "children"),
+    Input(STORE, "data"),
+    State(CHART_COUNT, "data"),
+    prevent_initial_call=True,
+)
+def update_page_status(search, charts):
+    """One short message per filter change, for screen readers (the page's only live region)."""
+    try:
+        filters = Filters.from_query(search or "")
+    except FilterError as error:
+        return f"Filters not accepted: {error}"
+    count = f"{charts} chart{'s' if charts != 1 else ''}" if charts else "the page"
+    return f"Showing {count} for {filters.describe()}."
+
+
+@callback(
+    Output({"type": "page-downloads", "page": MATCH}, "children"),
+    Input(STORE, "data"),
+    State({"type": "page-downloads", "page": MATCH}, "id"),
+)
+def update_page_downloads(search, downloads_id):
+    page_path = downloads_id.get("page") if isinstance(downloads_id, dict) else None
+    if not isinstance(page_path, str) or not registry.charts(page_path):
+        raise PreventUpdate  # an id no page has: a client's invention, not a card
+    return page_download_links(page_path, search if isinstance(search, str) else "")
+
+
+# Browser-side callbacks (assets/components.js): mirror the canonical query into the address bar without
+# rebuilding the page (and name the page and area in the tab); "Sort by" re-orders the figure from the orders it
+# carries in layout.meta (the figure is an input too, so a new figure keeps the reader's order); "Copy embed code".
+clientside_callback(
+    ClientsideFunction("dashboard", "mirrorQuery"),
+    Output(STORE, "id"),
+    Input(STORE, "data"),
+)
+clientside_callback(
+    ClientsideFunction("dashboard", "sortChart"),
+    Output({"type": "chart-graph", "chart": MATCH}, "figure", allow_duplicate=True),
+    Output({"type": "chart-sort", "chart": MATCH, "key": ALL}, "aria-pressed"),
+    Output({"type": "chart-sort-choice", "chart": MATCH}, "data"),
+    Input({"type": "chart-sort", "chart": MATCH, "key": ALL}, "n_clicks"),
+    Input({"type": "chart-graph", "chart": MATCH}, "figure"),
+    State({"type": "chart-sort", "chart": MATCH, "key": ALL}, "id"),
+    State({"type": "chart-sort-choice", "chart": MATCH}, "data"),
+    prevent_initial_call=True,
+)
+clientside_callback(
+    ClientsideFunction("dashboard", "copyEmbedCode"),
+    Output({"type": "chart-embed-status", "chart": MATCH}, "children"),
+    Input({"type": "chart-embed-copy", "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-embed-code", "chart": MATCH}, "value"),
+    State({"type": "chart-embed-copy", "chart": MATCH}, "id"),
+    prevent_initial_call=True,
+)
