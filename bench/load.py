@@ -188,7 +188,7 @@ def busy_processes() -> list[str]:
 
 
 def run_locust(base: str, users: int, spawn_rate: float, seconds: int, seed: int, samples: Path,
-               prefix: Path, wait: tuple[float, float]) -> tuple[int, float]:
+               prefix: Path, wait: tuple[float, float], db: Path) -> tuple[int, float]:
     """Run locust to the end; its exit code and the CPU seconds it used (it is the only child waited for)."""
     import resource
 
@@ -198,7 +198,8 @@ def run_locust(base: str, users: int, spawn_rate: float, seconds: int, seed: int
 
     before = children_cpu()
     env = {**os.environ, "LOAD_SAMPLES": str(samples), "LOAD_SEED": str(seed),
-           "LOAD_WAIT": f"{wait[0]:g},{wait[1]:g}", "PYTHONPATH": str(ROOT)}
+           "LOAD_WAIT": f"{wait[0]:g},{wait[1]:g}", "PYTHONPATH": str(ROOT),
+           "DASHBOARD_DB": str(db)}  # the users' filters are checked against the warehouse's periods and areas
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
                "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", base,
                "--csv", str(prefix), "--only-summary", "--exit-code-on-error", "0"]
@@ -413,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         redis_cpu0 = cpu_seconds([services.redis.pid]) if services.redis else 0.0
         print(f"locust: {args.users} users at {args.spawn_rate:g}/s for {seconds} s", flush=True)
         code, locust_cpu = run_locust(services.base, args.users, args.spawn_rate, seconds, args.seed, samples,
-                                       prefix, tuple(args.wait))
+                                       prefix, tuple(args.wait), db)
         busy1, total1 = machine_busy()
         server_cpu = cpu_seconds(services.server_pids()) - server_cpu0
         redis_cpu = (cpu_seconds([services.redis.pid]) - redis_cpu0) if services.redis else 0.0

@@ -15,8 +15,9 @@ bench/report.png and the README's benchmark block.
    Chromium against ``gunicorn -w 2``, with what crossed the wire.
 5. Under load (``bench.load``): 100 locust users for 2 minutes against ``gunicorn -w 2`` with Redis.
 
-Environment: ``BENCH_COMBOS`` (default 20) filter combinations per size, ``BENCH_SEED``; ``BENCH_DATA_ONLY=1``
-skips steps 4 and 5 (their last results in bench/out/ are reported if there are any).
+Environment: ``BENCH_COMBOS`` (default 20) filter combinations per size, ``BENCH_SEED``, ``BENCH_CHANGES`` (20)
+filter changes and ``BENCH_LOADS`` (3) first loads per page in the browser, ``BENCH_LOAD_MINUTES`` (2) of load;
+``BENCH_DATA_ONLY=1`` skips steps 4 and 5 (their last results in bench/out/ are reported if there are any).
 Needs ``pip install -r bench/requirements.txt`` (locust) beside the app's requirements.
 """
 from __future__ import annotations
@@ -211,6 +212,7 @@ def main() -> int:
                                                  check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         print(f"warehouse {size:,}: {builds[size]}", flush=True)
     timings = {}
+    queries.use(queries.Warehouse(build.db_path(LARGE)))  # filters are checked against the warehouse's domain
     combos = random_filters(rng, combos_n)  # the same requests at both sizes, each a cache miss
     for size in SIZES:
         timings[size] = time_charts(build.db_path(size), combos)
@@ -221,8 +223,12 @@ def main() -> int:
     print("baseline done", flush=True)
     conditions = {"started": started, "load_before_charts": load_before, "load_after_charts": load_average()}
     if os.environ.get("BENCH_DATA_ONLY") != "1":
-        for module in ("bench.browser", "bench.load"):  # each starts (and stops) its own gunicorn
-            subprocess.run([sys.executable, "-m", module, "--participants", str(LARGE)], check=True)
+        # Each starts (and stops) its own gunicorn.
+        subprocess.run([sys.executable, "-m", "bench.browser", "--participants", str(LARGE),
+                        "--changes", os.environ.get("BENCH_CHANGES", "20"),
+                        "--loads", os.environ.get("BENCH_LOADS", "3")], check=True)
+        subprocess.run([sys.executable, "-m", "bench.load", "--participants", str(LARGE),
+                        "--minutes", os.environ.get("BENCH_LOAD_MINUTES", "2")], check=True)
     png = write_chart(rows)
     report = render(rows, builds, bases, combos_n, machine(), png, last_result("browser"), last_result("load"),
                     conditions)
