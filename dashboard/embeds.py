@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import dash
 import flask
 
+import queries
 from dashboard import exports, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.problems import Problem, base_url

@@ -200,7 +200,7 @@ def hung_redis():
                 pass
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", held
     stop.set()
     thread.join()
     for conn in held:
@@ -209,20 +209,21 @@ def hung_redis():
 
 
 def test_shared_cache_8_a_hung_redis_costs_one_short_timeout(small_db, hung_redis):
-    from queries import shared as shared_module
-
-    wh = Warehouse(small_db, shared=queries.shared_cache(hung_redis, KEY))
-    started = time.perf_counter()
+    """One attempt times out (SOCKET_TIMEOUT, no retry), then the breaker skips Redis: no further connection or
+    command reaches it while it is down, so no later request waits. Counted, not timed (the machine is shared)."""
+    url, connections = hung_redis
+    shared = queries.shared_cache(url, KEY)
+    wh = Warehouse(small_db, shared=shared)
     wh.run("long_term_sick", **LTS)
-    first = time.perf_counter() - started
-    assert first < 3 * shared_module.SOCKET_TIMEOUT + 1
-    started = time.perf_counter()
+    assert not shared.available()
+    attempts = len(connections)
+    assert attempts == 1  # one connection, no retry on another
     for sex in ("female", "male", None):
         for age in ("16-24", "25-34", "35-49", "50-64"):
             wh.run("long_term_sick", **{**LTS, "sex": sex, "age": age})
-    rest = time.perf_counter() - started
     assert wh.executions == 13
-    assert rest < 2 * shared_module.SOCKET_TIMEOUT, rest  # Redis skipped: no timeout per request
+    time.sleep(0.5)  # let the accepting thread see any late connection
+    assert len(connections) == attempts  # Redis skipped: no timeout per request
 
 
 def test_shared_cache_9_no_key_no_shared_cache():
