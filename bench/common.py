@@ -63,7 +63,9 @@ def verdict(value: float | None, target: float, unit: str = "") -> str:
         return "not measured"
     if value <= target:
         return "met"
-    return f"missed by {value - target:,.3g}{unit} ({value / target:.2f}x the target)"
+    miss = value - target
+    shown = f"{miss:,.0f}" if abs(miss) >= 100 else f"{miss:.3g}"
+    return f"missed by {shown}{unit} ({value / target:.2f}x the target)"
 
 
 def ms_since(started: float) -> float:

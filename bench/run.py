@@ -18,6 +18,7 @@ bench/report.png and the README's benchmark block.
 Environment: ``BENCH_COMBOS`` (default 20) filter combinations per size, ``BENCH_SEED``, ``BENCH_CHANGES`` (20)
 filter changes and ``BENCH_LOADS`` (3) first loads per page in the browser, ``BENCH_LOAD_MINUTES`` (2) of load;
 ``BENCH_DATA_ONLY=1`` skips steps 4 and 5 (their last results in bench/out/ are reported if there are any).
+``python -m bench.run --report`` writes the report again from the last results in bench/out/ without measuring.
 Needs ``pip install -r bench/requirements.txt`` (locust) beside the app's requirements.
 """
 from __future__ import annotations
@@ -47,6 +48,7 @@ SMALL, LARGE = SIZES
 TARGET_P95_MS, TARGET_RATIO, TARGET_REPEAT_MS = 150.0, 1.5, 20.0
 TARGET_BUILD_S, TARGET_BUILD_MB = 180.0, 4096.0
 README_START, README_END = "<!-- bench.run: start -->", "<!-- bench.run: end -->"
+CHARTS_JSON = build.OUT / "charts.json"
 
 
 def respond(chart: registry.Chart, filters: Filters) -> int:
@@ -222,6 +224,8 @@ def main() -> int:
     bases = {size: baseline(build.db_path(size), base_combos) for size in SIZES}
     print("baseline done", flush=True)
     conditions = {"started": started, "load_before_charts": load_before, "load_after_charts": load_average()}
+    CHARTS_JSON.write_text(json.dumps({"rows": rows, "builds": builds, "bases": bases, "combos": combos_n,
+                                       "conditions": conditions}, indent=1))
     if os.environ.get("BENCH_DATA_ONLY") != "1":
         # Each starts (and stops) its own gunicorn.
         subprocess.run([sys.executable, "-m", "bench.browser", "--participants", str(LARGE),
@@ -229,9 +233,18 @@ def main() -> int:
                         "--loads", os.environ.get("BENCH_LOADS", "3")], check=True)
         subprocess.run([sys.executable, "-m", "bench.load", "--participants", str(LARGE),
                         "--minutes", os.environ.get("BENCH_LOAD_MINUTES", "2")], check=True)
+    return write_report()
+
+
+def write_report() -> int:
+    """bench/REPORT.md, bench/report.png and the README's block from the last results in bench/out/."""
+    saved = json.loads(CHARTS_JSON.read_text())
+    rows = saved["rows"]
+    bases = {int(k): v for k, v in saved["bases"].items()}
+    builds = {int(k): v for k, v in saved["builds"].items()}
     png = write_chart(rows)
-    report = render(rows, builds, bases, combos_n, machine(), png, last_result("browser"), last_result("load"),
-                    conditions)
+    report = render(rows, builds, bases, saved["combos"], machine(), png, last_result("browser"),
+                    last_result("load"), saved["conditions"])
     (HERE / "REPORT.md").write_text(report)
     update_readme(report)
     print(report)
@@ -369,4 +382,4 @@ def render(rows, builds, bases, combos_n, mach, png, browser_result=None, load_r
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_report() if sys.argv[1:] == ["--report"] else main())
