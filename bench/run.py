@@ -134,7 +134,7 @@ def outcomes_pandas(df: pd.DataFrame, programmes: pd.DataFrame, params: dict) ->
 
 
 def baseline(path: Path, combos: list[Filters]) -> dict[str, object]:
-    from dashboard.charts.interventions import _period_params
+    from dashboard.charts.interventions import period_params
 
     started = time.perf_counter()
     df = load_participants(path)
@@ -143,7 +143,7 @@ def baseline(path: Path, combos: list[Filters]) -> dict[str, object]:
     wh = queries.Warehouse(path)
     pandas_ms, duck_ms = [], []
     for filters in combos:
-        params = _period_params(filters)
+        params = period_params(filters)
         t = time.perf_counter()
         expected = outcomes_pandas(df, programmes, params)
         pandas_ms.append((time.perf_counter() - t) * 1000)

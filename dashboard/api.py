@@ -120,7 +120,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
     if rendered.demo:
         notes.insert(0, "Synthetic demo data, generated for demonstration: not official statistics.")
     if table.empty:
-        notes.append(chart.empty_message)
+        notes.append(rendered.empty_message)
     if ignored:
         notes.append(f"This chart does not respond to {', '.join(ignored)}: those filters were not applied.")
     query = filters.query_string()
@@ -219,7 +219,7 @@ def register(app: Dash, settings: Settings) -> None:
     @bp.get("/api/v1/charts")
     def charts():
         base = _base()
-        return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.synthetic,
+        return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.shows_synthetic,
                                "url": f"{base}api/v1/charts/{c.id}"} for c in registry.charts()])
 
     @bp.get("/api/v1/charts/<chart_id>")

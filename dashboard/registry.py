@@ -43,7 +43,18 @@ class Chart:
     # Whether the chart shows the warehouse's fact tables (synthetic in a demo build) or only published series
     # loaded from source files (never synthetic); and what to say when it has nothing to show.
     synthetic: bool = True
+    # For charts whose source depends on what was loaded (programme facts: demo records or real returns): asked
+    # instead of ``synthetic`` whether the warehouse's rows for this chart are synthetic.
+    synthetic_when: Callable[[], bool] | None = field(default=None, repr=False)
+    # Whether the chart shows unpublished management information (programme participant records and pilot
+    # returns): access control (sign-in and roles) restricts these to the viewer's ICBs.
+    restricted: bool = False
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
+
+    @property
+    def shows_synthetic(self) -> bool:
+        """Whether the chart's rows may be synthetic (in a demo warehouse): ``synthetic_when()`` if set."""
+        return self.synthetic if self.synthetic_when is None else bool(self.synthetic_when())
 
     def catalogue_entry(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "page": self.page, "description": self.description}
@@ -64,6 +75,11 @@ class Rendered:
         import plotly.io as pio
 
         return pio.from_json(self.figure_json)
+
+    @property
+    def empty_message(self) -> str:
+        """What an empty chart says: the data function's own reason (``data.attrs``) or the chart's."""
+        return self.data.attrs.get("empty_message") or self.chart.empty_message
 
 
 @dataclass(frozen=True)
@@ -92,7 +108,7 @@ PAGES: tuple[Page, ...] = (
          ("geo", "level", "from", "to", "age", "sex")),
     Page("/interventions", "Back-to-work programmes: what works, where, and at what cost",
          ("interventions-outcomes", "interventions-funnel", "interventions-time-to-work", "interventions-cost",
-          "interventions-digital-msk", "interventions-returns"),
+          "interventions-digital-msk"),
          ("geo", "from", "to", "condition", "intervention", "age", "sex")),
     Page("/accelerators", "Health and Growth Accelerators: did they work?",
          ("accelerators-did", "accelerators-event-study", "accelerators-compare"),
@@ -162,9 +178,13 @@ def _build(chart: Chart, filters: Filters) -> Rendered:
 
     demo = shows_demo_data(chart)
     data = chart.data(filters)
+    if "synthetic" in data.attrs:  # rows that say where they come from (programme facts) decide for themselves
+        demo = bool(data.attrs["synthetic"]) and shows_demo_data(chart)
     if data.empty:
-        fig = figures.empty(chart.empty_message)
-        summary = f"{chart.title}: {chart.empty_message[0].lower()}{chart.empty_message[1:]}"
+        # A data function may say why it has nothing (e.g. "not in the pilot returns") in data.attrs.
+        message = data.attrs.get("empty_message") or chart.empty_message  # = Rendered.empty_message
+        fig = figures.empty(message)
+        summary = f"{chart.title}: {message[0].lower()}{message[1:]}"
     else:
         # Text from source files reaches titles, labels and hover text: escaped for plotly's markup.
         fig = chart.figure(safety.escape_frame(data), filters)
@@ -181,7 +201,7 @@ def shows_demo_data(chart: Chart) -> bool:
     once per data version), so every worker answers the same whatever it served before."""
     import queries
 
-    return chart.synthetic and queries.warehouse().is_demo
+    return chart.shows_synthetic and queries.warehouse().is_demo
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}

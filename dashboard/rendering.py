@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 SIZE = 512  # entries in the process; a figure's JSON is 2-300 KB (the map's boundaries), most under 20 KB
 SHARED_PREFIX = "render:"
-_FIGURE, _SUMMARY = "dashboard.figure", "dashboard.summary"
+_FIGURE, _SUMMARY, _DEMO = "dashboard.figure", "dashboard.summary", "dashboard.demo"
 
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -79,7 +79,8 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
     from dashboard.registry import Rendered, shows_demo_data
 
     wh = queries.warehouse()
-    # The demo label follows from the warehouse (its meta, so its version) and the chart: no part of the key.
+    # The demo label follows from the warehouse (its meta, so its version), the chart and its rows: no part of
+    # the key, kept in the entry.
     version, demo = wh.version, shows_demo_data(chart)  # WarehouseUnavailable here, as from the chart's query
     key = (chart.id, filters_token(filters), version, id(wh), wh.generation)
     with _lock:
@@ -93,14 +94,15 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
             stats["shared_hits"] += 1
             _put(key, entry)
     if entry is not None:
-        data, figure_json, summary = entry
+        data, figure_json, summary, demo = entry
         return Rendered(chart, filters, data, figure_json, summary, demo)
     stats["misses"] += 1
     rendered = build(chart, filters)
-    entry = (rendered.data, rendered.figure_json, rendered.summary)
+    entry = (rendered.data, rendered.figure_json, rendered.summary, rendered.demo)
     _put(key, entry)
     if wh.shared is not None:
-        payload = shared.frame_bytes(rendered.data, {_FIGURE: rendered.figure_json, _SUMMARY: rendered.summary})
+        payload = shared.frame_bytes(rendered.data, {_FIGURE: rendered.figure_json, _SUMMARY: rendered.summary,
+                                                     _DEMO: str(int(rendered.demo))})
         if payload is not None:  # a frame Arrow cannot hold stays in this process only
             wh.shared.set_bytes(shared_key(chart.id, filters, version, demo), payload)
     return rendered
@@ -119,7 +121,7 @@ def _shared_get(cache: shared.SharedCache, key: str):
         return None
     try:
         meta = shared.read_metadata(payload)
-        return shared.read_frame(payload), meta[_FIGURE], meta[_SUMMARY]
+        return shared.read_frame(payload), meta[_FIGURE], meta[_SUMMARY], meta[_DEMO] == "1"
     except (KeyError, ValueError, TypeError, OSError) as error:  # pyarrow's errors are OSError/ValueError kinds
         log.warning("render cache: entry %s could not be read (%s); rendering afresh", key, error)
         return None

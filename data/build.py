@@ -13,6 +13,7 @@ problem as CSV (file,row,column,rule,message).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import glob
 import hashlib
 import os
@@ -156,7 +157,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     insert(con, "conditions", reference.conditions(), "code, name, group_id, NULLIF(subgroup, '')")
     progs = reference.programmes()
     insert(con, "programmes", progs, """id, name, short_name, description, "where", start::DATE,
-           NULLIF("end", '')::DATE, calibration, source_name, source_url""")
+           NULLIF("end", '')::DATE, calibration, source_name, source_url, NULLIF(app_use_benchmark, '')::DOUBLE""")
     icb_codes = reference.icbs()["code"].tolist()
     pairs = pd.DataFrame(
         [(p.id, code) for p in progs.itertuples() for code in (p.icbs.split(";") if p.icbs else icb_codes)],
@@ -210,8 +211,12 @@ def load_facts(con: duckdb.DuckDBPyConnection, data: demo.DemoData) -> None:
     load_demo_assumptions(con)
 
 
-def build_rollups(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the rollup tables that requests read instead of participant rows (data/rollups.sql)."""
+def build_rollups(con: duckdb.DuckDBPyConnection, *, participants_synthetic: bool = True,
+                  participants_source: str = "demo generator") -> None:
+    """(Re)build the programme facts that requests read (data/rollups.sql): participant records and pilot returns
+    in one shape, each row with its source, whether it is synthetic and its follow-up."""
+    con.execute("SET VARIABLE participants_synthetic = $synthetic", {"synthetic": participants_synthetic})
+    con.execute("SET VARIABLE participants_source = $source", {"source": participants_source})
     con.execute(ROLLUPS.read_text())
 
 
@@ -221,7 +226,7 @@ def write_meta(con: duckdb.DuckDBPyConnection, **values: object) -> None:
 
 def check(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse to publish a warehouse that is plainly incomplete."""
-    for table in ("areas", "population", "long_term_sick", "participants", "meta"):
+    for table in ("areas", "population", "long_term_sick", "meta"):  # programme facts may be absent
         if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
             raise BuildError(f"table {table} is empty")
     levels = dict(con.execute("SELECT level, count(DISTINCT area_code) FROM population GROUP BY level").fetchall())
@@ -231,12 +236,19 @@ def check(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def check_rollups(con: duckdb.DuckDBPyConnection) -> None:
-    """Every participant is counted once in each rollup."""
+    """Every participant is counted once in the programme facts and their days, and every pilot return's starts."""
     people = con.execute("SELECT count(*) FROM participants").fetchone()[0]
-    for rollup, column in (("participant_cells", "participants"), ("participant_days", "people")):
-        total = con.execute(f"SELECT coalesce(sum({column}), 0) FROM {rollup}").fetchone()[0]
+    for rollup, column in (("programme_facts", "participants"), ("programme_days", "people")):
+        total = con.execute(f"SELECT coalesce(sum({column}), 0) FROM {rollup}"
+                            + (" WHERE origin = 'participant_records'" if rollup == "programme_facts" else "")
+                            ).fetchone()[0]
         if total != people:
             raise BuildError(f"rollup {rollup} counts {total:,} participants, the participants table {people:,}")
+    starts, returned = con.execute("""SELECT (SELECT coalesce(sum(participants), 0) FROM programme_facts
+                                             WHERE origin = 'pilot_returns'),
+                                            (SELECT coalesce(sum(starts), 0) FROM pilot_returns)""").fetchone()
+    if starts != returned:
+        raise BuildError(f"programme_facts counts {starts:,} starts from pilot returns, the returns {returned:,}")
 
 
 def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
@@ -286,17 +298,18 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     if not data.files:
         raise BuildError(f"no source files found in {directory}")
     real = sorted(t for t, f in data.tables.items() if len(f))
+    supplied = set(real) | ({"participants"} if "pilot_returns" in real else set())  # returns: programme facts
     meta = {
         "data_version": uuid.uuid4().hex[:12],
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "is_demo": "false" if set(FACT_TABLES) <= set(real) else "true",
+        "is_demo": "false" if set(FACT_TABLES) <= supplied else "true",
         "real_tables": ",".join(real),
-        "demo_tables": ",".join(t for t in FACT_TABLES if t not in real),
+        "demo_tables": ",".join(t for t in FACT_TABLES if t not in supplied),
         "source_dir": directory.resolve(),
         "source_files": len(data.files),
         "source_notes": len(data.notes),
         "seed": seed,
-        "participants": participants,
+        "participants": 0 if "participants" in supplied else participants,
         "first_period": demo.FIRST_PERIOD,
         "last_period": demo.LAST_PERIOD,
         "data_cutoff": demo.DATA_CUTOFF.isoformat(),
@@ -306,6 +319,8 @@ def build_source(path: Path, directory: Path, participants: int, seed: int) -> d
     # No reader yet fills population, long_term_sick or participants (see data/sources/__init__.py), so the
     # demo generator supplies them; once one does, its frame replaces the demo one here.
     facts = demo.generate(participants=participants, seed=seed)
+    if "participants" in supplied:  # the programme facts come from the pilot returns, not synthetic records
+        facts = dataclasses.replace(facts, participants=facts.participants.iloc[0:0])
     publish(path, facts, meta, extra=lambda con: load_sources(con, data))
     meta["seconds"] = f"{time.perf_counter() - started:.1f}"
     return {**{k: str(v) for k, v in meta.items()}, "_notes": data.notes}

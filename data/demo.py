@@ -241,7 +241,7 @@ def _programme_participants(rng, prog, n: int, icb: pd.DataFrame, cond: pd.DataF
     app_used = adherence = mskhq = None
     multiplier = _AGE_JOB_MULTIPLIER[age_index] * np.where(group == "mental", 0.9, 1.0)
     if prog.id == "digital_msk":
-        app_used = rng.random(n) < 0.83  # Physitrack NHS survey: 83% used the app
+        app_used = rng.random(n) < float(prog.app_use_benchmark)  # the published share who used the app
         adherence = np.where(app_used, rng.beta(3, 2, n), 0.0)
         multiplier = multiplier * (0.7 + 0.6 * adherence)
         mskhq = np.where(app_used, rng.normal(3 + 6 * adherence, 6), rng.normal(1, 6, n)).round(0)

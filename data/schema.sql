@@ -29,7 +29,8 @@ CREATE TABLE conditions (
 CREATE TABLE programmes (
     id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR NOT NULL, description VARCHAR NOT NULL,
     "where" VARCHAR NOT NULL, start DATE NOT NULL, "end" DATE, calibration VARCHAR NOT NULL,
-    source_name VARCHAR NOT NULL, source_url VARCHAR NOT NULL
+    source_name VARCHAR NOT NULL, source_url VARCHAR NOT NULL,
+    app_use_benchmark DOUBLE         -- published share of participants who used the app (digital MSK), else NULL
 );
 
 CREATE TABLE programme_areas (programme VARCHAR NOT NULL, icb_code VARCHAR NOT NULL);

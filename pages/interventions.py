@@ -14,8 +14,9 @@ def layout(**query):
     return components.page(
         PAGE,
         "Participants, job outcomes and costs for every programme, which ICBs stand out, how quickly people "
-        "get into work and what digital MSK apps achieve. Rates count only people who started long enough "
-        "ago to have had the full time, as DWP advises.",
+        "get into work and what digital MSK apps achieve, from participant records and ICB pilot returns. Rates "
+        "from participant records count only people who started long enough ago to have had the full time, as "
+        "DWP advises; pilot returns give outcomes as of the return.",
         query,
         before={"interventions-digital-msk": assumptions_form(query)},
     )

@@ -1,8 +1,10 @@
 -- Digital MSK exercise apps: engagement and outcomes by whether the participant used the app.
+-- app_use_benchmark is the published share who used the app (data/reference/programmes.csv).
 -- adherence is the share of prescribed sessions done; mskhq_change the MSK-HQ points gained where recorded.
--- Means and sample standard deviations come from the participant_cells rollup's counts, sums and sums of
+-- Means and sample standard deviations come from the programme facts' counts, sums and sums of
 -- squares (data/rollups.sql): sd = sqrt((sum(x^2) - sum(x)^2 / n) / (n - 1)).
 -- $geo        England, an ONS region (its best-fit ICBs) or an ICB
+-- $icbs       the ICBs the viewer may see (list of GSS codes), or NULL for all
 -- $age, $sex, $condition   NULL for all ('back' is the back or neck subgroup of msk)
 -- $start_from, $start_to   start dates, inclusive, on quarter boundaries
 WITH chosen AS (
@@ -11,15 +13,11 @@ WITH chosen AS (
            sum(c.adherence_n) AS adherence_n, sum(c.adherence_sum) AS adherence_sum,
            sum(c.adherence_sumsq) AS adherence_sumsq,
            sum(c.mskhq_n) AS mskhq_n, sum(c.mskhq_sum) AS mskhq_sum, sum(c.mskhq_sumsq) AS mskhq_sumsq,
-           sum(c.followed_12m) AS followed_12m, sum(c.jobs_12m) AS jobs_12m
-    FROM participant_cells c
-    JOIN areas a ON a.code = c.icb_code
+           sum(c.followed_12m) AS followed_12m, sum(c.jobs_12m) AS jobs_12m,
+           bool_or(c.synthetic) AS synthetic
+    FROM programme_selection($geo, $icbs, $start_from, $start_to, $age, $sex, $condition) c
     WHERE c.programme = 'digital_msk'
-      AND in_area(a.code, $geo)
-      AND c.start_quarter BETWEEN $start_from AND $start_to
-      AND ($age IS NULL OR c.age_band = $age)
-      AND ($sex IS NULL OR c.sex = $sex)
-      AND ($condition IS NULL OR c.condition_group = $condition OR ($condition = 'back' AND c.back))
+      AND c.app_used IS NOT NULL  -- recorded in participant records, not in pilot returns
     GROUP BY c.app_used
 )
 SELECT app_used, participants,
@@ -31,6 +29,7 @@ SELECT app_used, participants,
        mskhq_sum / nullif(mskhq_n, 0) AS mskhq_mean,
        CASE WHEN mskhq_n > 1 THEN sqrt(greatest(0, (mskhq_sumsq - mskhq_sum * mskhq_sum / mskhq_n)
                                                / (mskhq_n - 1))) END AS mskhq_sd,
-       followed_12m, jobs_12m
+       followed_12m, jobs_12m, synthetic,
+       (SELECT app_use_benchmark FROM programmes WHERE id = 'digital_msk') AS app_use_benchmark
 FROM chosen
 ORDER BY app_used DESC

@@ -102,7 +102,7 @@ def test_accelerators_8_compare_query_filters_on_a_tiny_warehouse(tiny_con):
             "NULL, NULL, NULL)", list(r))
     build.build_rollups(tiny_con)
     wh = queries.Warehouse(connection=tiny_con)
-    params = {"age": None, "sex": None, "condition": None, "start_from": date(2025, 1, 1),
+    params = {"icbs": None, "age": None, "sex": None, "condition": None, "start_from": date(2025, 1, 1),
               "start_to": date(2026, 6, 30)}
     out = wh.run("accelerators_compare", **params)
     assert out[["icb_code", "condition_group", "participants", "followed_12m", "jobs_12m", "cost_12m_gbp"]] \

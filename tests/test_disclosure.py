@@ -194,7 +194,7 @@ def default_size_warehouse(tmp_path_factory) -> Warehouse:
 
 def test_disclosure_4b_the_issues_numbers_at_the_default_size(client, default_size_warehouse, monkeypatch):
     monkeypatch.setattr(queries, "_default", default_size_warehouse)
-    raw = queries.run("interventions_outcomes", geo="E92000001", age="16-24", sex="female", condition="diabetes",
+    raw = queries.run("interventions_outcomes", geo="E92000001", icbs=None, age="16-24", sex="female", condition="diabetes",
                       **iv_period("2025Q1"))
     raw = raw.set_index("programme").loc["emp_adviser_gp"]
     assert (raw["participants"], raw["followed_12m"], raw["jobs_12m"]) == (2, 2, 1)  # as the issue found
@@ -365,20 +365,26 @@ def test_disclosure_13_round_cumulative_is_monotone_and_steps_by_5():
 
 
 def test_disclosure_14_pilot_returns_total_with_a_suppressed_icb_takes_its_rate_from_rounded_counts(monkeypatch):
+    from dashboard.charts import _programmes
     from dashboard.charts import interventions as iv
 
+    # A programme's total over two ICBs from pilot returns (the programme facts: outcomes as of the return).
     totals = pd.DataFrame({
-        "programme": ["workwell"], "programme_name": ["WorkWell vanguards"], "short_name": ["WorkWell"], "icbs": [2],
-        "referrals": [60], "starts": [53], "starts_with_jobs_known": [53], "job_outcomes": [21],
-        "starts_with_sustained_known": [0], "sustained_outcomes": [None], "cost_gbp": [1.0e5],
-        "first_period": ["2025Q1"], "last_period": ["2025Q2"], "files": ["returns.csv"]})
+        "programme": ["workwell"], "programme_name": ["WorkWell vanguards"], "short_name": ["WorkWell"],
+        "participants": [53], "followed_12m": [53], "jobs_12m": [21], "followed_26w": [0], "sustained_26w": [0],
+        "cost_gbp": [1.0e5], "cost_12m": [1.0e5], "cost_26w": [0.0], "costed": [53], "jobs_costed": [21],
+        "sustained_costed": [0], "synthetic": [False], "followup": ["as_of_return"], "files": ["returns.csv"]})
     parts = pd.DataFrame({"programme": ["workwell", "workwell"], "icb_code": ["E54000050", "E54000061"],
-                          "starts_with_jobs_known": [50, 3], "job_outcomes": [20, 1],
-                          "starts_with_sustained_known": [0, 0], "sustained_outcomes": [0, 0]})
-    monkeypatch.setattr(iv, "run", lambda name, **_: parts if name.endswith("_parts") else totals)
-    england = iv.returns_data(Filters()).set_index("measure").loc[iv.RETURNS_JOB]
+                          "participants": [50, 3], "followed_12m": [50, 3], "jobs_12m": [20, 1],
+                          "followed_26w": [0, 0], "sustained_26w": [0, 0]})
+
+    def fake(name, **_):
+        return parts if name.endswith("_parts") else totals
+    monkeypatch.setattr(iv, "run", fake)
+    monkeypatch.setattr(_programmes, "run", fake)
+    england = iv.outcomes_data(Filters()).set_index("measure").loc[iv.JOB]
     # 21 of 53 exactly would pin England's counts, and less the 20 of 50 shown for one ICB give the other's 1 of 3.
     assert (england["participants"], england["outcomes"]) == (55, 20)
     assert england["rate"] == pytest.approx(20 / 55 * 100)
-    icb = iv.returns_data(Filters(geo="E54000050")).set_index("measure").loc[iv.RETURNS_JOB]  # a part: exact
+    icb = iv.outcomes_data(Filters(geo="E54000050")).set_index("measure").loc[iv.JOB]  # a part: exact
     assert icb["rate"] == pytest.approx(21 / 53 * 100)

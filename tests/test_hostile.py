@@ -14,7 +14,7 @@ from dashboard import exports, registry, safety
 from dashboard.filters import Filters
 from tests import hostile
 
-PUBLISHED = ("regions-fingertips", "regions-published", "overview-uk-published", "interventions-returns")
+PUBLISHED = ("regions-fingertips", "regions-published", "overview-uk-published", "interventions-outcomes")
 LEVEL = {"regions-published": "region"}  # the fixture's Nomis file has values for regions, not ICBs
 
 
@@ -107,7 +107,7 @@ def _tiny_png() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("chart_id", PUBLISHED[:3])  # the pilot returns put no file text in the figure
+@pytest.mark.parametrize("chart_id", PUBLISHED[:3])  # the programme outcomes put no file text in the figure
 def test_hostile_6_figures_carry_no_live_markup(on_hostile, chart_id):
     figure = registry.render(chart_id, Filters(level=LEVEL.get(chart_id, "icb"))).figure
     strings = list(_strings(figure.to_plotly_json()))

@@ -7,6 +7,8 @@ import pytest
 import queries
 from dashboard import registry
 from dashboard.charts import interventions as iv
+from dashboard.charts import interventions_cost as cost
+from dashboard.charts import interventions_msk as msk
 from dashboard.filters import Filters
 from dashboard.stats import funnel
 
@@ -47,7 +49,7 @@ def test_interventions_3_programme_without_eligible_cohort_says_so_not_zero():
 
 def test_interventions_4_recent_starters_do_not_drag_the_rate_down():
     # Counting everyone who started (not only those with a year's follow-up) gives a lower WorkWell rate.
-    raw = queries.run("interventions_outcomes", **iv._period_params(Filters())).set_index("programme")
+    raw = queries.run("interventions_outcomes", **iv.period_params(Filters())).set_index("programme")
     naive = raw.at["workwell", "jobs_12m"] / raw.at["workwell", "participants"] * 100
     assert job_rates().at["workwell", "rate"] > naive + 5
 
@@ -71,7 +73,7 @@ def test_funnel_chart_2_chosen_programme_points_and_national_line_from_the_same_
     frame = iv.funnel_data(filters)
     assert (frame["programme"] == "ips").all() and frame.attrs["chosen"]
     assert frame["in_area"].sum() == 5  # the five London ICBs
-    raw = queries.run("interventions_funnel", programme="ips", **iv._period_params(filters))
+    raw = queries.run("interventions_funnel", programme="ips", **iv.period_params(filters))
     raw = raw[raw["followed_12m"] > 0].set_index("area_code")
     national = raw["jobs_12m"].sum() / raw["followed_12m"].sum()
     assert frame["national_rate"].iloc[0] == pytest.approx(national * 100)
@@ -106,7 +108,7 @@ def test_time_to_work_chart_2_one_programme_by_condition():
 
 
 def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
-    frame = iv.cost_data(Filters()).set_index("programme")
+    frame = cost.cost_data(Filters()).set_index("programme")
     whp = frame.loc["whp"]
     assert whp["cost_per_participant"] == pytest.approx(2000, rel=0.05)  # demo cost £2,000 a participant
     assert whp["cost_per_job"] > whp["cost_per_participant"]
@@ -118,8 +120,8 @@ def test_cost_chart_1_costs_per_outcome_and_estimated_return_range():
 
 
 def test_cost_chart_2_assumptions_from_the_link_change_the_numbers_and_are_recorded():
-    default = iv.cost_data(Filters()).set_index("programme")
-    changed = iv.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
+    default = cost.cost_data(Filters()).set_index("programme")
+    changed = cost.cost_data(Filters.from_query("deadweight=80&persistence=26")).set_index("programme")
     # 20% additional over 26 weeks instead of 50% over 52: a fifth of the central return.
     assert changed.at["whp", "return_society_central"] == pytest.approx(
         0.2 * 26 * 195.36 / default.at["whp", "cost_per_sustained"], abs=1e-4)
@@ -168,7 +170,7 @@ def test_cost_chart_4_an_assumption_out_of_range_is_refused_in_one_line(client):
 
 
 def test_digital_msk_chart_1_engagement_near_the_published_83_percent():
-    frame = iv.digital_msk_data(Filters()).set_index(["measure", "group"])
+    frame = msk.digital_msk_data(Filters()).set_index(["measure", "group"])
     assert frame.loc[("Used the app", "All participants"), "value"] == pytest.approx(83, abs=2)
     assert ("MSK-HQ change (points; higher is better)", "Used the app") in frame.index
 

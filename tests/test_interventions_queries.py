@@ -9,7 +9,7 @@ from queries import Warehouse
 
 NENC, SY, LONDON_ICB = "E54000050", "E54000061", "E54000027"  # NENC is in the North East region E12000001
 START = {"start_from": date(2019, 1, 1), "start_to": date(2026, 6, 30)}
-NONE = {"age": None, "sex": None, "condition": None}
+NONE = {"icbs": None, "age": None, "sex": None, "condition": None}
 
 # id, programme, icb, condition_code, group, age, sex, followup, days_to_job, sustained, cost, app, adherence, mskhq
 PEOPLE = [

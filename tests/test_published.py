@@ -81,14 +81,14 @@ def test_published_5_a_demo_warehouse_has_none_and_says_how_to_load_them(demo_wa
     assert figures.DEMO_NOTE not in notes(rendered)  # an empty published chart claims no synthetic numbers
 
 
-# ---- pilot returns on the interventions page ------------------------------------------------------------
+# ---- pilot returns on the interventions page (the programme facts: tests/test_programme_facts.py) --------------
 
 def test_returns_1_programmes_reported_with_rates_of_the_starts_whose_outcome_is_known(mixed):
-    rendered = registry.render("interventions-returns", Filters())
-    jobs = rendered.data[rendered.data["measure"] == "In work (reported so far)"].set_index("programme")
-    sustained = rendered.data[rendered.data["measure"] != "In work (reported so far)"].set_index("programme")
+    rendered = registry.render("interventions-outcomes", Filters())
+    jobs = rendered.data[rendered.data["measure"] == "In work within 12 months"].set_index("programme")
+    sustained = rendered.data[rendered.data["measure"] != "In work within 12 months"].set_index("programme")
     # The CSV return and the NENC workbook, summed by programme; every row but 'back' (a subgroup of msk).
-    assert set(jobs.index) == {"accelerator", "workwell"}
+    assert set(jobs.index[jobs["participants"] > 0]) == {"accelerator", "workwell"}
     accel = jobs.loc["accelerator"]
     # Counts of people from records are rounded at every level, England too (506 -> 505, 111 -> 110, 44 -> 45);
     # the rate comes from the unrounded counts.
@@ -102,19 +102,20 @@ def test_returns_1_programmes_reported_with_rates_of_the_starts_whose_outcome_is
 
 
 def test_returns_2_area_condition_and_period_filters(mixed):
-    sy = registry.render("interventions-returns", Filters(geo="E54000061")).data
+    sy = registry.render("interventions-outcomes", Filters(geo="E54000061")).data
+    sy = sy[sy["participants"] > 0]
     assert set(sy["programme"]) == {"accelerator"} and sy["participants"].iloc[0] == 195  # 196, rounded to 5
-    mental = registry.render("interventions-returns", Filters(condition="mental")).data
+    mental = registry.render("interventions-outcomes", Filters(condition="mental")).data
     assert mental.loc[mental["programme"] == "accelerator", "participants"].iloc[0] == 100  # 101, rounded
-    before = registry.render("interventions-returns", Filters(period_to="2025Q1"))
-    assert before.data.empty and "No pilot returns are loaded" in notes(before).replace("<br>", " ")
-    aged = registry.render("interventions-returns", Filters(age="50-64"))
-    assert "do not record age or sex" in aged.summary
+    before = registry.render("interventions-outcomes", Filters(period_to="2025Q1"))
+    assert before.data.empty and figures.DEMO_NOTE not in notes(before)
+    aged = registry.render("interventions-outcomes", Filters(age="50-64"))
+    assert "age and sex are not in the pilot returns" in aged.summary.lower()
 
 
-def test_returns_3_a_demo_warehouse_has_none(demo_warehouse):
-    rendered = registry.render("interventions-returns", Filters())
-    assert rendered.data.empty and "python -m data.build --source DIR" in rendered.summary
+def test_returns_3_a_demo_warehouse_draws_its_synthetic_records(demo_warehouse):
+    rendered = registry.render("interventions-outcomes", Filters())
+    assert rendered.demo and "pilot returns" not in rendered.summary.lower()
 
 
 # ---- ONS INAC01 on the overview page ------------------------------------------------------------------------

@@ -113,7 +113,7 @@ def test_interventions_outcomes_1_counts_only_cohorts_with_a_year_of_follow_up(t
                          rows)
     build.build_rollups(tiny_con)
     wh = Warehouse(connection=tiny_con)
-    params = dict(age=None, sex=None, condition=None,
+    params = dict(icbs=None, age=None, sex=None, condition=None,
                   start_from=pd.Timestamp("2019-01-01").date(), start_to=pd.Timestamp("2026-06-30").date())
     ne = wh.run("interventions_outcomes", geo="E12000001", **params)  # the North East region: NENC only
     ne = ne[ne["participants"] > 0]

@@ -44,9 +44,9 @@ def test_source_build_1_loads_real_tables_beside_demo_facts(live, capsys):
                              WHERE series_id = 'LF6A' AND period = 'Mar-May 2024'""").fetchone()[0]
         flags = dict(con.execute("SELECT area_code, flag FROM source_nomis_aps WHERE flag IS NOT NULL").fetchall())
         starts = con.execute("SELECT sum(starts) FROM pilot_returns").fetchone()[0]
-    assert meta["data_version"] != before and meta["is_demo"] == "true"  # the survey and participant facts are demo
+    assert meta["data_version"] != before and meta["is_demo"] == "true"  # the survey facts are demo
     assert meta["real_tables"] == "pilot_returns,source_fingertips,source_inac01,source_nomis_aps"
-    assert meta["demo_tables"] == "population,long_term_sick,participants"
+    assert meta["demo_tables"] == "population,long_term_sick"  # the pilot returns are the programme facts
     assert counts == {"source_fingertips": 5, "source_nomis_aps": 4, "source_inac01": 35, "pilot_returns": 5,
                       "source_files": 5, "population": counts["population"]} and counts["population"] > 0
     assert lts == 2780 and flags == {"E12000007": "*", "E54000061": "!", "E54000054": "~"}

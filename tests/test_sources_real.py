@@ -272,10 +272,10 @@ def test_build_1_every_layout_together_in_one_build(tmp_path, capsys):
         wy = con.execute("""SELECT numerator, denominator, aggregated FROM source_nomis_aps
                             WHERE area_code = 'E54000054' AND period = 'Jan 2024-Dec 2024'""").fetchone()
         formats = dict(con.execute("SELECT format, count(*) FROM source_files GROUP BY ALL").fetchall())
-    assert counts == {"fingertips": 5 + 9, "nomis": 4 + 12 + 14, "inac01": 35 + 120, "ons": 10, "pilot": 5}
+    assert counts == {"fingertips": 5 + 9, "nomis": 4 + 12 + 14, "inac01": 35 + 120, "ons": 10, "pilot": 5 + 8}
     assert wy == (68_000, 280_300, True)
     assert formats == {"fingertips": 4, "nomis_aps": 1, "nomis_query": 2, "inac01": 7, "ons_series": 1,
-                       "pilot_returns": 2}
+                       "pilot_returns": 3}
     rows = pd.read_csv(report, dtype=str, keep_default_na=False)
     assert list(rows.columns) == ["file", "row", "column", "rule", "message", "severity"]
     assert set(rows["severity"]) == {"note"} and {"kept_not_shown", "aggregated", "superseded", "merged_duplicate",

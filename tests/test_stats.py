@@ -29,3 +29,22 @@ def test_disclosure_1_boundaries(count, shown):
 def test_disclosure_2_national_counts_unrounded_and_shown_as_star():
     assert round_count([3, 12], national=[True, False]).tolist() == [3, 10]
     assert show_count(float("nan")) == "*" and show_count(12345.0) == "12,345"
+
+
+def test_mean_interval_is_students_t_worked_by_hand():
+    from dashboard.stats.intervals import mean_interval
+
+    # mean 10, sd 2, n 16: t(0.975, 15) = 2.131450, half-width 2.131450 * 2 / 4 = 1.065725.
+    lower, upper = mean_interval(10.0, 2.0, 16)
+    assert lower == pytest.approx(8.934275, abs=1e-6) and upper == pytest.approx(11.065725, abs=1e-6)
+    assert np.isnan(mean_interval(5.0, 1.0, 1)[0])  # one person: no interval
+
+
+def test_disclosed_rate_is_wilson_in_percent_and_blank_when_the_rule_hides_it():
+    from dashboard.stats.intervals import disclosed_rate
+
+    # 50 of 100: Wilson 95% 40.38-59.62% (centre 0.5, half-width 1.96 / 1.0384 * sqrt(0.0025 + 0.000096)).
+    rate, lower, upper = disclosed_rate([50, 3], [100, 40])
+    assert rate[0] == pytest.approx(50) and lower[0] == pytest.approx(40.383, abs=1e-3)
+    assert upper[0] == pytest.approx(59.617, abs=1e-3)
+    assert np.isnan(rate[1]) and np.isnan(lower[1]) and np.isnan(upper[1])  # 3 people: hidden

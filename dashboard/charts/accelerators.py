@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.domain import domain
 from dashboard.figures import accelerators as fig
@@ -158,7 +159,8 @@ def pretrend_words(row, label: str) -> str:
 
 
 def compare_data(filters: Filters) -> pd.DataFrame:
-    rows = run("accelerators_compare", age=filters.age, sex=filters.sex, condition=filters.condition,
+    rows = run("accelerators_compare", icbs=viewer_icbs(filters), age=filters.age, sex=filters.sex,
+               condition=filters.condition,
                start_from=pd.Period(filters.period_from, "Q").start_time.date(),
                start_to=pd.Period(filters.period_to, "Q").end_time.date())
     if rows.empty:
@@ -240,4 +242,6 @@ register(Chart(
     figure=fig.accelerators_compare,
     summary=compare_summary,
     filters=FILTERS,
+    restricted=True,
+    synthetic_when=facts_synthetic,
 ))

@@ -10,7 +10,7 @@ from dashboard.stats.quality import survey_rates
 from queries import run
 
 SURVEY_SOURCE = "ONS Annual Population Survey, economically inactive because of long-term sickness, aged 16-64"
-PILOT_SOURCE = "Programme participant records (pilot returns)"
+PILOT_SOURCE = "Programme participant records and ICB pilot returns (unpublished management information)"
 # Respondent counts: used for intervals and tests, never published below national level.
 SURVEY_PRIVATE = ("sample_size", "sample_sick")
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.charts._programmes import period_params
 from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
 from dashboard.domain import domain
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import disclosure, quality
-from dashboard.stats.intervals import wilson
+from dashboard.stats.intervals import disclosed_rate
 from dashboard.stats.quality import survey_rates
 from queries import run
 
@@ -200,9 +201,7 @@ def headlines(filters: Filters) -> list[Headline]:
         detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
         out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
 
-    params = {"geo": filters.geo, "age": filters.age, "sex": filters.sex, "condition": filters.condition,
-              "start_from": pd.Period(filters.period_from, "Q").start_time.date(),
-              "start_to": pd.Period(filters.period_to, "Q").end_time.date()}
+    params = period_params(filters)  # the programme facts, restricted to the viewer's ICBs
     progs = run("interventions_outcomes", **params)
     progs = progs[progs["participants"] > 0]
     if not progs.empty:
@@ -214,14 +213,14 @@ def headlines(filters: Filters) -> list[Headline]:
         # A total over programmes and ICBs whose parts are published elsewhere: secondary suppression.
         parts = run("interventions_parts", **params)
         secondary = bool(disclosure.part_suppressed(parts["jobs_12m"], parts["followed_12m"]).any())
-        rate = float(disclosure.total_rate(jobs_raw, followed_raw, secondary))
+        rate, lower, upper = (float(x) for x in disclosed_rate(jobs_raw, followed_raw, secondary))
         if not np.isnan(rate):
-            lower, upper = wilson(*((disclosure.control(jobs_raw), disclosure.control(followed_raw)) if secondary
-                                    else (jobs_raw, followed_raw)))
             out.append(Headline("In work within 12 months", f"{rate:.0f}%",
-                                f"95% CI {lower * 100:.0f}-{upper * 100:.0f}%, of "
-                                f"{disclosure.show_count(disclosure.control(followed_raw))} who started at least "
-                                "a year before the data cut-off"))
+                                f"95% CI {lower:.0f}-{upper:.0f}%, of "
+                                f"{disclosure.show_count(disclosure.control(followed_raw))} "
+                                + ("who started at least a year before the data cut-off"
+                                   if not progs["followup"].str.contains("as_of_return").any()
+                                   else "starts whose outcome is known (pilot returns: as of the return)")))
     return out
 
 

@@ -108,7 +108,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         labels = [label for label, _ in rows]
         at = labels.index("Notes") if "Notes" in labels else len(rows)
         rows.insert(at, ("Assumptions", assumptions(rendered)))
-    if ctx.demo and rendered.chart.synthetic:
+    if ctx.demo and rendered.demo:
         rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
     return rows
 

@@ -39,7 +39,7 @@ class ImageBusy(RuntimeError):
 
 def footer_lines(rendered: Rendered, ctx: Context, width: int = FOOTER_WRAP) -> list[str]:
     """The lines under an image (HTML for plotly): demo label, source, data date, accessed on, wrapped."""
-    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.chart.synthetic else []
+    lines = [f"<b>{html.escape(figures.DEMO_NOTE)}</b>"] if ctx.demo and rendered.demo else []
     noted = [f"Assumptions: {assumptions(rendered)}"] if assumptions(rendered) else []
     for text in (f"Source: {rendered.chart.source}", *noted, data_date(rendered, ctx), accessed_line(ctx)):
         lines += [html.escape(line) for line in textwrap.wrap(text, width)]

@@ -48,7 +48,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
                  accessed_line(ctx)]
         if assumptions(rendered):
             lines.insert(2, rendered.summary)
-        if ctx.demo and rendered.chart.synthetic:
+        if ctx.demo and rendered.demo:
             lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()

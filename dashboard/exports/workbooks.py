@@ -19,7 +19,7 @@ def csv(rendered: Rendered) -> bytes:
     if frame.empty:
         # An empty chart still says what it would hold and why it holds nothing: its header and one note row.
         columns = list(frame.columns) or ["note"]
-        frame = pd.DataFrame([[f"No data: {rendered.chart.empty_message}"] + [None] * (len(columns) - 1)],
+        frame = pd.DataFrame([[f"No data: {rendered.empty_message}"] + [None] * (len(columns) - 1)],
                              columns=columns)
     return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
@@ -87,7 +87,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         pd.DataFrame().to_excel(writer, sheet_name="Notes", index=False)
         ws = writer.sheets["Notes"]
         head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
-        if ctx.demo and any(r.chart.synthetic for r in items):
+        if ctx.demo and any(r.demo for r in items):
             head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
         head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", f"{DISCLOSURE_NOTE} {quality.note()}"),
                  ("Accessed", accessed_line(ctx))]

@@ -201,3 +201,12 @@ def columns(central: Assumptions) -> dict[str, float]:
     return {f"{s.param}{'_pct' if s.unit == '%' else ''}": round(getattr(central, s.key) * s.scale, 4)
             for s in SETTINGS}
 
+
+
+def return_columns(cost_per_sustained, central: Assumptions) -> pd.DataFrame:
+    """The columns a chart of estimated returns publishes beside each cost per sustained outcome: ``return_``
+    each perspective and scenario (``returns``, to 4 places) and ``assumed_`` each central assumption."""
+    out = returns(cost_per_sustained, central).round(4).add_prefix("return_")
+    for column, value in columns(central).items():
+        out[f"assumed_{column}"] = value
+    return out

@@ -169,7 +169,7 @@ def combine(frame: pd.DataFrame, reader) -> tuple[pd.DataFrame, list[Problem]]:
     if not shared.any():
         return frame, []
     keys = _joined(frame.loc[shared, list(spec.key)])
-    values = _joined(reader.table_frame(frame.loc[shared]))
+    values = _joined(reader.table_frame(frame.loc[shared]).drop(columns=["file"], errors="ignore"))  # not the file
     editions = getattr(reader, "EDITIONS", False)
     problems: list[Problem] = []
     drop: set[int] = set()

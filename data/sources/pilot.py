@@ -50,7 +50,7 @@ GUIDANCE = (
     ("sustained_outcomes", "Of those job outcomes, people whose job lasted 26 weeks; at most job_outcomes."),
     ("cost_gbp", "Spend on those starts in pounds, no pound sign or commas needed."),
 )
-COLUMNS = ("icb_code", "period", "period_start", "programme", "condition_group", *COUNTS, "cost_gbp")
+COLUMNS = ("icb_code", "period", "period_start", "programme", "condition_group", *COUNTS, "cost_gbp", "file")
 SPEC = Spec(area="icb_code", counts=(*COUNTS, "cost_gbp"),
             ratios=(("starts", "referrals"), ("job_outcomes", "starts"), ("sustained_outcomes", "job_outcomes")),
             key=("icb_code", "period", "programme", "condition_group"))
@@ -104,6 +104,7 @@ def normalise(table: sources.Table, index: int) -> tuple[pd.DataFrame, list[Prob
 
 
 def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(file=frame["_file"]) if "_file" in frame else frame.assign(file=None)
     out = frame[list(COLUMNS)].copy()
     for column in COUNTS:
         out[column] = out[column].astype("Int64")

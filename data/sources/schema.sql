@@ -77,7 +77,8 @@ CREATE TABLE pilot_returns (
     starts INTEGER,
     job_outcomes INTEGER,
     sustained_outcomes INTEGER,
-    cost_gbp DOUBLE
+    cost_gbp DOUBLE,
+    file VARCHAR                     -- the return it came from (source_files.file); the programme facts' source
 );
 
 -- ONS time-series CSVs (one series a file: LF6A and the like), every period the file gives.

@@ -45,12 +45,14 @@ def test_published_1_drawn_beside_the_synthetic_survey_charts(browser, mixed_app
 def test_published_2_pilot_returns_drawn_on_the_interventions_page(browser, mixed_app):
     with browser_context(browser, mixed_app) as wrapped:
         page = wrapped.open("/interventions")
-        card = page.locator("#card-interventions-returns")
+        card = page.locator("#card-interventions-outcomes")
         assert card.locator(".main-svg").count() >= 1
         assert any("Accelerator" in t for t in card.locator(".ytick text").all_text_contents())
         notes = card.locator(".chart-source").inner_text()
-        assert notes.startswith("Source: Pilot returns") and "SYNTHETIC" not in notes
-        assert "Reported by pilot sites" in card.locator(".chart-summary").inner_text()
+        assert notes.startswith("Source: Programme participant records and ICB pilot returns")
+        assert "SYNTHETIC" not in notes
+        assert "Pilot returns (" in card.locator(".chart-summary").inner_text()
+        assert page.locator("#card-interventions-returns").count() == 0  # no separate "published figures" card
         assert wrapped.errors == []
 
 
