@@ -13,7 +13,8 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import routes, serving
+from dashboard import figures, routes, serving
+from dashboard.domain import domain
 from dashboard.settings import Settings
 from dashboard.stats import quality
 
@@ -62,7 +63,7 @@ def _nav() -> dbc.Nav:
 def shell() -> html.Div:
     """The page shell: skip link, header and navigation, demo-data banner, main content, footer."""
     try:
-        demo, unavailable = queries.warehouse().is_demo, None
+        demo, unavailable = domain().synthetic, None
         meta = queries.warehouse().meta
     except queries.WarehouseUnavailable as error:
         # Never an exception here: Dash evaluates the shell while setting itself up on a worker's first request,
@@ -70,8 +71,7 @@ def shell() -> html.Div:
         demo, unavailable, meta = True, error, {}
     # A static note, not role="alert": it says the same thing on every page, so it is not announced on each.
     banner = html.Div(html.P(
-        [html.Strong("Synthetic demo data. "),
-         "These figures are generated for demonstration and are not official statistics. ",
+        [html.Strong(figures.DEMO_SENTENCE), " ",
          dcc.Link("About the data", href=dash.get_relative_path("/about"), className="alert-link")],
         className="mb-0"), className="alert alert-warning demo-banner mb-0 rounded-0 text-center", id="demo-banner",
         role="note", **{"aria-label": "Demo data"}) if demo else None

@@ -20,7 +20,8 @@ import pandas as pd
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, openapi, registry, serving
+from dashboard import changes, embeds, exports, figures, openapi, registry, serving
+from dashboard.domain import domain
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from dashboard.problems import Problem
 from dashboard.problems import base_url as _base
@@ -118,7 +119,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
     if "reliability" in table.columns:
         notes.append(RELIABILITY_NOTE)
     if rendered.demo:
-        notes.insert(0, "Synthetic demo data, generated for demonstration: not official statistics.")
+        notes.insert(0, figures.DEMO_SENTENCE)
     if table.empty:
         notes.append(rendered.empty_message)
     if ignored:
@@ -140,7 +141,7 @@ def chart_document(rendered: Rendered, wh: queries.Warehouse) -> dict:
         "filters_in_words": words,
         "filters_ignored": ignored,
         "period_covered": period_covered(rendered),
-        "data_date": exports.data_date(rendered, exports.Context(base, date.today(), meta, wh.is_demo)),
+        "data_date": exports.data_date(rendered, exports.Context(base, date.today(), meta, domain(wh).synthetic)),
         "columns": [openapi.column_entry(name, str(table[name].dtype)) for name in table.columns],
         "units": {str(name): openapi.column_unit(str(name)) for name in table.columns},
         "quality_notes": notes,

@@ -48,8 +48,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
              f"Printed on {esc(exports.long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
              f"{esc(str(built)[:10])}.</p>")]
     if ctx.demo:
-        parts.append(f'<p class="demo">{esc(figures.DEMO_NOTE)}: these figures are generated for demonstration and '
-                     "are not official statistics.</p>")
+        parts.append(f'<p class="demo">{esc(figures.DEMO_NOTE)}: {esc(figures.DEMO_WARNING)}.</p>')
     parts.append("<h2>Summary</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in headline(filters)) + "</ul>")
     for chart_id in registry.page("/profile").charts:
         rendered = registry.render(chart_id, filters)

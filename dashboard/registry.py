@@ -20,6 +20,8 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import figures, safety
+from dashboard.domain import domain
 from dashboard.filters import Filters
 
 DataFn = Callable[[Filters], pd.DataFrame]
@@ -174,7 +176,7 @@ def render(chart: Chart | str, filters: Filters) -> Rendered:
 
 
 def _build(chart: Chart, filters: Filters) -> Rendered:
-    from dashboard import figures, rendering, safety
+    from dashboard import rendering
 
     demo = shows_demo_data(chart)
     data = chart.data(filters)
@@ -197,11 +199,9 @@ def _build(chart: Chart, filters: Filters) -> Rendered:
 
 def shows_demo_data(chart: Chart) -> bool:
     """Whether the chart's numbers are synthetic: a chart of the warehouse's facts (not of published series only)
-    on a warehouse whose meta says it holds demo data. Read from the warehouse it renders from (its meta is read
-    once per data version), so every worker answers the same whatever it served before."""
-    import queries
-
-    return chart.shows_synthetic and queries.warehouse().is_demo
+    on a warehouse that holds demo data. Asked of the domain of the warehouse it renders from (read once per data
+    version), so every worker answers the same whatever it served before."""
+    return chart.shows_synthetic and domain().synthetic
 
 
 _ORDER = {p.path: i for i, p in enumerate(PAGES)}

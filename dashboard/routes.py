@@ -21,7 +21,6 @@ from dash.exceptions import CallbackException
 import queries
 from dashboard import embeds, exports, registry
 from dashboard.filters import FilterError, Filters
-from dashboard.registry import Rendered
 from dashboard.safety import quoted
 from dashboard.settings import Settings
 
@@ -88,10 +87,6 @@ def _chart(chart_id: str) -> registry.Chart:
     except KeyError:
         prefix = flask.current_app.config["DASHBOARD_SETTINGS"].url_prefix
         raise BadRequest(404, f"No chart called {quoted(chart_id)}; {prefix}api/charts lists the charts.") from None
-
-
-def _render(chart: registry.Chart, filters: Filters) -> Rendered:
-    return registry.render(chart, filters)
 
 
 # Properties that are always text: the address bar's parts (Dash's own page router reads them as strings) and
@@ -199,7 +194,7 @@ def register(app: Dash, settings: Settings) -> None:
         if fmt not in exports.FORMATS:
             raise BadRequest(404, f"No {quoted(fmt)} export; use one of {', '.join(exports.FORMATS)}.")
         filters = _filters()
-        rendered = _render(chart, filters)
+        rendered = registry.render(chart, filters)
         ctx = context(chart, filters)
         if fmt == "csv":
             body = exports.csv(rendered)
@@ -214,7 +209,6 @@ def register(app: Dash, settings: Settings) -> None:
         from dashboard import profile_pdf
 
         filters = _filters()
-        _render(registry.get("profile-spine"), filters)  # sets the demo label; 503 when there is no warehouse
         ctx = exports.Context.now(f"{flask.request.host_url.rstrip('/')}{prefix}profile{filters.query_string()}")
         body = profile_pdf.pdf(profile_pdf.document(filters, ctx))
         response = flask.Response(body, mimetype="application/pdf")
@@ -230,7 +224,7 @@ def register(app: Dash, settings: Settings) -> None:
                                   f"{', '.join(sorted(registry.pages()))}.")
         charts = registry.charts(page.path)  # in the page's order
         filters = _filters()
-        items = [_render(chart, filters) for chart in charts]
+        items = [registry.render(chart, filters) for chart in charts]
         body = exports.page_xlsx(name, items, context(charts[0], filters))
         return _download(body, f"{name}.xlsx", "xlsx")
 
@@ -247,7 +241,7 @@ def register(app: Dash, settings: Settings) -> None:
         charts = [_chart(chart_id) for chart_id in ids]
         filters = _filters()
         with exports.image_slot():  # the whole pack takes one place in the image queue, or none
-            items = [_render(chart, filters) for chart in charts]
+            items = [registry.render(chart, filters) for chart in charts]
             body = exports.briefing_pptx(items, context(charts[0], filters))
         return _download(body, "briefing.pptx", "pptx")
 
@@ -256,7 +250,7 @@ def register(app: Dash, settings: Settings) -> None:
         flask.g.embed = True
         chart = _chart(chart_id)
         filters = _filters()
-        rendered = _render(chart, filters)
+        rendered = registry.render(chart, filters)
         query = filters.query_string()
         base = f"{public_origin()}{prefix}"
         downloads = {label: f"{prefix}export/{chart.id}.{fmt}{query}"

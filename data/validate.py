@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.sources import geography
+from data import geography
 
 RULES = {
     "not_tabular": "The file is not a CSV file or an Excel workbook (.xlsx or .xls).",

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 import queries
-from dashboard import accessibility, content, registry
+from dashboard import accessibility, content, figures, registry
 from dashboard.components import data_table
 from dashboard.domain import domain
 
@@ -106,7 +106,7 @@ def layout(**_query):
         html.Ul([
             html.Li(["Data version ", html.Code(meta.get("data_version", "none")), ", built ",
                      meta.get("built_at", "never"), "."]),
-            html.Li(html.Strong("Synthetic demo data: not official statistics.")
+            html.Li(html.Strong(figures.DEMO_SENTENCE)
                     if meta.get("is_demo") == "true" else "Loaded from published and returned files."),
         ]),
         *_whats_new(),

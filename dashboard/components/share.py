@@ -4,11 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+import flask
 from dash import dcc, html
 
-from dashboard import registry
+from dashboard import exports, registry
 from dashboard.components.ids import dom_id
 from dashboard.filters import FilterError, Filters
+from dashboard.routes import public_origin
 
 DOWNLOADS = (("PNG image", "png"), ("SVG image", "svg"), ("CSV data", "csv"), ("Excel data", "xlsx"))
 
@@ -23,18 +25,12 @@ def _canonical(search: str | None) -> str:
 def _absolute(path: str) -> str:
     """An address for pasting elsewhere (the embed code): the public scheme and host (never an unchecked Host
     header: ``routes.public_origin``), then the path."""
-    import flask
-
-    from dashboard.routes import public_origin
-
     return (public_origin() if flask.has_app_context() else "") + path
 
 
 def share_links(chart_id: str, search: str | None, summary: str | None = None) -> list:
     """A chart card's download links and embed code, for the view in ``search`` (the page-filters store): the
     iframe with its resizing script, and a picture linking to the live view (alt text: ``summary``)."""
-    from dashboard import exports
-
     chart = registry.get(chart_id)
     query = _canonical(search)
     links = [html.A(label, href=dash.get_relative_path(f"/export/{chart_id}.{fmt}") + query, download="",

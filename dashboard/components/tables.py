@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard import exports, labels
+
 TABLE_ROWS = 200  # rows shown in a card's table (a component a cell); the CSV download has them all
 
 
@@ -15,8 +17,6 @@ ROW_HEADERS = ("area_name", "name", "icb_name", "programme_name", "group_name", 
 def chart_table(rendered) -> html.Div:
     """The chart's numbers as an accessible table, the text alternative to the figure: headers in words with
     their units, a row header, numbers formatted for reading, Yes/No (the downloads keep the raw columns)."""
-    from dashboard import exports, labels
-
     frame = exports.table(rendered)
     if frame.empty:
         return html.P("No data for this selection.")

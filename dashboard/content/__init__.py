@@ -47,6 +47,18 @@ def _comparison_sets() -> str:
     return f"(with {others} comparison ICBs, all {math.comb(others, treated):,} sets)" if treated else ""
 
 
+def rule_values() -> dict[str, str]:
+    """The numbers of the rules every output follows (disclosure control, survey quality bands), from the code that
+    applies them, and the published figures quoted in more than one place."""
+    (precise, _), (reasonable, _), (acceptable, _) = quality.BANDS
+    return {
+        "cv_precise": f"{precise:g}", "cv_reasonable": f"{reasonable:g}", "cv_acceptable": f"{acceptable:g}",
+        "few_respondents": str(quality.MIN_RESPONDENTS - 1),
+        "threshold": str(disclosure.THRESHOLD), "small": str(disclosure.THRESHOLD - 1), "base": str(disclosure.BASE),
+        "several_conditions": text("several_conditions"),
+    }
+
+
 def methods_values() -> dict[str, str]:
     """Every placeholder of methods.md, from the code and settings that apply the method."""
     from dashboard.charts.regions import SPC_MIN_BASELINE
@@ -56,12 +68,8 @@ def methods_values() -> dict[str, str]:
                    "from them for this estimate: set DASHBOARD_SURVEY_DESIGN_FACTOR to ONS's factor for the estimate "
                    "in use." if deft == quality.DEFAULT_DESIGN_FACTOR else
                    "this value was set for this service with DASHBOARD_SURVEY_DESIGN_FACTOR.")
-    (precise, _), (reasonable, _), (acceptable, _) = quality.BANDS
     return {
-        "deft": f"{deft:g}", "deft_source": deft_source,
-        "cv_precise": f"{precise:g}", "cv_reasonable": f"{reasonable:g}", "cv_acceptable": f"{acceptable:g}",
-        "few_respondents": str(quality.MIN_RESPONDENTS - 1),
-        "threshold": str(disclosure.THRESHOLD), "small": str(disclosure.THRESHOLD - 1), "base": str(disclosure.BASE),
+        **rule_values(), "deft": f"{deft:g}", "deft_source": deft_source,
         "limit_factor": f"{spc.LIMIT_FACTOR:g}", "outlier_screen": f"{spc.OUTLIER_SCREEN:g}",
         "spc_min_baseline": str(SPC_MIN_BASELINE),
         "discount": f"{economics.DEFAULT.discount_rate * 100:g}",

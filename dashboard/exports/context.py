@@ -10,6 +10,7 @@ import pandas as pd
 
 import queries
 from dashboard import figures
+from dashboard.domain import domain
 from dashboard.filters import period_label
 from dashboard.registry import Rendered
 from dashboard.stats import disclosure, quality
@@ -43,7 +44,7 @@ class Context:
     def now(cls, url: str) -> Context:
         try:
             wh = queries.warehouse()
-            meta, demo = dict(wh.meta), wh.is_demo
+            meta, demo = dict(wh.meta), domain(wh).synthetic
         except queries.WarehouseUnavailable:
             meta, demo = {}, True
         return cls(url=url, accessed=date.today(), meta=meta, demo=demo)
@@ -109,7 +110,7 @@ def provenance(rendered: Rendered, ctx: Context) -> list[tuple[str, str]]:
         at = labels.index("Notes") if "Notes" in labels else len(rows)
         rows.insert(at, ("Assumptions", assumptions(rendered)))
     if ctx.demo and rendered.demo:
-        rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
+        rows.insert(0, ("Warning", f"{figures.DEMO_NOTE}: {figures.DEMO_WARNING}."))
     return rows
 
 

@@ -49,7 +49,7 @@ def briefing_pptx(items: list[Rendered], ctx: Context) -> bytes:
         if assumptions(rendered):
             lines.insert(2, rendered.summary)
         if ctx.demo and rendered.demo:
-            lines.insert(0, f"{figures.DEMO_NOTE}: synthetic demo data")
+            lines.insert(0, f"{figures.DEMO_NOTE}: {figures.DEMO_WARNING}")
         for i, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             paragraph.text = neutralise(line)

@@ -88,7 +88,7 @@ def page_xlsx(name: str, items: list[Rendered], ctx: Context) -> bytes:
         ws = writer.sheets["Notes"]
         head = [("Page", name), ("Filters", items[0].filters.describe() if items else "")]
         if ctx.demo and any(r.demo for r in items):
-            head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: synthetic demo data, generated for demonstration."))
+            head.insert(0, ("Warning", f"{figures.DEMO_NOTE}: {figures.DEMO_WARNING}."))
         head += [("Data date", data_date(items[0], ctx) if items else ""), ("Notes", f"{DISCLOSURE_NOTE} {quality.note()}"),
                  ("Accessed", accessed_line(ctx))]
         row = _write_pairs(ws, head) + 1

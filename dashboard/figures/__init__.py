@@ -13,7 +13,10 @@ from dashboard import theme
 from dashboard.safety import plotly_text
 from dashboard.theme import Colour
 
-DEMO_NOTE = "SYNTHETIC DEMO DATA - not official statistics"
+DEMO_NOTE = "SYNTHETIC DEMO DATA - not official statistics"  # the label on a chart of synthetic numbers
+# The one warning, wherever synthetic numbers go (banner, exports, slides, API, PDF): as a phrase and as a sentence.
+DEMO_WARNING = "synthetic demo data, generated for demonstration and not official statistics"
+DEMO_SENTENCE = f"{DEMO_WARNING[0].upper()}{DEMO_WARNING[1:]}."
 
 
 def new(**layout) -> go.Figure:

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import figures, theme
+from dashboard import figures, periods, theme
 from dashboard.filters import Filters, period_label
+from dashboard.stats.disclosure import show_count
 from dashboard.theme import Colour
 
 # One style per comparison: colour, marker shape and line dash, so the two never differ by colour alone.
@@ -85,7 +86,7 @@ def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     _zero_line(fig)
     start = frame.attrs.get("accelerator_start")
     if start:
-        x0 = pd.Period(start, "Q").start_time - pd.Timedelta(days=45)
+        x0 = periods.start(start) - pd.Timedelta(days=45)
         fig.add_vline(x=x0, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5})
         fig.add_annotation(x=x0, y=1, yref="paper", text="Accelerators start", showarrow=False, xanchor="left",
                            yanchor="top", xshift=4, font={"size": 13, "color": Colour.DARK_GREY})
@@ -119,7 +120,7 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
                       barmode="stack", hovermode="closest")
     fig.add_trace(go.Bar(
         x=frame["participants"], y=names, orientation="h", marker={"color": Colour.DARK_BLUE}, showlegend=False,
-        text=[_count(v) for v in frame["participants"]], textposition="auto", name="Participants",
+        text=[show_count(v) for v in frame["participants"]], textposition="auto", name="Participants",
         insidetextfont={"color": theme.ink(Colour.DARK_BLUE)}, outsidetextfont={"color": Colour.TEXT},
         hovertemplate="%{y}: <b>%{text}</b> participants<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Scatter(
@@ -127,8 +128,8 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         error_x={"type": "data", "symmetric": False, "array": frame["upper"] - frame["rate"],
                  "arrayminus": frame["rate"] - frame["lower"], "color": Colour.DARK_BLUE, "thickness": 2},
         showlegend=False, name="In work within 12 months",
-        customdata=np.stack([frame["lower"], frame["upper"], frame["jobs_12m"].map(_count),
-                             frame["followed_12m"].map(_count)], axis=-1),
+        customdata=np.stack([frame["lower"], frame["upper"], frame["jobs_12m"].map(show_count),
+                             frame["followed_12m"].map(show_count)], axis=-1),
         hovertemplate="%{y}: <b>%{x:.0f}%</b> (95% CI %{customdata[0]:.0f}-%{customdata[1]:.0f}%), "
                       "%{customdata[2]} of %{customdata[3]}<extra></extra>"), row=1, col=2)
     shares = _condition_shares(frame)
@@ -162,5 +163,3 @@ def _condition_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return shares
 
 
-def _count(value) -> str:
-    return "*" if value != value else f"{value:,.0f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import figures, periods
 from dashboard.filters import Filters, period_label
 from dashboard.theme import Colour
 
@@ -44,7 +44,7 @@ def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term si
     if "quality" in frame:
         figures.quality_key(fig, frame["quality"])
     if marker_period:
-        start = pd.Period(marker_period, "Q").start_time
+        start = periods.start(marker_period)
         fig.add_vline(x=start, line={"color": Colour.DARK_GREY, "dash": "dash", "width": 1.5})
         fig.add_annotation(x=start, y=1, yref="paper", text=marker_text, showarrow=False, xanchor="left",
                            yanchor="top", xshift=4, font={"size": 13, "color": Colour.DARK_GREY})

@@ -45,6 +45,8 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.multivariate.manova import MANOVA
 
+from dashboard.periods import apart as quarters_apart
+
 
 @dataclass(frozen=True)
 class DidResult:
@@ -148,8 +150,7 @@ def event_study(panel: pd.DataFrame, start: str, *, unit: str = "area_code", tim
     is_treated = data[treated].astype(bool)
     _require(data, unit, is_treated, post)
     periods = sorted(period.unique())
-    origin = pd.Period(start, "Q")
-    relative = {p: (pd.Period(p, "Q") - origin).n for p in periods}
+    relative = {p: quarters_apart(start, p) for p in periods}
     reference = periods[[relative[p] for p in periods].index(max(k for k in relative.values() if k < 0))]
     estimates: dict[str, tuple[float, float, float]] = {}
     if method == "aggregate":

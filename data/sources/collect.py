@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import sources, validate
-from data.sources import geography
+from data import geography, sources, validate
 from data.validate import Problem
 
 _RELEASE = re.compile(r"(release date|released|published)\s*:?", re.IGNORECASE)

@@ -27,8 +27,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from data import reference, sources
-from data.sources import geography
+from data import geography, reference, sources
 from data.validate import Problem, Spec
 
 NAME = "pilot_returns"
