@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import figures, routes, serving
+from dashboard import auth, figures, routes, serving
 from dashboard.domain import domain
 from dashboard.settings import Settings
 from dashboard.stats import quality
@@ -81,6 +81,7 @@ def shell() -> html.Div:
         html.Header(html.Div(dbc.Container([
             dcc.Link(SERVICE_NAME, href=dash.get_relative_path("/"), className="navbar-brand site-title"),
             html.Nav(_nav(), **{"aria-label": "Pages"}),
+            auth.user_bar(),  # signed in as ... / sign in, when sign-in is on (DASHBOARD_AUTH)
         ], fluid="xl", className="flex-wrap"), className="navbar navbar-dark bg-primary site-nav"), role="banner"),
         banner,
         dbc.Alert([html.Strong("The data cannot be read just now. "), str(unavailable),
@@ -159,8 +160,15 @@ def __getattr__(name: str):
 
 
 def main() -> None:
+    from data import build
+
     settings = Settings.from_env()
     ensure_warehouse(settings)
+    if not settings.auth.enabled and not build.built_meta(settings.db).get("is_demo") == "true":
+        # Real data with no sign-in: participant records and pilot returns would be open to whoever reaches it.
+        print("Warning: this warehouse was built from real files and DASHBOARD_AUTH is not set, so unpublished "
+              "pilot returns are shown to anyone who can reach the dashboard. Set DASHBOARD_AUTH=proxy or oidc "
+              "(README: Serving it to an organisation) before serving it beyond your own computer.", file=sys.stderr)
     application = create_app(settings)
     application.run(host=settings.host, port=settings.port, debug=settings.debug)
 

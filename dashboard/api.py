@@ -169,8 +169,11 @@ def validators(meta: dict[str, str]) -> tuple[str, datetime | None]:
     request = flask.request
     daily = request.endpoint in DAILY_ENDPOINTS
     query = urlencode(sorted(request.args.items(multi=True)))
+    from dashboard import access
+
+    who = access.viewer()  # what a response holds depends on who asks (dashboard/access.py): so does its tag
     key = "|".join([meta.get("data_version", ""), request.host_url, request.path, query,
-                    date.today().isoformat() if daily else ""])
+                    date.today().isoformat() if daily else "", who.user or "", ",".join(sorted(who.roles))])
     try:
         built = datetime.fromisoformat(meta["built_at"]).astimezone(UTC).replace(microsecond=0)
     except (KeyError, ValueError):
@@ -221,7 +224,8 @@ def register(app: Dash, settings: Settings) -> None:
     def charts():
         base = _base()
         return flask.jsonify([{**c.catalogue_entry(), "filters": list(c.filters), "synthetic": c.shows_synthetic,
-                               "url": f"{base}api/v1/charts/{c.id}"} for c in registry.charts()])
+                               "restricted": c.restricted, "url": f"{base}api/v1/charts/{c.id}"}
+                              for c in registry.charts()])
 
     @bp.get("/api/v1/charts/<chart_id>")
     def chart(chart_id: str):

@@ -76,6 +76,13 @@ class Filters:
     roi_benefit_saving: float | None = None
     roi_discount: float | None = None
     areas: tuple[str, ...] | None = None  # a chosen set of regions or ICBs to compare (as Fingertips' area lists)
+    # Not a URL filter: the ICBs whose unpublished programme rows (participant records, pilot returns) the viewer
+    # may see, set by dashboard.access from their role before a restricted chart is rendered and bound to the
+    # programme queries as $icbs. None: no restriction. Never parsed from, nor written to, a URL; being a field,
+    # it is part of every cache key made from a Filters value.
+    scope: tuple[str, ...] | None = None
+
+    _NOT_URL = frozenset({"scope"})
 
     # URL parameter name for each field where they differ ("from" is a Python keyword).
     _URL = {"period_from": "from", "period_to": "to",
@@ -107,6 +114,8 @@ class Filters:
             raw[str(key)] = "" if value is None else str(value).strip()
         values, problems = {}, {}
         for field in fields(cls):
+            if field.name in cls._NOT_URL:
+                continue
             name = cls._URL.get(field.name, field.name)
             text = raw.get(name, "")
             if text == "" or text.lower() == "all":
@@ -128,7 +137,8 @@ class Filters:
         default = Filters()
         return {
             self._URL.get(k, k): ",".join(v) if isinstance(v, tuple) else format(v, ".10g") if isinstance(v, float)
-            else v for k, v in asdict(self).items() if v is not None and v != getattr(default, k)
+            else v for k, v in asdict(self).items()
+            if v is not None and v != getattr(default, k) and k not in self._NOT_URL
         }
 
     def query_string(self) -> str:

@@ -122,6 +122,13 @@ def _problem_responses() -> dict:
             "503": {"description": "No data: the warehouse has not been built", "content": ref}}
 
 
+def _restricted_responses() -> dict:
+    """A restricted chart (unpublished pilot returns) when sign-in is on: README, Serving it to an organisation."""
+    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {"401": {"description": "Unpublished pilot returns: sign in (the problem's sign_in link)", "content": ref},
+            "403": {"description": "Signed in, but the role does not cover this area", "content": ref}}
+
+
 def _not_modified() -> dict:
     return {"description": "Not modified: the data version (ETag) or build time (Last-Modified) is unchanged"}
 
@@ -177,7 +184,8 @@ def document(base: str, wh: queries.Warehouse) -> dict:
             "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in chart.filters],
             "responses": {"200": _json({"$ref": f"#/components/schemas/chart-{chart.id}"},
                                        "The chart's numbers and what they mean"),
-                          "304": _not_modified(), **_problem_responses()}}}
+                          "304": _not_modified(), **_problem_responses(),
+                          **(_restricted_responses() if chart.restricted else {})}}}
     listing = {"type": "array", "items": {"type": "object"}}
     for path, tag, summary, description in (
             ("/api/v1/charts", "Charts", "Every chart", "id, title, page, description, filters and API address"),

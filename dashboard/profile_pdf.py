@@ -50,8 +50,15 @@ def document(filters: Filters, ctx: exports.Context) -> str:
     if ctx.demo:
         parts.append(f'<p class="demo">{esc(figures.DEMO_NOTE)}: {esc(figures.DEMO_WARNING)}.</p>')
     parts.append("<h2>Summary</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in headline(filters)) + "</ul>")
+    from dashboard import access
+
     for chart_id in registry.page("/profile").charts:
-        rendered = registry.render(chart_id, filters)
+        try:
+            rendered = registry.render(chart_id, filters)
+        except access.Denied as denied:  # unpublished returns this viewer may not see: the card says so
+            parts.append(f"<section><h2>{esc(registry.get(chart_id).title)}</h2>"
+                         f'<p class="restricted">{esc(denied.reason)}</p></section>')
+            continue
         fig = exports.image_figure(rendered, ctx, title=False)
         svg = exports.to_image(fig, "svg", width=CHART_WIDTH)
         parts.append(

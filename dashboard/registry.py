@@ -52,6 +52,9 @@ class Chart:
     # returns): access control (sign-in and roles) restricts these to the viewer's ICBs.
     restricted: bool = False
     empty_message: str = "No data for this selection. Try a wider period, another area or fewer filters."
+    # Whether the chart shows unpublished management information (participant records, pilot returns): only
+    # viewers whose role allows it see it, and only their ICB's rows (dashboard/access.py decides, in render).
+    restricted: bool = False
 
     @property
     def shows_synthetic(self) -> bool:
@@ -167,12 +170,19 @@ def page_of(chart: Chart) -> Page:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-    """A chart's data, figure and text summary for the given filters, from the render cache when it has them
-    (``dashboard/rendering.py``)."""
-    from dashboard import rendering
+    """A chart's data, figure and text summary for the given filters, as the viewer may see them, from the render
+    cache when it has them (``dashboard/rendering.py``)."""
+    import queries
+    from dashboard import access, rendering
 
     chart = get(chart) if isinstance(chart, str) else chart
-    return rendering.render(chart, filters, _build)
+    # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
+    # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the
+    # ICBs whose programme rows the viewer may see), to which every query that takes $icbs is then bound.
+    # The render cache keys on every field of the Filters value, filters.scope included.
+    filters = access.admit(chart, filters)
+    with queries.scope(filters.scope):
+        return rendering.render(chart, filters, _build)
 
 
 def _build(chart: Chart, filters: Filters) -> Rendered:

@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import CallbackException
 
 import queries
-from dashboard import embeds, exports, registry
+from dashboard import access, embeds, exports, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.safety import quoted
 from dashboard.settings import Settings
@@ -224,7 +224,7 @@ def register(app: Dash, settings: Settings) -> None:
                                   f"{', '.join(sorted(registry.pages()))}.")
         charts = registry.charts(page.path)  # in the page's order
         filters = _filters()
-        items = [registry.render(chart, filters) for chart in charts]
+        items = access.render_all(charts, filters)  # a chart the viewer may not see says so (dashboard/access.py)
         body = exports.page_xlsx(name, items, context(charts[0], filters))
         return _download(body, f"{name}.xlsx", "xlsx")
 
@@ -241,7 +241,7 @@ def register(app: Dash, settings: Settings) -> None:
         charts = [_chart(chart_id) for chart_id in ids]
         filters = _filters()
         with exports.image_slot():  # the whole pack takes one place in the image queue, or none
-            items = [registry.render(chart, filters) for chart in charts]
+            items = access.render_all(charts, filters)
             body = exports.briefing_pptx(items, context(charts[0], filters))
         return _download(body, "briefing.pptx", "pptx")
 
@@ -264,6 +264,14 @@ def register(app: Dash, settings: Settings) -> None:
         response.headers["Content-Security-Policy"] = CSP.format(
             scripts=_script_hash(exports.EMBED_SCRIPT), ancestors=settings.frame_ancestors)
         return response
+
+    from dashboard import auth  # signing in (dashboard/auth.py); who sees what: dashboard/access.py
+
+    auth.register(app, settings)
+
+    @server.errorhandler(access.Denied)
+    def denied(error: access.Denied):
+        return access.denied_response(error, settings.frame_ancestors)
 
     from dashboard import api  # the data API, feed, oEmbed and conditional requests (dashboard/api.py)
 

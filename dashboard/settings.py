@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dashboard.auth_settings import AuthSettings
 from queries import default_db_path
 
 
@@ -32,6 +33,8 @@ class Settings:
     # Where readers report an accessibility problem (an email address or a web address), named in the About
     # page's accessibility statement; unset, the statement asks them to contact the team that runs the copy.
     accessibility_contact: str | None = None
+    # Who sees what: sign-in mode, roles file, audit log, session (dashboard/auth_settings.py); open by default.
+    auth: AuthSettings = AuthSettings()
 
     def __post_init__(self):
         check_frame_ancestors(self.frame_ancestors)
@@ -88,6 +91,7 @@ class Settings:
                                 if h.strip()),
             cache_key=env.get("DASHBOARD_CACHE_KEY") or None,
             accessibility_contact=(env.get("DASHBOARD_ACCESSIBILITY_CONTACT") or "").strip() or None,
+            auth=AuthSettings.from_env(env),
         )
 
 

@@ -19,6 +19,8 @@ import re
 import stat
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,6 +102,28 @@ def load(name: str) -> Query:
         raise QueryError(f"no query called {name!r} (looked for {path.name})")
     sql = path.read_text()
     return Query(name, sql, frozenset(_PARAM.findall(_COMMENT.sub("", sql))))
+
+
+# The ICBs whose unpublished programme rows the chart being rendered may show (dashboard/access.py sets it around
+# a restricted chart's data call; None: no restriction). Every query that takes ``$icbs`` is bound to it: a caller
+# that passes no icbs gets the scope, one that passes a list gets it narrowed to the scope, never widened.
+_SCOPE: ContextVar[tuple[str, ...] | None] = ContextVar("icb_scope", default=None)
+
+
+@contextmanager
+def scope(icbs: tuple[str, ...] | None):
+    """Run queries inside this block restricted to ``icbs`` (None: no restriction)."""
+    token = _SCOPE.set(None if icbs is None else tuple(icbs))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def _scoped_icbs(given, allowed: tuple[str, ...] | None):
+    if allowed is None:
+        return None if given is None else list(given)
+    return list(allowed) if given is None else [code for code in given if code in allowed]
 
 
 def _freeze(value):
@@ -230,6 +254,8 @@ class Warehouse:
         The frame returned is shared by the cache: copy it before changing it.
         """
         query = load(name)
+        if "icbs" in query.params:
+            params = {**params, "icbs": _scoped_icbs(params.get("icbs"), _SCOPE.get())}
         missing = query.params - params.keys()
         if missing:
             raise QueryError(f"query {name!r} needs parameters {sorted(missing)}")

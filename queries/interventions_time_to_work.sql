@@ -8,6 +8,7 @@
 -- $intervention   programme id, or NULL for every programme
 -- $age, $sex, $condition   NULL for all ('back' is the back or neck subgroup of msk)
 -- $start_from, $start_to   start dates, inclusive, on quarter boundaries
+-- $icbs          ICB codes whose rows the viewer may see (dashboard/access.py), or NULL for all
 SELECT CASE WHEN $intervention IS NULL THEN g.name ELSE cg.name END AS grp,
        d.day,
        d.event,
@@ -21,6 +22,7 @@ WHERE in_area(a.code, $geo)
   AND ($icbs IS NULL OR list_contains($icbs, d.icb_code))
   AND ($intervention IS NULL OR d.programme = $intervention)
   AND d.start_quarter BETWEEN $start_from AND $start_to
+  AND ($icbs IS NULL OR list_contains(CAST($icbs AS VARCHAR[]), d.icb_code))
   AND ($age IS NULL OR d.age_band = $age)
   AND ($sex IS NULL OR d.sex = $sex)
   AND ($condition IS NULL OR d.condition_group = $condition OR ($condition = 'back' AND d.back))

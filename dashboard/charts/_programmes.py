@@ -22,9 +22,9 @@ NO_APP_USE = ("App use, adherence and MSK-HQ scores are not in the pilot returns
 
 
 def viewer_icbs(filters: Filters) -> tuple[str, ...] | None:
-    """The ICBs whose programme figures the viewer may see, or None for all (access control: sign-in and roles
-    set it on the filters; until then every viewer sees every ICB)."""
-    return getattr(filters, "viewer_icbs", None)
+    """The ICBs whose programme figures the viewer may see, or None for all: ``Filters.scope``, which
+    dashboard/access.py sets from the viewer's role before a restricted chart is rendered."""
+    return filters.scope
 
 
 def period_params(filters: Filters) -> dict[str, object]:

@@ -201,6 +201,13 @@ def headlines(filters: Filters) -> list[Headline]:
         detail = f"England {share[ENGLAND]:.0f}%" if filters.geo != ENGLAND else "about 1 in 4 nationally"
         out.append(Headline("Main condition musculoskeletal", f"{share[filters.geo]:.0f}%", detail))
 
+    from dashboard import access  # participant records: for the viewers whose role allows them, their ICB's rows
+
+    try:
+        filters = access.admit(access.Part("overview-programme-headlines"), filters)
+    except access.Denied as denied:
+        return [*out, Headline("Programme participants", "Sign in" if denied.status == 401 else "Not shown",
+                               denied.reason)]
     params = period_params(filters)  # the programme facts, restricted to the viewer's ICBs
     progs = run("interventions_outcomes", **params)
     progs = progs[progs["participants"] > 0]

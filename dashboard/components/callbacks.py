@@ -19,7 +19,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import queries
-from dashboard import figures, registry
+from dashboard import access, figures, registry
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE
 from dashboard.components.share import page_download_links, share_links
 from dashboard.components.tables import chart_table
@@ -84,12 +84,24 @@ def update_chart(search, graph_id):
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
+    except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
+        return page_figure(figures.empty(denied.reason)), access_note(denied), []
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
         return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
                 share_links(chart_id, "", rendered.summary))
     return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary)
+
+
+def access_note(denied: access.Denied) -> html.Span:
+    """A restricted chart's state for a viewer who may not see it: the reason, and a sign-in link if they are not
+    signed in (back to the page it is on)."""
+    from dashboard import auth
+
+    link = auth.sign_in_url(access.settings()) if denied.status == 401 else None
+    return html.Span([denied.reason, " ", html.A("Sign in", href=link, className="access-sign-in") if link else None],
+                     className="access-denied")
 
 
 def _toggled() -> bool:
@@ -121,6 +133,8 @@ def update_chart_table(search, clicks, table_id):
         return chart_table(registry.render(_chart_id(table_id), filters))
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
+    except access.Denied as denied:
+        return html.P(access_note(denied))
 
 
 @callback(
