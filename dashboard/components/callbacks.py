@@ -85,7 +85,7 @@ def update_chart(search, graph_id):
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search)
     except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
-        return page_figure(figures.empty(denied.reason)), access_note(denied), []
+        return figures.empty(denied.reason), access_note(denied), []  # no source note to take out
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
