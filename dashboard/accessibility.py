@@ -60,18 +60,18 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
 )
 
 HOW_TESTED = (
-    "axe-core 4.12 in headless Chromium on every page, with and without filters, and on chart embeds, for the "
+    ("axe-core 4.12 in headless Chromium on every page, with and without filters, and on chart embeds, for the "
     "rules tagged wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa; the suite fails on any serious or critical "
-    "problem.",
-    "Chromium's accessibility tree: each chart is exactly one image, named by its heading and described by its "
-    "summary, on every page and embed.",
-    "The keyboard alone: every link, button and field on each page is reached with Tab, and one of each kind "
+    "problem."),
+    ("Chromium's accessibility tree: each chart is exactly one image, named by its heading and described by its "
+    "summary, on every page and embed."),
+    ("The keyboard alone: every link, button and field on each page is reached with Tab, and one of each kind "
     "is measured to show a focus indicator of at least 3:1 against its unfocused look; the sort, copy and table "
-    "controls work with Enter; moving to another page puts focus on its main heading.",
-    "Contrast measured from the rendered colours: text on the page and in the charts (against the colour "
-    "drawn under it) at least 4.5:1, or 3:1 for large text.",
-    "Reflow: no page scrolls sideways at 320 pixels wide, and no text sits outside its box at 320 and 1,280 "
-    "pixels.",
+    "controls work with Enter; moving to another page puts focus on its main heading."),
+    ("Contrast measured from the rendered colours: text on the page and in the charts (against the colour "
+    "drawn under it) at least 4.5:1, or 3:1 for large text."),
+    ("Reflow: no page scrolls sideways at 320 pixels wide, and no text sits outside its box at 320 and 1,280 "
+    "pixels."),
     "Status messages: one short message when the filters change.",
 )
 
@@ -99,9 +99,9 @@ def statement(contact: str | None = None) -> list:
         html.P(["If you find a problem not listed here, or need a chart's information in another format, ",
                 *_contact(contact), f". We will reply within {RESPONSE_WORKING_DAYS} working days."]),
         html.H3("Enforcement procedure"),
-        html.P(["The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector "
+        html.P([("The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector "
                 "Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the "
-                "'accessibility regulations'). If you are not happy with how we respond to your complaint, ",
+                "'accessibility regulations'). If you are not happy with how we respond to your complaint, "),
                 html.A("contact the Equality Advisory and Support Service (EASS)",
                        href="https://www.equalityadvisoryservice.com/"),
                 ". In Northern Ireland, the Equality Commission for Northern Ireland (ECNI) is responsible; ",

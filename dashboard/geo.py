@@ -8,6 +8,7 @@ cos(53.5 deg), England's middle latitude: at this size it is indistinguishable f
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def _snap(value: float) -> float:
 def _ring_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     """Area and centroid of a closed ring (shoelace formula)."""
     area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross

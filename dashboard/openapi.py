@@ -61,8 +61,8 @@ PROBLEMS = (
     ("Public address unknown", "oEmbed: the dashboard's public address (DASHBOARD_PUBLIC_URL) is not set."),
     ("Bad parameter", "oEmbed: url is missing, or maxwidth or maxheight is not a whole number."),
     ("Not this dashboard", "oEmbed: the url is not a link to this dashboard."),
-    ("No chart at this link", "oEmbed: the url is neither an embed nor a page with charts, or its filters are "
-                              "not accepted."),
+    ("No chart at this link", ("oEmbed: the url is neither an embed nor a page with charts, or its filters are "
+                              "not accepted.")),
     ("Format not implemented", "oEmbed: only format=json is served."),
 )
 _cache: dict[tuple[str, str], dict] = {}
@@ -191,11 +191,11 @@ def document(base: str, wh: queries.Warehouse) -> dict:
              "England, the 9 ONS regions and the 42 ICBs: GSS code, name, level, parent, ODS code, NHS region"),
             ("/api/v1/programmes", "Reference", "Every programme",
              "Back-to-work programmes: id (the intervention filter), names, where and when, source, ICBs"),
-            ("/api/v1/filters", "Reference", "Every filter", "Each filter's name, meaning, default and every "
-                                                            "accepted value with its label"),
+            ("/api/v1/filters", "Reference", "Every filter", ("Each filter's name, meaning, default and every "
+                                                            "accepted value with its label")),
             ("/api/v1/builds", "Changes", "Every build of the data",
-             "Newest first: data version, build time, sources loaded, new periods and areas, files superseded "
-             "(the record /feed.atom is made from)")):
+             ("Newest first: data version, build time, sources loaded, new periods and areas, files superseded "
+             "(the record /feed.atom is made from)"))):
         paths[path] = {"get": {"operationId": path.rsplit("/", 1)[1], "tags": [tag], "summary": summary,
                                "description": description,
                                "responses": {"200": _json(listing, summary), "304": _not_modified()}}}
@@ -218,12 +218,12 @@ def document(base: str, wh: queries.Warehouse) -> dict:
     doc = {
         "openapi": "3.1.0",
         "info": {"title": TITLE, "version": API_VERSION, "description": " ".join([
-            "The numbers behind every chart of the dashboard, with what they mean, as JSON: the same numbers as each "
-            "chart's CSV export, after the same disclosure control.", STABLE_IDS,
-            "Every response carries an ETag (the data version and the request) and Last-Modified (the build time): "
-            "send If-None-Match or If-Modified-Since and an unchanged answer is 304 Not Modified.",
-            "Errors are RFC 9457 problem details (application/problem+json) naming the parameter and what it "
-            "accepts. /feed.atom announces each new build of the data."]),
+            ("The numbers behind every chart of the dashboard, with what they mean, as JSON: the same numbers as each "
+            "chart's CSV export, after the same disclosure control."), STABLE_IDS,
+            ("Every response carries an ETag (the data version and the request) and Last-Modified (the build time): "
+            "send If-None-Match or If-Modified-Since and an unchanged answer is 304 Not Modified."),
+            ("Errors are RFC 9457 problem details (application/problem+json) naming the parameter and what it "
+            "accepts. /feed.atom announces each new build of the data.")]),
             "license": {"name": "Open Government Licence v3.0",
                         "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
             "x-data-version": wh.version, "x-demo-data": wh.is_demo},

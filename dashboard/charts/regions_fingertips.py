@@ -60,9 +60,9 @@ def fingertips_figure(frame: pd.DataFrame, filters: Filters):
 def fingertips_summary(frame: pd.DataFrame, filters: Filters) -> str:
     shown = frame[frame["rate"].notna()]
     words = shown["fingertips_comparison"].fillna("not compared").str.lower().value_counts()
-    parts = [f"Published by OHID Fingertips ({frame['files'].iloc[0]}): {frame['indicator_name'].iloc[0]} "
+    parts = [(f"Published by OHID Fingertips ({frame['files'].iloc[0]}): {frame['indicator_name'].iloc[0]} "
              f"(indicator {frame['indicator_id'].iloc[0]}), {frame['time_period'].iloc[0]}, for {len(shown)} "
-             f"{'ICBs' if filters.level == 'icb' else 'regions'}"]
+             f"{'ICBs' if filters.level == 'icb' else 'regions'}")]
     if not np.isnan(frame["england_rate"].iloc[0]):
         parts.append(f"England {frame['england_rate'].iloc[0]:.1f}")
     parts.append("Fingertips' comparison with England: " + ", ".join(f"{n} {w}" for w, n in words.items()))

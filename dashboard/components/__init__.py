@@ -12,7 +12,6 @@ from dashboard.components.callbacks import (
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE, dom_id
 from dashboard.components.share import page_download_links, page_downloads, share_links
 from dashboard.components.tables import chart_table, data_table
-from dashboard.rendering import page_figure
 from dashboard.components.widgets import (
                                             GRAPH_CONFIG,
                                             chart_card,
@@ -22,6 +21,7 @@ from dashboard.components.widgets import (
                                             parse_lenient,
                                             sort_buttons,
 )
+from dashboard.rendering import page_figure
 
 __all__ = ["CHART_COUNT", "GRAPH_CONFIG", "STATUS", "STORE", "chart_card", "chart_table", "data_table", "dom_id",
            "filter_bar", "headline_tiles", "page", "page_download_links", "page_downloads", "page_figure",

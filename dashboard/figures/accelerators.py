@@ -144,13 +144,13 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig.add_trace(go.Bar(
         x=frame["cost_per_job_gbp"], y=names, orientation="h", marker={"color": Colour.DARK_GREY},
         showlegend=False, name="Cost per job outcome",
-        text=[f"£{v:,.0f}" if v == v else "n/a" for v in frame["cost_per_job_gbp"]], textposition="auto",
+        text=[f"£{v:,.0f}" if pd.notna(v) else "n/a" for v in frame["cost_per_job_gbp"]], textposition="auto",
         insidetextfont={"color": theme.ink(Colour.DARK_GREY)}, outsidetextfont={"color": Colour.TEXT},
         hovertemplate="%{y}: <b>%{text}</b> a job outcome<extra></extra>"), row=2, col=2)
     fig.update_xaxes(rangemode="tozero", gridcolor=Colour.GRID)
     fig.update_xaxes(range=[0, 100], row=2, col=1)
     upper = frame["upper"].max()
-    fig.update_xaxes(range=[0, min(100, (upper if upper == upper else 50) * 1.15)], row=1, col=2)
+    fig.update_xaxes(range=[0, min(100, (upper if pd.notna(upper) else 50) * 1.15)], row=1, col=2)
     return fig
 
 
