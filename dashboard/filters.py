@@ -6,15 +6,15 @@ answer it with 400 and pages with an alert. Unknown parameters are ignored.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
 import queries
 from dashboard import periods
 from dashboard.domain import ENGLAND, SEX_WORDS, domain, quarter_label
+from dashboard.filter_definition import FilterDefinition
 from dashboard.safety import quoted
 from dashboard.stats import economics
 
@@ -278,42 +278,6 @@ _PARSERS = {
 
 
 # ---- every filter described, for the data API (/api/v1/filters) and its OpenAPI document -------------------
-
-@dataclass(frozen=True)
-class FilterDefinition:
-    """One URL filter: its parameter, what it means, its default and every value it accepts (value -> label).
-
-    ``accepted`` reads the same lists the parsers above check against, so the API's description and what
-    ``Filters.from_query`` accepts cannot disagree (tests/test_api.py parses every listed value)."""
-    name: str
-    label: str
-    description: str
-    default_: str | Callable[[], str]  # "all" where the filter is optional; a function for the loaded range
-    # value -> label; None for a number within minimum..maximum
-    accepted: Callable[[], dict[str, str]] | None = dataclasses.field(default=None, repr=False)
-    minimum: float | None = None
-    maximum: float | None = None
-
-    @property
-    def default(self) -> str:
-        return self.default_() if callable(self.default_) else self.default_
-
-    def values(self) -> dict[str, str]:
-        return self.accepted() if self.accepted else {}
-
-    def json_schema(self) -> dict:
-        """The parameter's JSON Schema: one of the accepted values, or a number within its range."""
-        if self.accepted is None:
-            bounds = {k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None}
-            return {"type": "number", **bounds}
-        return {"type": "string", "enum": list(self.values()), "default": self.default}
-
-    def describe(self) -> dict:
-        """As ``/api/v1/filters`` lists it."""
-        out = {"name": self.name, "label": self.label, "description": self.description, "default": self.default,
-               "accepted": self.values()}
-        return out if self.accepted else {**out, "minimum": self.minimum, "maximum": self.maximum}
-
 
 _LEVEL_NAMES = {"region": "ONS regions", "icb": "Integrated Care Boards"}
 FILTER_DEFINITIONS = (
