@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import queries
-from data import build
 from dashboard import registry
 from dashboard.filters import Filters
+from data import build
 
 IDS = ("accelerators-did", "accelerators-event-study", "accelerators-compare")
 

@@ -17,7 +17,7 @@ import queries
 from dashboard import registry
 from dashboard.auth_settings import AuthSettings, parse_roles
 from dashboard.filters import FILTER_DEFINITIONS, Filters
-from dashboard.settings import Settings, SettingError
+from dashboard.settings import SettingError, Settings
 from tests.dash_calls import chart_body
 
 PROXY = "10.0.0.5"

@@ -46,8 +46,8 @@ def test_bench_1_one_helper_module_and_no_import_cycle():
 
 
 def test_bench_2_the_browser_tests_and_the_benchmark_share_one_set_of_browser_settings():
-    import tests.conftest as conftest
     from bench import browser
+    from tests import conftest
 
     assert conftest.launch_chromium is common.launch_chromium and browser.launch_chromium is common.launch_chromium
     assert conftest.VIEWPORT is common.VIEWPORT is browser.VIEWPORT

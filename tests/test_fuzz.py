@@ -11,7 +11,6 @@ import urllib.request
 from urllib.parse import quote
 
 import dash
-import pytest
 
 from dashboard import registry
 from dashboard.filters import FilterError, Filters

@@ -26,7 +26,7 @@ class _IntranetPage(BaseHTTPRequestHandler):
     """``/?src=a&src=b[&script=s]``: a page that frames each ``src`` in an iframe with id f0, f1, ... (and runs
     each ``script``)."""
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         query = parse_qs(urlparse(self.path).query)
         sources = query.get("src", [])
         frames = "".join(f'<iframe id="f{i}" title="embedded chart {i}" src="{html.escape(src)}" width="960" '
