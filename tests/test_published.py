@@ -290,7 +290,7 @@ def test_real_7_overview_trend_draws_the_published_series_named_as_published(rea
                                        "36.1% (year to Jun 2024); England 27.9% (year to Jun 2024).")
     assert "nomis_query_regions.csv" in rendered.summary
     assert "long-term sick (published)" in rendered.figure.layout.yaxis.title.text
-    hover = [t for t in rendered.figure.data if t.name == "North East"][0]
+    hover = next(t for t in rendered.figure.data if t.name == "North East")
     assert hover.customdata[0][0] == "year to Jun 2024" and str(hover.x[0])[:10] == "2024-06-30"
     # No age band is published: the chart says so rather than drawing totals as if they were 50-64.
     aged = registry.render("overview-trend", Filters(geo="E12000001", age="50-64"))
