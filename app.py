@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import auth, figures, routes
+from dashboard import auth, figures, routes, serving
 from dashboard.domain import domain
 from dashboard.settings import Settings
 from dashboard.stats import quality
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
         url_base_pathname=prefix,
-        external_stylesheets=[f"{prefix}_vendor/bootstrap.min.css"],
+        external_stylesheets=[serving.bootstrap_href(prefix)],
         serve_locally=True,
         suppress_callback_exceptions=True,
         title=SERVICE_NAME,
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         "{%favicon%}", "{%favicon%}\n" + FEED_LINK.format(href=f"{prefix}feed.atom"))  # the change feed, every page
     app.server.config["DASHBOARD_SETTINGS"] = settings
     routes.register(app, settings)
+    serving.register(app.server, prefix)  # compression and browser caching
     app.layout = shell
     return app
 

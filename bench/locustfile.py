@@ -20,7 +20,7 @@ in the shape Dash 4.4's renderer sends them (captured from Chromium with Playwri
 field: ``output``, ``outputs``, ``inputs``, ``state``, ``changedPropIds``, ``parsedChangedPropsIds`` and the
 page's signed ``endId`` in the query string).
 
-Filters come from ``bench.run.random_filters`` (every filter, new combinations), so the results cache does not
+Filters come from ``bench.common.random_filters`` (every filter, new combinations), so the results cache does not
 answer everything: 70 % of page opens use a new random combination, 15 % the user's own area (a commissioner's
 ICB) with random other filters, 15 % the default England view.
 
@@ -45,7 +45,7 @@ import time
 import gevent.pool
 from locust import HttpUser, between, events, task
 
-from bench.run import random_filters
+from bench.common import random_filters
 from dashboard import registry
 from dashboard.filters import Filters
 from data import reference

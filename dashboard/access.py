@@ -143,7 +143,7 @@ def allowed(chart, filters: Filters) -> bool:
 def render_all(charts, filters: Filters) -> list:
     """Every chart of a document (page workbook, slide pack) as the viewer may see it: a chart they may not see is
     a stand-in that says why (a note, no numbers); Denied (the first) when they may see none of them."""
-    from dashboard import figures, registry
+    from dashboard import figures, registry, rendering
 
     items, refusals = [], []
     for chart in charts:
@@ -152,7 +152,7 @@ def render_all(charts, filters: Filters) -> list:
         except Denied as denied:
             refusals.append(denied)
             items.append(registry.Rendered(chart, filters, pd.DataFrame({"note": [denied.reason]}),
-                                           figures.empty(denied.reason), denied.reason))
+                                           rendering.figure_json(figures.empty(denied.reason)), denied.reason))
     if refusals and len(refusals) == len(items):
         raise refusals[0]
     return items

@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Dash
 
 import queries
-from dashboard import changes, embeds, exports, figures, openapi, registry
+from dashboard import changes, embeds, exports, figures, openapi, registry, serving
 from dashboard.domain import domain
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 from dashboard.problems import Problem
@@ -186,7 +186,7 @@ def validators(meta: dict[str, str]) -> tuple[str, datetime | None]:
 def _unchanged(etag: str, modified: datetime | None) -> bool:
     request = flask.request
     if request.if_none_match:  # RFC 9110: If-None-Match wins over If-Modified-Since
-        return request.if_none_match.contains_weak(etag)
+        return serving.etag_matches(request, etag)  # also the compressed copy's "etag:br"
     since = request.if_modified_since
     return since is not None and modified is not None and modified <= since
 

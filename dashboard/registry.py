@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -68,10 +69,17 @@ class Chart:
 class Rendered:
     chart: Chart
     filters: Filters
-    data: pd.DataFrame
-    figure: go.Figure
+    data: pd.DataFrame  # shared with the render cache: copy it before changing it
+    figure_json: str = field(repr=False)  # the finished figure as plotly JSON: what the render cache keeps
     summary: str
     demo: bool = False  # whether these numbers are synthetic demo data (and must say so)
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        """The finished figure, built from its JSON on first use: this Rendered's own object, free to change."""
+        import plotly.io as pio
+
+        return pio.from_json(self.figure_json)
 
     @property
     def empty_message(self) -> str:
@@ -162,20 +170,24 @@ def page_of(chart: Chart) -> Page:
 
 
 def render(chart: Chart | str, filters: Filters) -> Rendered:
-    """Build a chart's data, figure and text summary for the given filters, as the viewer may see them."""
+    """A chart's data, figure and text summary for the given filters, as the viewer may see them, from the render
+    cache when it has them (``dashboard/rendering.py``)."""
     import queries
-    from dashboard import access
+    from dashboard import access, rendering
 
     chart = get(chart) if isinstance(chart, str) else chart
     # Who may see what is decided here, before anything is computed or looked up in a cache: every path (page,
     # table, export, embed, API) renders through this line. Raises access.Denied, or sets filters.scope (the
     # ICBs whose programme rows the viewer may see), to which every query that takes $icbs is then bound.
+    # The render cache keys on every field of the Filters value, filters.scope included.
     filters = access.admit(chart, filters)
     with queries.scope(filters.scope):
-        return _render(chart, filters)
+        return rendering.render(chart, filters, _build)
 
 
-def _render(chart: Chart, filters: Filters) -> Rendered:
+def _build(chart: Chart, filters: Filters) -> Rendered:
+    from dashboard import rendering
+
     demo = shows_demo_data(chart)
     if filters.period_to is None and {"from", "to"} & set(chart.filters):
         # A warehouse with no periods at all (e.g. a Fingertips export alone): nothing over time to draw.
@@ -197,7 +209,9 @@ def _render(chart: Chart, filters: Filters) -> Rendered:
         fig = chart.figure(safety.escape_frame(data), filters)
         summary = chart.summary(data, filters) if chart.summary else chart.description
     figures.finish(fig, source=chart.source, demo=demo)
-    return Rendered(chart, filters, data, fig, summary, demo)
+    rendered = Rendered(chart, filters, data, rendering.figure_json(fig), summary, demo)
+    rendered.__dict__["figure"] = fig  # the figure just built serves this caller (cached_property's slot)
+    return rendered
 
 
 NO_PERIODS = ("Not published at this level: the loaded files hold no period of long-term sickness or programme "

@@ -163,6 +163,9 @@ class Warehouse:
         self._cache_size = cache_size
         self.shared = shared
         self.executions = 0  # queries actually run on DuckDB (not answered from a cache)
+        # Bumped whenever this process's cached results are dropped (a new file, clear_cache, close), so caches
+        # built on top of the results (dashboard/rendering.py) drop theirs too.
+        self.generation = 0
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         return self._generation()[0]
@@ -191,6 +194,7 @@ class Warehouse:
                     self._con, self._stamp, self._meta = con, stamp, meta
                     self._gen = (con, meta)
                     self._cache.clear()
+                    self.generation += 1
         return self._gen
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -230,6 +234,7 @@ class Warehouse:
                 self._con.close()
                 self._con, self._stamp, self._meta, self._gen = None, None, None, (None, None)
             self._cache.clear()
+            self.generation += 1
 
     def _forget(self) -> None:
         with self._lock:
@@ -240,6 +245,7 @@ class Warehouse:
         """Forget this process's cached results (the shared cache is keyed by data version, so left alone)."""
         with self._lock:
             self._cache.clear()
+            self.generation += 1
 
     def run(self, name: str, **params) -> pd.DataFrame:
         """Run ``queries/<name>.sql`` with its ``$params`` bound; results are cached per data version,

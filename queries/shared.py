@@ -59,7 +59,8 @@ class SharedCache:
     def _sign(self, key: str, payload: bytes) -> bytes:
         return hmac.new(self._secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
 
-    def get(self, key: str) -> pd.DataFrame | None:
+    def get_bytes(self, key: str) -> bytes | None:
+        """The payload stored under ``key`` if its HMAC matches, else None (missing, planted, altered, moved)."""
         if not self.available():
             return None
         full = self.prefix + key
@@ -74,23 +75,12 @@ class SharedCache:
         if not hmac.compare_digest(mac, self._sign(full, payload)):
             log.warning("shared cache: entry %s failed its integrity check; ignored", full)
             return None
-        try:
-            return pa.ipc.open_stream(payload).read_all().to_pandas()
-        except (pa.ArrowException, ValueError, TypeError) as error:
-            log.warning("shared cache: entry %s could not be read (%s); ignored", full, error)
-            return None
+        return payload
 
-    def set(self, key: str, frame: pd.DataFrame) -> bool:
+    def set_bytes(self, key: str, payload: bytes) -> bool:
+        """Store ``payload`` under ``key``, signed; False when Redis is skipped or failed."""
         if not self.available():
             return False
-        try:
-            table = pa.Table.from_pandas(frame)
-        except (pa.ArrowException, ValueError, TypeError):
-            return False  # a frame Arrow cannot hold (Python objects) stays in the process cache only
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        payload = sink.getvalue().to_pybytes()
         full = self.prefix + key
         try:
             self.client.set(full, self._sign(full, payload) + payload, ex=self.timeout)
@@ -99,10 +89,52 @@ class SharedCache:
             return False
         return True
 
+    def get(self, key: str) -> pd.DataFrame | None:
+        payload = self.get_bytes(key)
+        if payload is None:
+            return None
+        try:
+            return read_frame(payload)
+        except (pa.ArrowException, ValueError, TypeError) as error:
+            log.warning("shared cache: entry %s could not be read (%s); ignored", self.prefix + key, error)
+            return None
+
+    def set(self, key: str, frame: pd.DataFrame) -> bool:
+        if not self.available():
+            return False
+        payload = frame_bytes(frame)
+        return False if payload is None else self.set_bytes(key, payload)
+
     def clear(self) -> None:
         """Delete every entry under the prefix (tests, or an operator starting afresh)."""
         for name in self.client.scan_iter(match=self.prefix + "*", count=500):
             self.client.delete(name)
+
+
+def frame_bytes(frame: pd.DataFrame, metadata: dict[str, str] | None = None) -> bytes | None:
+    """``frame`` as Arrow IPC stream bytes (data only), with ``metadata`` (text) in its schema; None for a frame
+    Arrow cannot hold (Python objects): it stays in the process cache only."""
+    try:
+        table = pa.Table.from_pandas(frame)
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               **{k.encode(): v.encode() for k, v in metadata.items()}})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def read_frame(payload: bytes) -> pd.DataFrame:
+    return pa.ipc.open_stream(payload).read_all().to_pandas()
+
+
+def read_metadata(payload: bytes) -> dict[str, str]:
+    """The text metadata ``frame_bytes`` stored beside a frame."""
+    meta = pa.ipc.open_stream(payload).schema.metadata or {}
+    return {k.decode(): v.decode() for k, v in meta.items() if k != b"pandas"}
 
 
 def connect(url: str, secret: str) -> SharedCache:

@@ -18,14 +18,20 @@ import duckdb
 import pytest
 
 import queries
+from bench.common import BROWSER_TIMEOUT_MS, CHROMIUM, VIEWPORT, launch_chromium  # the benchmark's settings too
 from data import build
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 TEST_PARTICIPANTS = 40_000
-BROWSER_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(autouse=True)
+def _empty_render_cache():
+    """Every test starts with an empty render cache: tests swap what charts read (monkeypatch) within one data
+    version, which in production only a new warehouse does (and that changes the cache key)."""
+    from dashboard import rendering
+
+    rendering.clear()
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +146,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
@@ -188,7 +194,7 @@ class BrowserPage:
 @contextmanager
 def browser_context(browser, base_url: str):
     """A fresh browser context on base_url, with generous waits: the machines that run the suite are shared."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     try:
         yield BrowserPage(context.new_page(), base_url)

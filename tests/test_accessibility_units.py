@@ -78,7 +78,7 @@ def test_page_figure_1_source_note_is_text_under_the_page_chart_and_stays_in_exp
     from dashboard.filters import Filters
 
     figure, *_ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
-    assert not [a for a in figure.layout.annotations if a.name == "source-note"]
+    assert not [a for a in figure["layout"].get("annotations", []) if a.get("name") == "source-note"]
     rendered = registry.render("overview-trend", Filters())
     # The registry's figure keeps its note (exports swap it for their own provenance block under the image).
     assert [a for a in rendered.figure.layout.annotations if a.name == "source-note"]

@@ -234,3 +234,30 @@ def test_shared_cache_9_no_key_no_shared_cache():
     with pytest.raises(SystemExit, match="too short"):
         Settings.from_env({"DASHBOARD_CACHE_URL": "redis://127.0.0.1:6379/0", "DASHBOARD_CACHE_KEY": "abc"})
     assert Settings.from_env({"DASHBOARD_CACHE_URL": "redis://127.0.0.1:6379/0", "DASHBOARD_CACHE_KEY": KEY})
+
+
+def test_render_cache_shared_1_a_second_worker_answers_a_chart_from_redis_without_rendering(small_db, shared,
+                                                                                          monkeypatch):
+    from dashboard import registry, rendering
+    from dashboard.filters import Filters
+
+    calls = []
+
+    def build(chart, filters):
+        calls.append(chart.id)
+        return registry._build(chart, filters)
+
+    chart, filters = registry.get("interventions-outcomes"), Filters(sex="female")
+    first = Warehouse(small_db, shared=shared)
+    monkeypatch.setattr(queries, "warehouse", lambda: first)
+    made = rendering.render(chart, filters, build)
+    rendering.clear()  # the second worker's process cache is empty
+    second = Warehouse(small_db, shared=shared)
+    monkeypatch.setattr(queries, "warehouse", lambda: second)
+    answered = rendering.render(chart, filters, build)
+    assert calls == ["interventions-outcomes"] and second.executions == 0
+    assert answered.figure_json == made.figure_json and answered.summary == made.summary
+    pd.testing.assert_frame_equal(answered.data, made.data, check_dtype=False)
+    # Another filter value is another entry.
+    rendering.render(chart, Filters(sex="male"), build)
+    assert calls == ["interventions-outcomes"] * 2

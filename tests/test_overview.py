@@ -10,13 +10,13 @@ from dashboard.filters import Filters
 def test_update_chart_1_renders_each_overview_chart(app):
     for chart_id in ("overview-trend", "overview-accelerators"):
         figure, summary, *_ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": chart_id})
-        assert len(figure.data) >= 3 and summary
+        assert len(figure["data"]) >= 3 and summary
         table = components.update_chart_table("?geo=E54000061", 1, {"type": "chart-table", "chart": chart_id})
         markup = _table_markup(table)
         assert "<caption>" in markup and "the numbers behind the chart" in markup
         assert markup.count('<th scope="col">') >= 3 and "<td>" in markup
     figure, summary, *_ = components.update_chart("?geo=E54000061", {"type": "chart-graph", "chart": "overview-trend"})
-    names = {t.name for t in figure.data if t.name}
+    names = {t["name"] for t in figure["data"] if t.get("name")}
     assert names == {"South Yorkshire", "Yorkshire and The Humber", "England"}
     assert "South Yorkshire" in summary
 

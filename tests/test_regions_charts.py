@@ -197,7 +197,7 @@ def test_regions_page_2_renders_every_chart_through_the_shared_callback(app):
     for chart_id in ("regions-league", "regions-map", "regions-spc", "regions-neighbours"):
         figure, summary, *_ = components.update_chart("?level=icb&geo=E54000050", {"type": "chart-graph",
                                                                              "chart": chart_id})
-        assert len(figure.data) >= 2
+        assert len(figure["data"]) >= 2
         if chart_id != "regions-map":  # the map's summary counts areas rather than naming the focus
             assert "North East and North Cumbria" in summary
 

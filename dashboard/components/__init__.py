@@ -12,13 +12,13 @@ from dashboard.components.callbacks import (
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE, dom_id
 from dashboard.components.share import page_download_links, page_downloads, share_links
 from dashboard.components.tables import chart_table, data_table
+from dashboard.rendering import page_figure
 from dashboard.components.widgets import (
                                             GRAPH_CONFIG,
                                             chart_card,
                                             filter_bar,
                                             headline_tiles,
                                             page,
-                                            page_figure,
                                             parse_lenient,
                                             sort_buttons,
 )

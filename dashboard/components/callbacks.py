@@ -23,8 +23,8 @@ from dashboard import access, figures, registry
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE
 from dashboard.components.share import page_download_links, share_links
 from dashboard.components.tables import chart_table
-from dashboard.components.widgets import page_figure
 from dashboard.filters import FilterError, Filters
+from dashboard.rendering import page_figure  # the page's copy of a figure, straight from the render cache
 
 
 @callback(
@@ -86,14 +86,14 @@ def update_chart(search, graph_id):
         message = f"The data cannot be read just now: {error}"
         return figures.empty(message), message, share_links(chart_id, search), no_update
     except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
-        return page_figure(figures.empty(denied.reason)), access_note(denied), [], no_update
+        return figures.empty(denied.reason), access_note(denied), [], no_update  # no source note to take out
     source = f"{figures.DEMO_NOTE + '. ' if rendered.demo else ''}Source: {rendered.chart.source}"
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
-        return (page_figure(rendered.figure), html.Span(rendered.summary, className="empty-published"),
+        return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
                 share_links(chart_id, "", rendered.summary), source)
-    return page_figure(rendered.figure), rendered.summary, share_links(chart_id, search, rendered.summary), source
+    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary), source
 
 
 def access_note(denied: access.Denied) -> html.Span:

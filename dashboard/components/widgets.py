@@ -210,18 +210,6 @@ def sort_buttons(chart_id: str, sorts: dict[str, str]) -> html.Div:
     ], role="group", className="chart-sorts mb-2", **{"aria-label": "Order of the chart"})
 
 
-def page_figure(figure):
-    """The figure as a page shows it: the source note is text under the chart there (it wraps to any width,
-    where the figure's one-line note was cut off at 1280 px), so the figure's copy comes out. Exports draw
-    their own provenance block (source, filters, dates) under the image."""
-    notes = [a for a in figure.layout.annotations if a.name == "source-note"]
-    if notes:
-        figure.layout.annotations = [a for a in figure.layout.annotations if a.name != "source-note"]
-        figure.update_layout(margin={"b": 64})
-    return figure
-
-
-
 def headline_tiles(items) -> dbc.Row:
     return dbc.Row([
         dbc.Col(html.Div([

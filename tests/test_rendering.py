@@ -1,0 +1,100 @@
+"""The render cache (dashboard/rendering.py): what it keys on, what it hands out, and that it is honest."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dashboard import registry, rendering
+from dashboard.filters import Filters
+
+CHART = "overview-trend"
+
+
+@pytest.fixture()
+def counted(app):
+    """registry's own builder, counting the calls that were not answered from the cache."""
+    calls: list[Filters] = []
+
+    def build(chart, filters):
+        calls.append(filters)
+        return registry._build(chart, filters)
+
+    return calls, lambda filters: rendering.render(registry.get(CHART), filters, build)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScopedFilters(Filters):
+    """Filters with a field that is in no URL, not in repr and not compared by ==, as a viewer's allowed areas
+    could be: the cache must still tell two of them apart."""
+    scope: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+
+
+def test_render_cache_1_a_repeated_view_is_not_built_again(counted):
+    calls, render = counted
+    first = render(Filters(geo="E54000061"))
+    second = render(Filters(geo="E54000061"))
+    assert len(calls) == 1
+    assert second.figure_json == first.figure_json and second.summary == first.summary
+    assert second.data is first.data  # the frame is shared, as the query cache shares its frames
+    render(Filters(geo="E54000050"))
+    assert len(calls) == 2
+
+
+def test_render_cache_2_filters_differing_in_any_field_never_share_an_entry(counted):
+    calls, render = counted
+    a, b = ScopedFilters(geo="E54000061", scope=("E54000061",)), ScopedFilters(geo="E54000061", scope=("E54000050",))
+    assert a == b and repr(a) == repr(b)  # Python itself cannot tell them apart...
+    assert rendering.filters_token(a) != rendering.filters_token(b)  # ...the cache's key can
+    render(a)
+    render(b)
+    render(a)
+    assert [f.scope for f in calls] == [("E54000061",), ("E54000050",)]
+    assert rendering.shared_key(CHART, a, "v1", True) != rendering.shared_key(CHART, b, "v1", True)
+    # Every field, whichever it is: changing any one of them makes a different key.
+    base = Filters()
+    for field in dataclasses.fields(Filters):
+        other = dataclasses.replace(base, **{field.name: "x" if field.type != "float | None" else 1.5})
+        assert rendering.filters_token(other) != rendering.filters_token(base), field.name
+
+
+def test_render_cache_3_each_caller_gets_its_own_figure(counted):
+    _, render = counted
+    first = render(Filters())
+    first.figure.update_layout(title="changed by a caller")
+    first.figure.layout.annotations = []
+    again = render(Filters())
+    assert again.figure is not first.figure
+    assert again.figure.layout.title.text != "changed by a caller"
+    assert [a for a in again.figure.layout.annotations if a.name == "source-note"]
+
+
+def test_render_cache_4_a_new_data_version_is_a_new_entry(counted):
+    import queries
+
+    calls, render = counted
+    render(Filters())
+    queries.warehouse().clear_cache()  # as a new warehouse file does: the query results go, and the renders
+    render(Filters())
+    assert len(calls) == 2
+    assert rendering.shared_key(CHART, Filters(), "v1", True) != rendering.shared_key(CHART, Filters(), "v2", True)
+
+
+def test_render_cache_5_the_page_copy_drops_the_source_note_and_leaves_the_cache_alone(counted):
+    _, render = counted
+    rendered = render(Filters())
+    page = rendering.page_figure(rendered)
+    assert not [a for a in page["layout"].get("annotations", []) if a.get("name") == "source-note"]
+    assert page["layout"]["margin"]["b"] == 64
+    assert '"source-note"' in render(Filters()).figure_json  # the cached figure keeps it for exports
+
+
+def test_render_cache_6_warming_renders_every_default_view_once(app):
+    from dashboard.filters import Filters
+
+    assert rendering.warm() == len(registry.charts())
+    before = dict(rendering.stats)
+    for chart in registry.charts():
+        registry.render(chart, Filters())
+    assert rendering.stats["misses"] == before["misses"]  # every default view was already there
+    assert rendering.stats["hits"] == before["hits"] + len(registry.charts())
