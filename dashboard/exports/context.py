@@ -2,6 +2,7 @@
 numbers behind a chart as exported (plotting helpers dropped)."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,7 +55,15 @@ def table(rendered: Rendered) -> pd.DataFrame:
     """The numbers behind the chart, as exported (plotting helpers dropped when what they derive from is there)."""
     frame = rendered.data
     drop = [c for c, source in HELPER_COLUMNS.items() if c in frame.columns and source in frame.columns]
-    return frame.drop(columns=drop)
+    frame = frame.drop(columns=drop)
+    # 15 significant figures, every digit a double holds of a published value, without the binary noise of
+    # arithmetic on it: 36.1 less a 2.8 half-width is 33.300000000000004 in binary, and the outputs say 33.3.
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].map(_significant, na_action="ignore") for c in floats}) if len(floats) else frame
+
+
+def _significant(value: float) -> float:
+    return float(f"{value:.15g}") if math.isfinite(value) else value
 
 
 def data_date(rendered: Rendered, ctx: Context) -> str:

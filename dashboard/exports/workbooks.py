@@ -21,9 +21,7 @@ def csv(rendered: Rendered) -> bytes:
         columns = list(frame.columns) or ["note"]
         frame = pd.DataFrame([[f"No data: {rendered.empty_message}"] + [None] * (len(columns) - 1)],
                              columns=columns)
-    # 15 significant figures: every digit a double holds of a published value, without the binary noise of
-    # arithmetic on it (36.1 - 2.8 is 33.300000000000004 in binary; the file says 33.3).
-    return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d", float_format="%.15g").encode("utf-8")
+    return neutralise_frame(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
