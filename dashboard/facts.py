@@ -30,6 +30,14 @@ def asks_breakdown(filters: Filters) -> bool:
     return bool(filters.age or filters.sex or filters.condition)
 
 
+def totals_need(filters: Filters) -> str | None:
+    """For a chart that draws published totals where there are no survey cells: what the breakdown asked for needs
+    (``Chart.needs``: 'condition', 'age' or 'sex'); with survey cells, 'cells' (which they give)."""
+    if survey_cells():
+        return "cells"
+    return "condition" if filters.condition else "age" if filters.age else "sex" if filters.sex else None
+
+
 def published_quality(frame: pd.DataFrame) -> np.ndarray:
     """ONS's quality band for published rows: from the CV that the 95% interval implies (se = half-width / 1.96),
     'not shown' for Nomis' '!' and 'unreliable' for '*' (3-9 respondents); none where no interval is given."""
@@ -67,6 +75,44 @@ def published_level(filters: Filters, level: str) -> pd.DataFrame:
     latest["recent_trend"] = compare.NOT_CALCULATED
     latest["population"] = np.nan  # the published denominator is not the population aged 16-64 in general
     return latest.reset_index(drop=True)
+
+
+def published_series(areas: list[str], period_from: str, period_to: str) -> pd.DataFrame:
+    """The published long-term-sickness percentage over time for ``areas`` (the area, its region, England), in
+    periods ending between the two quarters: of several measures, the one covering most of the areas, then most
+    periods. Each row keeps its measure, published period label, source and files. Empty when none is loaded."""
+    rows = run("lts_published_series", areas=list(areas), period_from=period_from, period_to=period_to)
+    rows = rows[rows["rate"].notna()]
+    if rows.empty:
+        return pd.DataFrame()
+    reach = rows.groupby("measure").agg(areas=("area_code", "nunique"), periods=("period", "nunique"))
+    measure = reach.sort_values(["areas", "periods"], ascending=False, kind="stable").index[0]
+    out = rows[rows["measure"] == measure].copy()
+    order = {code: i for i, code in enumerate(areas)}
+    out = out.sort_values(["period", "area_code"], key=lambda c: c.map(order) if c.name == "area_code" else c)
+    out["quality"] = published_quality(out)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["se"] = (out["upper"] - out["lower"]) / (2 * Z95)
+        out["cv"] = 100 * out["se"] / out["rate"]
+    return out.reset_index(drop=True)
+
+
+def independent_periods(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Of one area's published series, the periods that share no months (for rules that assume independent
+    points, e.g. SPC), latest first kept; and in words what was left out and why ('' when nothing was). Rolling
+    years published each quarter overlap by 9 of their 12 months: every 4th is kept."""
+    rows = frame.sort_values("period_end", ascending=False)
+    kept, start = [], None
+    for i, row in zip(rows.index, rows.itertuples(), strict=True):
+        if start is None or row.period_end < start:
+            kept.append(i)
+            start = row.period_start
+    out = frame.loc[sorted(kept, key=lambda i: frame.at[i, "period_end"])]
+    if len(out) == len(frame):
+        return out.reset_index(drop=True), ""
+    return out.reset_index(drop=True), (
+        f"The {len(frame)} published periods overlap (each shares months with the next), so only the "
+        f"{len(out)} that share no months are used as points")
 
 
 # ---- provenance for the About page's data dictionary ---------------------------------------------------------

@@ -183,3 +183,29 @@ def test_accelerators_13_cells_are_kept_whatever_their_outcome(demo):
     panel = acc._panel(filters)
     assert len(panel) == int(((raw["population"] > 0) & (raw["sample_size"] > 0)).sum())
     assert panel["rate"].notna().all()
+
+
+def test_accelerators_on_published_files_say_exactly_why_they_cannot_compare(tmp_path, monkeypatch):
+    """tests/fixtures/sources/real publishes ICB rates only as Nomis local-authority rows summed to West and South
+    Yorkshire (both accelerators), for the one year to Dec 2024: nothing after the start, no other ICB."""
+    from pathlib import Path
+
+    import queries
+    from dashboard import registry
+    from dashboard.filters import Filters
+    from data import build
+
+    real = Path(__file__).parent / "fixtures" / "sources" / "real"
+    path = tmp_path / "w.duckdb"
+    assert build.main(["--db", str(path), "--source", str(real)]) == 0
+    wh = queries.Warehouse(path)
+    monkeypatch.setattr(queries, "_default", wh)
+    try:
+        for chart in ("accelerators-did", "accelerators-event-study"):
+            rendered = registry.render(chart, Filters())
+            assert rendered.data.empty and not rendered.demo
+            assert ("cannot compare: the loaded files publish % of economically inactive who are long-term sick "
+                    "for 2 ICBs (2 of them accelerators) in 1 period sharing no months (year to Dec 2024): 1 before "
+                    "the start (Apr-Jun 2025) and 0 after") in rendered.summary
+    finally:
+        wh.close()

@@ -275,3 +275,46 @@ def test_with_demo_is_needed_to_mix_synthetic_rows_in(tmp_path):
         assert wh.meta["is_demo"] == "true" and kinds[True] > 0 and kinds[False] > 0
     finally:
         wh.close()
+
+
+def test_real_7_overview_trend_draws_the_published_series_named_as_published(real):
+    # nomis_query_regions.csv, year to Jun 2024 (Jul 2023-Jun 2024): North East 36.1 (Conf 2.8), England 27.9 (0.5).
+    rendered = registry.render("overview-trend", Filters(geo="E12000001"))
+    frame = rendered.data.set_index("area_code")
+    assert list(frame.index) == ["E12000001", "E92000001"] and not rendered.demo
+    assert (frame.loc["E12000001", "rate"], frame.loc["E92000001", "rate"]) == (36.1, 27.9)
+    assert frame.loc["E12000001", ["lower", "upper"]].tolist() == pytest.approx([33.3, 38.9])
+    assert frame.loc["E92000001", "quality"] == "precise"  # CV = 100 * 0.5 / 1.96 / 27.9 = 0.9%
+    assert set(frame["period_label"]) == {"year to Jun 2024"}
+    assert rendered.summary.startswith("Published: % of economically inactive who are long-term sick: North East "
+                                       "36.1% (year to Jun 2024); England 27.9% (year to Jun 2024).")
+    assert "nomis_query_regions.csv" in rendered.summary
+    assert "long-term sick (published)" in rendered.figure.layout.yaxis.title.text
+    hover = next(t for t in rendered.figure.data if t.name == "North East")
+    assert hover.customdata[0][0] == "year to Jun 2024" and str(hover.x[0])[:10] == "2024-06-30"
+    # No age band is published: the chart says so rather than drawing totals as if they were 50-64.
+    aged = registry.render("overview-trend", Filters(geo="E12000001", age="50-64"))
+    assert aged.data.empty and "publish long-term sickness for everyone aged 16-64" in aged.summary
+
+
+def test_real_8_spc_on_one_published_rolling_year_says_why_it_cannot(real):
+    rendered = registry.render("regions-spc", Filters(geo="E12000001"))
+    assert rendered.data.empty and not rendered.demo
+    assert "not enough independent points for SPC: the loaded files publish 1 period of % of economically " \
+           "inactive who are long-term sick for North East (year to Jun 2024)" in rendered.summary
+    assert "need at least 7" in rendered.summary
+
+
+def test_independent_periods_keep_every_fourth_rolling_year():
+    from dashboard import facts
+
+    ends = pd.period_range("2022Q1", "2024Q2", freq="Q")  # 10 rolling years published quarterly
+    frame = pd.DataFrame({"period": [str(p) for p in ends], "period_end": [p.end_time.normalize() for p in ends],
+                          "period_start": [(p - 3).start_time for p in ends], "rate": range(10)})
+    kept, note = facts.independent_periods(frame)
+    # Latest first: year to Jun 2024 (Jul 2023-Jun 2024), then year to Jun 2023, then year to Jun 2022.
+    assert list(kept["period"]) == ["2022Q2", "2023Q2", "2024Q2"]
+    assert note.startswith("The 10 published periods overlap") and "only the 3 that share no months" in note
+    quarters = frame.assign(period_start=[p.start_time for p in ends])  # three-month periods: none overlap
+    kept_quarters, note_quarters = facts.independent_periods(quarters)
+    assert len(kept_quarters) == 10 and note_quarters == ""

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard import facts
 from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
-from dashboard.domain import domain
+from dashboard.domain import domain, quarter_label
 from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
@@ -40,6 +41,8 @@ def _panel(filters: Filters) -> pd.DataFrame:
     each ICB's quarters, an ICB's sample is much the same from quarter to quarter, and the ICB, not the
     respondent, is the unit the interval treats as independent.
     """
+    if not facts.survey_cells():
+        return published_panel(filters)
     frame = run("long_term_sick", areas=None, level="icb", period_from=filters.period_from,
                 period_to=filters.period_to, age=filters.age, sex=filters.sex, condition=filters.condition)
     if frame.empty:
@@ -48,6 +51,41 @@ def _panel(filters: Filters) -> pd.DataFrame:
     panel = frame.assign(rate=frame["people"] / frame["population"] * 100)
     return panel[["area_code", "area_name", "period", "period_start", "rate", "accelerator"]].rename(
         columns={"accelerator": "treated"}).reset_index(drop=True)
+
+
+def published_panel(filters: Filters) -> pd.DataFrame:
+    """On a build from published files: ICB x period published percentages (one measure, totals only) on the
+    periods that share no months, as ``_panel`` gives them; ``attrs['published']`` says in words what was loaded
+    and what was left out, and ``attrs['empty_message']`` (with an empty panel) why no comparison can be made."""
+    start = accelerator_start()
+    areas = domain().areas
+    icbs = areas.loc[areas["level"] == "icb", "code"].tolist()
+    rows = pd.DataFrame() if facts.asks_breakdown(filters) else \
+        facts.published_series(icbs, filters.period_from, filters.period_to)
+    if rows.empty:
+        return pd.DataFrame()  # ``needs`` says why for a breakdown; else nothing published for ICBs
+    spans = rows.groupby("period", as_index=False).agg(period_start=("period_start", "min"),
+                                                       period_end=("period_end", "max"))
+    kept, dropped = facts.independent_periods(spans)
+    rows = rows[rows["period"].isin(kept["period"])]
+    treated = set(areas.loc[areas["accelerator"].fillna(False).astype(bool), "code"])
+    panel = rows.assign(treated=rows["area_code"].isin(treated))[
+        ["area_code", "area_name", "period", "period_start", "rate", "treated"]].reset_index(drop=True)
+    before, after = kept.loc[kept["period"] < start, "period"], kept.loc[kept["period"] >= start, "period"]
+    labels = dict(zip(rows["period"], rows["period_label"], strict=False))
+    words = (f"the loaded files publish {rows['measure'].iloc[0]} for {panel['area_code'].nunique()} ICBs "
+             f"({panel['treated'].groupby(panel['area_code']).first().sum()} of them accelerators) in "
+             f"{len(kept)} period{'s' if len(kept) != 1 else ''} sharing no months ("
+             + ", ".join(labels[p] for p in kept["period"]) + f"): {len(before)} before the start "
+             f"({quarter_label(start)}) and {len(after)} after")
+    panel.attrs["published"] = (f"Reduced power: {words}. " + (dropped + ". " if dropped else ""))
+    if not _usable(panel, start) or panel["treated"].groupby(panel["area_code"]).first().sum() < 1:
+        out = pd.DataFrame()
+        out.attrs["empty_message"] = (
+            f"Cannot compare: {words}. A difference-in-differences needs published rates for accelerator and "
+            f"other ICBs both before and after the start.")
+        return out
+    return panel
 
 
 def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
@@ -65,11 +103,18 @@ def _usable(panel: pd.DataFrame, start: str) -> bool:
             and panel["treated"].any() and (~panel["treated"]).any())
 
 
+def _empty(columns: list[str], panel: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(columns=columns)
+    if panel.attrs.get("empty_message"):
+        out.attrs["empty_message"] = panel.attrs["empty_message"]
+    return out
+
+
 def did_data(filters: Filters) -> pd.DataFrame:
     start = accelerator_start()
     panel = _panel(filters)
     if not _usable(panel, start):
-        return pd.DataFrame(columns=DID_COLUMNS)
+        return _empty(DID_COLUMNS, panel)
     rows = []
     for label, sub in _comparisons(panel, start):
         try:
@@ -84,7 +129,9 @@ def did_data(filters: Filters) -> pd.DataFrame:
                      "n_treated": result.n_treated, "n_comparison": result.n_comparison,
                      "pre_periods": result.pre_periods, "post_periods": result.post_periods, "start": start,
                      "comparison_areas": "; ".join(names)})
-    return pd.DataFrame(rows, columns=DID_COLUMNS)
+    out = pd.DataFrame(rows, columns=DID_COLUMNS)
+    out.attrs["published"] = panel.attrs.get("published", "")
+    return out
 
 
 def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
@@ -94,7 +141,7 @@ def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
              f"{row.ri_placebo_sets:,} placebo sets of three comparison ICBs)" for row in frame.itertuples()]
     return (f"After the accelerators started ({period_label(start)}), the long-term-sick rate in the three "
             f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
-            + ". Negative means a fall.")
+            + ". Negative means a fall." + (" " + frame.attrs["published"] if frame.attrs.get("published") else ""))
 
 
 def _phrase(label: str) -> str:
@@ -106,7 +153,7 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
     start = accelerator_start()
     panel = _panel(filters)
     if not _usable(panel, start):
-        return pd.DataFrame(columns=EVENT_COLUMNS)
+        return _empty(EVENT_COLUMNS, panel)
     starts = panel.groupby("period")["period_start"].first()
     frames = []
     for label, sub in _comparisons(panel, start):
@@ -129,6 +176,7 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     out.attrs["accelerator_start"] = start
+    out.attrs["published"] = panel.attrs.get("published", "")
     return out
 
 
@@ -144,7 +192,7 @@ def event_study_summary(frame: pd.DataFrame, filters: Filters) -> str:
     text += " (relative to the quarter before the start)."
     for label, rows in frame.groupby("comparison", sort=False):
         text += " " + pretrend_words(rows.iloc[0], label)
-    return text
+    return text + (" " + frame.attrs["published"] if frame.attrs.get("published") else "")
 
 
 def pretrend_words(row, label: str) -> str:
@@ -203,7 +251,7 @@ def compare_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="accelerators-did",
-    needs="cells",
+    needs=facts.totals_need,
     title="Did long-term sickness fall in the accelerator areas?",
     page="/accelerators",
     description="Difference-in-differences: the change in the long-term-sick rate (percentage points) in the "
@@ -219,7 +267,7 @@ register(Chart(
 
 register(Chart(
     id="accelerators-event-study",
-    needs="cells",
+    needs=facts.totals_need,
     title="The gap, quarter by quarter",
     page="/accelerators",
     description="The difference in long-term-sick rate between the accelerator ICBs and comparison ICBs each "

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import facts
 from dashboard.charts._programmes import period_params
-from dashboard.charts.common import SURVEY_SOURCE, comparators, lts_rates
+from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, comparators, lts_rates
 from dashboard.domain import domain
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
@@ -23,11 +24,32 @@ COLUMNS = ["period", "area_code", "area_name", "people", "population", "rate", "
 
 
 def trend_data(filters: Filters) -> pd.DataFrame:
+    if not facts.survey_cells():  # a build from published files: the published series, named as published
+        if facts.asks_breakdown(filters):
+            return pd.DataFrame()  # published figures are totals: ``needs`` says why
+        return facts.published_series(comparators(filters.geo), filters.period_from, filters.period_to)
     frame = lts_rates(filters, areas=comparators(filters.geo))
     return frame[COLUMNS + ["period_start"]] if not frame.empty else frame
 
 
+def published_trend_summary(frame: pd.DataFrame) -> str:
+    """The published series in words: the measure, each area's first and last value with the publisher's period
+    labels, and where it is from."""
+    parts = []
+    for name, rows in frame.groupby("area_name", sort=False):
+        first, last = rows.iloc[0], rows.iloc[-1]
+        parts.append(f"{name} {last['rate']:.1f}% ({last['period_label']})" if len(rows) == 1 else
+                     f"{name} {first['rate']:.1f}% ({first['period_label']}) to {last['rate']:.1f}% "
+                     f"({last['period_label']})")
+    text = f"Published: {frame['measure'].iloc[0]}: " + "; ".join(parts) + "."
+    if frame["period_type"].eq("rolling_year").any() and frame["period"].nunique() > 1:
+        text += " Each point is a rolling year; neighbouring points overlap, so no trend test is made."
+    return text + f" Source: {frame['source'].iloc[0]} ({frame['files'].iloc[0]})."
+
+
 def trend_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    if "measure" in frame:
+        return published_trend_summary(frame)
     first, last = frame["period"].min(), frame["period"].max()
     parts = []
     for name, rows in frame.groupby("area_name", sort=False):
@@ -97,14 +119,15 @@ def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="overview-trend",
-    needs="cells",
+    needs=facts.totals_need,
     title="Long-term sickness over time",
     page="/",
     description="Share of people aged 16-64 economically inactive because of long-term sickness, "
                 "for the chosen area, its region and England, with 95% confidence intervals (with the survey's "
                 "design factor); the area against its region is judged by a z test on the difference. Open "
-                "markers are estimates ONS would call unreliable (CV over 20%).",
-    source=SURVEY_SOURCE,
+                "markers are estimates ONS would call unreliable (CV over 20%). Built from published files alone, it "
+                "draws the published measure for the periods published (e.g. year to Jun 2024).",
+    source=PUBLISHED_OR_SURVEY_SOURCE,
     data=trend_data,
     figure=fig.area_trend,
     summary=trend_summary,

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard import facts
+from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates
 from dashboard.charts.regions import PAGE, areas_by_code, describe_area, survey_table
+from dashboard.domain import domain
 from dashboard.figures import regions as fig
 from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
@@ -29,6 +31,8 @@ def spc_data(filters: Filters) -> pd.DataFrame:
     later ones), and the chosen range is shown."""
     from dashboard.charts.accelerators import accelerator_start
 
+    if not facts.survey_cells():
+        return published_spc_data(filters)
     start = accelerator_start()
     before_start = str(pd.Period(start, "Q") - 1)
     frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from,
@@ -54,7 +58,50 @@ def spc_data(filters: Filters) -> pd.DataFrame:
     return shown
 
 
+SPC_MIN_POINTS = 7  # the shortest run a rule looks for (a shift): fewer independent points, no SPC
+
+
+def published_spc_data(filters: Filters) -> pd.DataFrame:
+    """On a build from published files: the area's published measure as an XmR chart on the periods that share no
+    months (every 4th rolling year), with trial limits from all of them; or, with too few such periods, an empty
+    frame that says why (the overview's trend draws the series itself)."""
+    if facts.asks_breakdown(filters):
+        return pd.DataFrame()  # published figures are totals: ``needs`` says why
+    series = facts.published_series([filters.geo], Filters().period_from, filters.period_to)
+    name = domain().area_names.get(filters.geo, filters.geo)
+    if series.empty:
+        return _saying(f"No published percentage of long-term sickness for {name} is loaded up to "
+                       f"{period_label(filters.period_to)}, so there is no series to chart.")
+    points, dropped = facts.independent_periods(series)
+    if len(points) < SPC_MIN_POINTS:
+        return _saying(
+            f"Not enough independent points for SPC: the loaded files publish {len(series)} period"
+            f"{'s' if len(series) != 1 else ''} of {series['measure'].iloc[0]} for {name} "
+            f"({series['period_label'].iloc[0]}" + (f" to {series['period_label'].iloc[-1]}" if len(series) > 1
+                                                     else "") + f"), {len(points)} sharing no months; the rules "
+            f"need at least {SPC_MIN_POINTS}. The published series is drawn on the overview's trend.")
+    chart = spc.xmr(points, "rate", improvement="decrease", minimum_points=SPC_MIN_BASELINE)
+    chart["in_baseline"] = False
+    shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
+    shown.attrs.update(published_note=(dropped + "." if dropped else "") + " Trial limits from every point shown.",
+                       baseline_points=len(points))
+    return shown if len(shown) >= 2 else pd.DataFrame()
+
+
+def _saying(message: str) -> pd.DataFrame:
+    out = pd.DataFrame()
+    out.attrs["empty_message"] = message
+    return out
+
+
 def spc_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    if "period_label" in frame:  # the published measure
+        last = frame.iloc[-1]
+        special = int((frame["point_type"] != spc.COMMON).sum())
+        return (f"Published: {last['measure']}: {last['area_name']} {last['rate']:.1f}% in {last['period_label']} "
+                f"against a mean of {last['mean']:.1f}% (trial process limits {last['lpl']:.1f}-{last['upl']:.1f}); "
+                f"{special} of {len(frame)} points show special cause. {frame.attrs.get('published_note', '')}"
+                f" Source: {last['source']} ({last['files']}).")
     last = frame.iloc[-1]
     special = int((frame["point_type"] != spc.COMMON).sum())
     attrs = frame.attrs
@@ -128,13 +175,14 @@ def neighbours_summary(frame: pd.DataFrame, filters: Filters) -> str:
 
 register(Chart(
     id="regions-spc",
-    needs="cells",
+    needs=facts.totals_need,
     title="Is the chosen area's rate changing? (statistical process control)",
     page=PAGE,
     description="The chosen area's quarterly rate as an NHS Making Data Count XmR chart: mean and process limits "
                 "fixed on the quarters before the accelerators started, and special-cause variation (improvement "
-                "when lower, concern when higher).",
-    source=SURVEY_SOURCE,
+                "when lower, concern when higher). Built from published files alone, it charts the published measure "
+                "on the periods that share no months, or says why it cannot.",
+    source=PUBLISHED_OR_SURVEY_SOURCE,
     data=spc_data,
     figure=fig.spc_chart,
     summary=spc_summary,

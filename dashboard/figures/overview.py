@@ -17,13 +17,15 @@ LINE_STYLES = (
 
 
 def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term sick, % of people aged 16-64",
-               marker_period: str | None = None, marker_text: str = "") -> go.Figure:
-    """Rate over time with its 95% interval as a band, one line per value of ``series``."""
-    fig = figures.new(yaxis_title=y_title, xaxis_title="Quarter", hovermode="x unified")
+               marker_period: str | None = None, marker_text: str = "", published: bool = False) -> go.Figure:
+    """Rate over time with its 95% interval as a band, one line per value of ``series``; ``published`` rows are
+    placed at the end of their period and their hover names the period as published ('year to Jun 2024')."""
+    fig = figures.new(yaxis_title=y_title, xaxis_title="Period ending" if published else "Quarter",
+                      hovermode="x unified")
     for (name, rows), (colour, dash, symbol) in zip(frame.groupby(series, sort=False), LINE_STYLES * 3,
                                                     strict=False):
         rows = rows.sort_values("period")
-        x = rows["period_start"]
+        x = rows["period_end" if published else "period_start"]
         band = figures.band_colour(colour)
         fig.add_trace(go.Scatter(x=x, y=rows["upper"], mode="lines", line={"width": 0}, hoverinfo="skip",
                                  showlegend=False, legendgroup=str(name)))
@@ -36,9 +38,10 @@ def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term si
             x=x, y=rows["rate"], name=str(name), legendgroup=str(name), mode="lines+markers",
             line={"color": colour, "dash": dash, "width": 3},
             marker={"symbol": figures.quality_symbols(symbol, labels), "size": 7},
-            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], notes, strict=True)),
-            hovertemplate="%{fullData.name}: <b>%{y:.1f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f}"
-                          "%{customdata[3]})<extra></extra>",
+            customdata=list(zip(rows["period_label"] if published else rows["period"].map(period_label),
+                                rows["lower"], rows["upper"], notes, strict=True)),
+            hovertemplate=("%{fullData.name}, %{customdata[0]}" if published else "%{fullData.name}")
+            + ": <b>%{y:.1f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f}%{customdata[3]})<extra></extra>",
         ))
     fig.update_xaxes(tickformat="%Y", dtick="M12", hoverformat="%b %Y")
     if "quality" in frame:
@@ -52,6 +55,8 @@ def rate_lines(frame: pd.DataFrame, series: str, *, y_title: str = "Long-term si
 
 
 def area_trend(frame: pd.DataFrame, filters: Filters) -> go.Figure:
+    if "measure" in frame:  # the published measure, each point at the end of its period, labelled as published
+        return rate_lines(frame, "area_name", y_title=f"{frame['measure'].iloc[0]} (published)", published=True)
     return rate_lines(frame, "area_name")
 
 

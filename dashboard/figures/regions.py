@@ -192,7 +192,8 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """An XmR chart: the series, its mean, process limits and two-sigma lines, points typed by rule."""
     trial = bool(frame["trial"].iloc[0])
     fig = figures.new(yaxis_title=RATE_TITLE, xaxis_title="Quarter", margin={"t": 170}, height=620)
-    x = frame["period_start"]
+    published = "period_label" in frame  # published periods: placed at their end, labelled as published
+    x = frame["period_end" if published else "period_start"]
     fig.add_trace(go.Scatter(x=x, y=frame["rate"], mode="lines", name="Rate", showlegend=False,
                              line={"color": Colour.MID_GREY, "width": 2}, hoverinfo="skip"))
     limit_name = "Trial process limits" if trial else "Process limits"
@@ -209,11 +210,11 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=rows["period_start"], y=rows["rate"], mode="markers", name=label,
+            x=rows["period_end" if published else "period_start"], y=rows["rate"], mode="markers", name=label,
             marker={"color": colour, "size": 10 if key == spc.COMMON else 13,
                     "symbol": figures.quality_symbols(symbol, rows["quality"]) if "quality" in rows else symbol},
-            customdata=list(zip(rows["period"].map(period_label), rows["lower"], rows["upper"], _quality_text(rows),
-                                strict=True)),
+            customdata=list(zip(rows["period_label"] if published else rows["period"].map(period_label),
+                                rows["lower"], rows["upper"], _quality_text(rows), strict=True)),
             hovertemplate="%{customdata[0]}: <b>%{y:.2f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
                           f"%{{customdata[3]}}<br>{label}<extra></extra>"))
     words = f"Latest quarter: {spc.variation(frame)}"
@@ -223,7 +224,7 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     if len(base):
         fig.add_vrect(x0=base["period_start"].iloc[0], x1=base["period_start"].iloc[-1], layer="below",
                       fillcolor=Colour.GRID, opacity=0.5, line_width=0)
-    notes = []
+    notes = [frame.attrs["published_note"]] if frame.attrs.get("published_note") else []
     if frame.attrs.get("baseline_to"):
         notes.append(f"Limits fixed on {period_label(frame.attrs['baseline_from'])} to "
                      f"{period_label(frame.attrs['baseline_to'])} (shaded), before the accelerators started.")

@@ -44,9 +44,15 @@ def test_programme_facts_1_interventions_drawn_from_the_returns(browser, real_ap
         assert wrapped.errors == []
 
 
-def test_programme_facts_2_age_filter_says_the_returns_have_none(browser, real_app):
+def test_programme_facts_2_age_filter_says_the_files_have_none(browser, real_app):
+    """Neither the published files nor the pilot returns split by age: a link asking for an age band is told so
+    (the filter is not used, with the reason), and the programme chart draws the returns' totals, not made-up
+    ages. (With survey cells loaded beside the returns, the chart itself says age is not in the returns:
+    tests/test_programme_facts.py::test_facts_4.)"""
     with browser_context(browser, real_app) as wrapped:
         page = wrapped.open("/interventions?age=50-64")
-        text = page.locator("#card-interventions-outcomes").inner_text()
-        assert "not in the pilot returns" in text
+        problems = page.locator(".filter-problems").inner_text()
+        assert "age" in problems and "does not apply" in problems.lower()
+        card = page.locator("#card-interventions-outcomes").inner_text()
+        assert "(960)" in card and "synthetic" not in card.lower()
         assert wrapped.errors == []

@@ -78,7 +78,17 @@ def test_real_files_3_what_the_files_do_not_publish_says_so(browser, real_app):
         page = wrapped.open("/regions?level=icb")
         assert page.locator("#filter-note-age").inner_text().startswith("Does not apply")
         assert page.locator('select[id*="\\"name\\":\\"age\\""]').is_disabled()
-        assert "not published at this level" in page.locator("#card-regions-spc .chart-summary").inner_text()
+        # One published rolling year is no series for SPC: the chart says exactly why (tests/test_published.py).
+        assert "not enough independent points for SPC" in page.locator("#card-regions-spc .chart-summary").inner_text()
         page = wrapped.open("/accelerators")
-        assert "not published at this level" in page.locator("#card-accelerators-did .chart-summary").inner_text()
+        assert "cannot compare: the loaded files publish" in page.locator("#card-accelerators-did .chart-summary").inner_text()
+        assert wrapped.errors == []
+
+
+def test_real_files_4_overview_trend_draws_the_published_series(browser, real_app):
+    with browser_context(browser, real_app) as wrapped:
+        page = wrapped.open("/?geo=E12000001")
+        summary = page.locator("#card-overview-trend .chart-summary").inner_text()
+        assert summary.startswith("Published: % of economically inactive who are long-term sick: North East 36.1% "
+                                  "(year to Jun 2024); England 27.9% (year to Jun 2024).")
         assert wrapped.errors == []
