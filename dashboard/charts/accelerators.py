@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import facts
+from dashboard import facts, periods
 from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.domain import domain, quarter_label
@@ -15,7 +15,7 @@ from dashboard.filters import Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import did as did_stats
 from dashboard.stats import disclosure
-from dashboard.stats.intervals import wilson
+from dashboard.stats.intervals import disclosed_rate
 from queries import run
 
 FILTERS = ("from", "to", "condition", "age", "sex")  # geo and level do not apply: the areas are fixed
@@ -209,8 +209,7 @@ def pretrend_words(row, label: str) -> str:
 def compare_data(filters: Filters) -> pd.DataFrame:
     rows = run("accelerators_compare", icbs=viewer_icbs(filters), age=filters.age, sex=filters.sex,
                condition=filters.condition,
-               start_from=pd.Period(filters.period_from, "Q").start_time.date(),
-               start_to=pd.Period(filters.period_to, "Q").end_time.date())
+               start_from=periods.first_day(filters.period_from), start_to=periods.last_day(filters.period_to))
     if rows.empty:
         return rows
     keys = ["icb_code", "icb_name", "short_name"]
@@ -221,10 +220,7 @@ def compare_data(filters: Filters) -> pd.DataFrame:
     out = totals.merge(mix.reset_index(), on=keys)
     # Rates and costs from the unrounded counts, blank where the rule hides them; then the counts controlled.
     jobs, followed = out["jobs_12m"].to_numpy(float), out["followed_12m"].to_numpy(float)
-    out["rate"] = disclosure.rate(jobs, followed)
-    lower, upper = wilson(jobs, followed)
-    out["lower"] = np.where(out["rate"].isna(), np.nan, lower * 100)
-    out["upper"] = np.where(out["rate"].isna(), np.nan, upper * 100)
+    out["rate"], out["lower"], out["upper"] = disclosed_rate(jobs, followed)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["cost_per_job_gbp"] = np.where(disclosure.mean_hidden(jobs), np.nan, out["cost_12m_gbp"] / jobs)
     out = disclosure.control_columns(out, ["participants", "followed_12m", "jobs_12m", *mix.columns])

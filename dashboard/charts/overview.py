@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import facts
+from dashboard import facts, periods
 from dashboard.charts._programmes import period_params
 from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, comparators, lts_rates
 from dashboard.domain import domain
@@ -157,8 +157,7 @@ def uk_data(filters: Filters) -> pd.DataFrame:
     """The published UK long-term-sick series (ONS INAC01, LF6A) for the quarters and sex chosen; empty when no
     INAC01 file has been loaded."""
     return run("published_uk_series", reason="long-term sick", sex=filters.sex or "persons",
-               start=pd.Period(filters.period_from, "Q").start_time.date(),
-               end=pd.Period(filters.period_to, "Q").end_time.date())
+               start=periods.first_day(filters.period_from), end=periods.last_day(filters.period_to))
 
 
 def uk_summary(frame: pd.DataFrame, filters: Filters) -> str:
@@ -198,7 +197,7 @@ class Headline:
 def headlines(filters: Filters) -> list[Headline]:
     """The overview's headline figures for the chosen area against England, at the last quarter chosen."""
     last = filters.period_to
-    year_before = str(pd.Period(last, "Q") - 4)
+    year_before = periods.shift(last, -4)
     areas = [filters.geo] if filters.geo == ENGLAND else [filters.geo, ENGLAND]
     out: list[Headline] = []
     frame = lts_rates(filters.replace(condition=None), areas=areas,

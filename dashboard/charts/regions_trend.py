@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard import facts
+from dashboard import facts, periods
 from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates
 from dashboard.charts.regions import PAGE, areas_by_code, describe_area, survey_table
 from dashboard.domain import domain
@@ -34,7 +34,7 @@ def spc_data(filters: Filters) -> pd.DataFrame:
     if not facts.survey_cells():
         return published_spc_data(filters)
     start = accelerator_start()
-    before_start = str(pd.Period(start, "Q") - 1)
+    before_start = periods.shift(start, -1)
     frame = lts_rates(filters, areas=[filters.geo], period_from=Filters().period_from,
                       period_to=max(filters.period_to, before_start))
     frame = frame.dropna(subset=["rate"]).sort_values("period") if not frame.empty else frame
