@@ -235,3 +235,12 @@ def test_league_areas_keeps_a_chosen_set_together_in_chart_and_exports(demo_ware
     body = client.get("/export/regions-league.csv?level=icb&areas=E54000061,E54000027,E54000050").data.decode()
     assert body.count("E54000") == 3
     assert client.get("/export/regions-league.csv?areas=E54000061,nope").status_code == 400
+
+
+def test_regions_spc_3_a_small_cell_with_fewer_than_two_shown_quarters_says_so(demo_warehouse):
+    """Young women with MSK in one ICB: every quarter but one is suppressed (too few respondents), so there is
+    no XmR chart to draw. It says so; it used to raise "an XmR chart needs at least two points" (a 500 under load)."""
+    filters = Filters.from_query("?geo=E54000056&from=2023Q1&to=2023Q4&condition=msk&age=16-24&sex=female")
+    rendered = registry.render("regions-spc", filters)
+    assert rendered.data.empty
+    assert "at least two" in rendered.summary and "suppressed" in rendered.summary

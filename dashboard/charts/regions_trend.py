@@ -42,6 +42,9 @@ def spc_data(filters: Filters) -> pd.DataFrame:
         return pd.DataFrame()
     columns = ["period", "period_start", "area_code", "area_name", "rate", "lower", "upper", "cv", "quality"]
     whole = frame[columns].reset_index(drop=True)
+    if len(whole) < 2:  # the other quarters' estimates are withheld (too few respondents): no variation to chart
+        return _saying(f"Only {len(whole)} quarter of this selection has a rate that can be shown (the others are "
+                       "suppressed: too few respondents); an SPC chart needs at least two. Try fewer filters.")
     base = whole[whole["period"] < start]
     if len(base) < 2:  # no quarters before the start in these data: limits from the whole series, as trial
         base = whole
