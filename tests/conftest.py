@@ -185,6 +185,7 @@ class BrowserPage:
         # The page's own layout first (every page has one h1 in main), so the check below cannot pass
         # on a page whose charts have not been laid out yet.
         self.page.wait_for_selector("main h1", timeout=timeout)
+        self.scroll_through()  # charts below the fold are drawn when they come into view (assets/lazy.js)
         self.page.wait_for_function(
             """() => {
                 // dcc.Graph marks itself pending until Plotly has drawn the figure it was last given.
@@ -196,6 +197,18 @@ class BrowserPage:
                     && summaries.every(s => s.textContent.trim().length > 0);
             }""", timeout=timeout)
         self.page.wait_for_timeout(300)
+
+    def scroll_through(self):
+        """Bring each chart card into view in turn, as a reader scrolling down the page does, then go back to the
+        top (two frames a card, so the page's IntersectionObserver sees each)."""
+        self.page.evaluate("""async () => {
+            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+            for (const card of document.querySelectorAll('.chart-card')) {
+                card.scrollIntoView({block: 'center'});
+                await frame();
+            }
+            window.scrollTo(0, 0);
+        }""")
 
     def external_requests(self) -> list[str]:
         return [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith("data:")]
