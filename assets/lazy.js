@@ -1,6 +1,6 @@
 // Charts below the fold are drawn when they come into view (dashboard/components/views.py). A waiting card is a
-// <section class="chart-card" data-lazy="<layout key>:<chart id>">; when it comes within a screen of the viewport,
-// is focused (keyboard), or the page is printed, its chart-lazy store is set to "seen", which runs the card's
+// <section class="chart-card" data-lazy="<layout key>:<chart id>">; when it comes within a screen of the viewport
+// (IntersectionObserver, and a check on scrolling), is focused (keyboard), or the page is printed, its chart-lazy store is set to "seen", which runs the card's
 // callback. The layout key changes with every layout, so a card React reuses on the next page is drawn again.
 (function () {
   "use strict";
@@ -45,6 +45,24 @@
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll(".chart-card[data-lazy]").forEach(reveal);
   });
+
+  // And on every scroll (a frame at most): IntersectionObserver may report a card passed by quickly (a keyboard's
+  // End key, a scroll bar dragged, "skip to" links) only after it has gone; here the card is asked for as it passes.
+  function near(card) {
+    const box = card.getBoundingClientRect(), screen = window.innerHeight;
+    return box.bottom >= -screen && box.top <= 2 * screen;  // the observer's margin: a screen above and below
+  }
+  let checking = false;
+  window.addEventListener("scroll", function () {
+    if (checking) { return; }
+    checking = true;
+    window.requestAnimationFrame(function () {
+      checking = false;
+      document.querySelectorAll(".chart-card[data-lazy]").forEach(function (card) {
+        if (!revealed.has(card.dataset.lazy) && near(card)) { reveal(card); }
+      });
+    });
+  }, {passive: true});
 
   let queued = false;
   function queue() {

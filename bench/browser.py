@@ -156,8 +156,8 @@ DONE = r"""
 SCROLL_THROUGH = r"""
 async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  for (const card of document.querySelectorAll('.chart-card')) { card.scrollIntoView({block: 'center'}); await frame(); }
-  window.scrollTo(0, 0);
+  for (const card of document.querySelectorAll('.chart-card')) { card.scrollIntoView({block: 'center', behavior: 'instant'}); await frame(); }
+  window.scrollTo({top: 0, behavior: 'instant'});
 }
 """
 

@@ -185,9 +185,18 @@ class BrowserPage:
         # The page's own layout first (every page has one h1 in main), so the check below cannot pass
         # on a page whose charts have not been laid out yet.
         self.page.wait_for_selector("main h1", timeout=timeout)
-        self.scroll_through()  # charts below the fold are drawn when they come into view (assets/lazy.js)
         self.page.wait_for_function(
             """() => {
+                // Charts below the fold are drawn when they come into view (assets/lazy.js): as a reader scrolling
+                // down, bring each waiting card into view in turn, one a frame (this runs every frame).
+                const scrolled = window.__testScrolled = window.__testScrolled || new Set();
+                const next = [...document.querySelectorAll('.chart-card[data-lazy]')]
+                    .find(c => !scrolled.has(c.dataset.lazy));
+                if (next) {
+                    scrolled.add(next.dataset.lazy);
+                    next.scrollIntoView({block: 'center', behavior: 'instant'});
+                    return false;
+                }
                 // dcc.Graph marks itself pending until Plotly has drawn the figure it was last given.
                 const loading = document.querySelector('[data-dash-is-loading="true"], .dash-graph--pending');
                 const graphs = [...document.querySelectorAll('.chart-graph')];
@@ -195,20 +204,9 @@ class BrowserPage:
                 // Each chart's summary is written by the same callback as its figure: filled = drawn.
                 return !loading && graphs.every(g => g.querySelector('.main-svg'))
                     && summaries.every(s => s.textContent.trim().length > 0);
-            }""", timeout=timeout)
+            }""", timeout=timeout, polling="raf")
+        self.page.evaluate("() => window.scrollTo({top: 0, behavior: 'instant'})")
         self.page.wait_for_timeout(300)
-
-    def scroll_through(self):
-        """Bring each chart card into view in turn, as a reader scrolling down the page does, then go back to the
-        top (two frames a card, so the page's IntersectionObserver sees each)."""
-        self.page.evaluate("""async () => {
-            const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-            for (const card of document.querySelectorAll('.chart-card')) {
-                card.scrollIntoView({block: 'center'});
-                await frame();
-            }
-            window.scrollTo(0, 0);
-        }""")
 
     def external_requests(self) -> list[str]:
         return [u for u in self.requests if not u.startswith(self.base_url) and not u.startswith("data:")]
