@@ -14,10 +14,13 @@ Target: a filter change on any page renders all of its charts in under 1 second 
    (added before ``Plotly.react``, removed when it has drawn) through a MutationObserver; and a
    ``requestAnimationFrame`` after each of those events.
    - First load: a fresh browser context for every load (nothing cached), from navigation start to the
-     frame after the last event once every chart has drawn the figure of its latest response, no callback
-     is in flight and the page passes the same "all drawn" check as the browser tests
-     (``BrowserPage.wait_for_charts``: no ``[data-dash-is-loading=true]``, a ``.main-svg`` in every
-     ``.chart-graph``, every ``.chart-summary`` filled). The first load of a page is its default view; the
+     frame after the last event once every chart has drawn the figure of its latest response (or, for the
+     charts at the top of the page, the figure its layout brought: no callback), no callback is in flight
+     and the page passes the same "all drawn" check as the browser tests (``BrowserPage.wait_for_charts``: no
+     ``[data-dash-is-loading=true]``, a ``.main-svg`` in every ``.chart-graph``, every ``.chart-summary``
+     filled). Charts below the fold are drawn when they come into view (assets/lazy.js), so as soon as the
+     page's heading is there the bench brings each card into view in turn (``SCROLL_THROUGH``): every chart
+     is asked for at once, the worst case for "all drawn" and for the bytes. The first load of a page is its default view; the
      others open a link with a new filter combination.
    - Filter changes: on one page, ``--changes`` times, choose a value in one of the page's filter
      ``<select>`` elements with Playwright (``get_by_label(...).select_option(...)``, as a user does), each
