@@ -193,6 +193,7 @@ class BrowserPage:
                 const next = [...document.querySelectorAll('.chart-card[data-lazy]')]
                     .find(c => !scrolled.has(c.dataset.lazy));
                 if (next) {
+                    if (window.__testScrollBack === undefined) { window.__testScrollBack = window.scrollY; }
                     scrolled.add(next.dataset.lazy);
                     next.scrollIntoView({block: 'center', behavior: 'instant'});
                     return false;
@@ -205,7 +206,9 @@ class BrowserPage:
                 return !loading && graphs.every(g => g.querySelector('.main-svg'))
                     && summaries.every(s => s.textContent.trim().length > 0);
             }""", timeout=timeout, polling="raf")
-        self.page.evaluate("() => window.scrollTo({top: 0, behavior: 'instant'})")
+        # Back to where the page was (only if it was scrolled here): tests go on from the reader's place.
+        self.page.evaluate("""() => { if (window.__testScrollBack !== undefined) {
+            window.scrollTo({top: window.__testScrollBack, behavior: 'instant'}); delete window.__testScrollBack; } }""")
         self.page.wait_for_timeout(300)
 
     def external_requests(self) -> list[str]:
