@@ -3,13 +3,16 @@ the area's indicators; the page also shows charts declared elsewhere (SPC, condi
 neighbours) for the same area, and a plain-English summary built from those charts' own data functions.
 
 Indicators are the long-term-sick rate overall and within groups (main condition, the oldest age band, women and
-men), each in the latest quarter chosen, for the area, England and all 42 ICBs (for the quartile bands).
+men), each in the latest quarter chosen, for the area, England and all 42 ICBs (for the quartile bands). A warehouse
+without survey cells (a build from published files alone) draws the published measure instead, named as published,
+and lists the groups as not published at this level (``_profile_published.py``).
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import registry
+from dashboard import facts, registry
+from dashboard.charts import _profile_published as published
 from dashboard.charts.common import SURVEY_SOURCE, lts_rates
 from dashboard.domain import domain
 from dashboard.figures import profile as fig
@@ -34,7 +37,11 @@ def indicators() -> list[tuple[str, dict]]:
 
 def spine_data(filters: Filters) -> pd.DataFrame:
     """Per indicator: the area's rate and interval, England's, the spread across the 42 ICBs (min, quartiles,
-    max) and the area's class against England. Rates are % of people aged 16-64 in the group, lower better."""
+    max) and the area's class against England. Rates are % of people aged 16-64 in the group, lower better.
+    Without survey cells: the published measure, its spread across the areas of the same level published, and
+    the other indicators as not published at this level (``_profile_published.spine_data``)."""
+    if not facts.survey_cells():
+        return published.spine_data(filters, indicators(), SPINE_COLUMNS)
     quarter = filters.period_to
     rows = []
     for label, change in indicators():
@@ -64,6 +71,8 @@ def spine_data(filters: Filters) -> pd.DataFrame:
 
 
 def spine_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    if "note" in frame:  # published facts
+        return published.summary(frame, filters, registry_phrase)
     counts = frame["compared_with_england"].value_counts()
     if filters.geo == ENGLAND:
         return (f"{period_label(filters.period_to)}: England's value on each of {len(frame)} indicators, with the "
@@ -92,6 +101,8 @@ def headline(filters: Filters) -> list[str]:
     """The profile's plain-English summary: a few sentences from the same chart data the page shows."""
     # The charts' own data functions (disclosure-controlled), not their figures: the page draws those.
     spine = registry.get("profile-spine").data(filters)
+    if "note" in spine:  # published facts: the measure as published, then what the files do not give
+        return published_headline(spine, filters)
     sentences = []
     overall = spine[spine["indicator"] == "All long-term sick"]
     if overall.empty:
@@ -122,6 +133,16 @@ def headline(filters: Filters) -> list[str]:
     if status:
         sentences.append(status)
     return sentences
+
+
+def published_headline(spine: pd.DataFrame, filters: Filters) -> list[str]:
+    row = published.published_row(spine)
+    sentences = [published.first_sentence(spine, filters, registry_phrase)]
+    if row is not None:
+        sentences += [published.rank_sentence(row, filters), published.source_sentence(row)]
+    sentences.append(published.breakdowns_sentence(spine))
+    status = _status(filters.geo)
+    return [s for s in (*sentences, status) if s]
 
 
 def registry_phrase(key: str) -> str:
