@@ -13,12 +13,15 @@ import pandas as pd
 
 from dashboard import facts, registry
 from dashboard.charts import _profile_published as published
-from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard.charts.common import SURVEY_SOURCE
 from dashboard.domain import domain
 from dashboard.figures import profile as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import compare
+from dashboard.stats.disclosure import disclose
+from dashboard.stats.quality import survey_rates
+from queries import run
 
 PAGE = "/profile"
 SPINE_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower", "upper", "reliability",
@@ -43,16 +46,14 @@ def spine_data(filters: Filters) -> pd.DataFrame:
     if not facts.survey_cells():
         return published.spine_data(filters, indicators(), SPINE_COLUMNS)
     quarter = filters.period_to
+    wanted = indicators()
+    cells = spine_cells(filters.geo, quarter, wanted)
     rows = []
-    for label, change in indicators():
-        chosen = Filters(geo=filters.geo, period_from=quarter, period_to=quarter, **change)
-        # The ICB-level and England queries are the same for every area (and cached): an ICB's own row is
-        # among the ICBs', so a profile costs no query of its own beyond a region's.
-        icbs = lts_rates(chosen, level="icb", period_from=quarter, period_to=quarter)
-        national = lts_rates(chosen, areas=[ENGLAND], period_from=quarter, period_to=quarter)
-        own = (icbs if filters.geo.startswith("E54") else national if filters.geo == ENGLAND else
-               lts_rates(chosen, areas=[filters.geo], period_from=quarter, period_to=quarter))
-        own = own[own["area_code"] == filters.geo] if not own.empty else own
+    for label, change in wanted:
+        rated = cells[cells["indicator"] == _key(change)] if len(cells) else cells
+        icbs = rated[rated["level"] == "icb"]
+        national = rated[rated["area_code"] == ENGLAND]
+        own = rated[rated["area_code"] == filters.geo]
         if own.empty or national.empty:
             continue
         england = float(national["rate"].iloc[0])
@@ -68,6 +69,26 @@ def spine_data(filters: Filters) -> pd.DataFrame:
                                       compare.compare_with_england([area["lower"]], [area["upper"]], england)[0]),
         })
     return pd.DataFrame(rows, columns=SPINE_COLUMNS)
+
+
+def _key(change: dict) -> str:
+    return "|".join("" if pd.isna(v := change.get(k)) else str(v) for k in ("condition", "age", "sex"))
+
+
+def spine_cells(geo: str, quarter: str, wanted: list[tuple[str, dict]]) -> pd.DataFrame:
+    """Every indicator's rates for the ICBs, England and ``geo`` in ``quarter``, from one query
+    (queries/profile_spine.sql), with the intervals and disclosure control ``lts_rates`` applies one indicator at
+    a time; ``indicator`` is the key of the filter change that defines it."""
+    changes = [change for _, change in wanted]
+    frame = run("profile_spine", period=quarter, geo=geo,
+                conditions=[c["condition"] for c in changes if "condition" in c],
+                ages=[c["age"] for c in changes if "age" in c], sexes=[c["sex"] for c in changes if "sex" in c])
+    if frame.empty:
+        return frame
+    rated = survey_rates(frame)
+    rated = disclose(rated, ["people"], national=rated["area_code"].eq(ENGLAND))
+    return rated.assign(indicator=[_key({"condition": c, "age": a, "sex": x}) for c, a, x in
+                                   zip(rated["condition"], rated["age"], rated["sex"], strict=True)])
 
 
 def spine_summary(frame: pd.DataFrame, filters: Filters) -> str:
