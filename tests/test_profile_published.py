@@ -157,6 +157,10 @@ def test_sources_release_date_read_from_each_file(real):
     coverage = facts.coverage().drop_duplicates("source_id").set_index("source_id")
     assert coverage.loc["inac01", "released"] == "13 May 2025"
     assert coverage.loc["nomis_aps", "released"] == "not stated in the file"
+    # The About page's data dictionary says what feeds the spine in this copy: the published measure.
+    drawn = facts.drawn_from(registry.get("profile-spine"))
+    assert drawn.startswith("Office for National Statistics, via Nomis, Annual Population Survey (England, year to Jun")
+    assert drawn.endswith("by main condition, age band and sex: not published at this level")
 
 
 def test_profile_demo_frame_keeps_its_columns(demo_warehouse):

@@ -180,7 +180,9 @@ register(Chart(
     description="A spine chart, as in Fingertips: for each indicator, the area's long-term-sick rate in the "
                 "latest quarter chosen (its marker's colour and shape say whether it is better, similar or worse "
                 "than England), England at the centre line, and the spread of the 42 ICBs: lowest to highest in "
-                "light grey, the middle half (25th to 75th percentile) in dark grey. Lower is better.",
+                "light grey, the middle half (25th to 75th percentile) in dark grey. Lower is better. From published "
+                "files alone: the published measure, named as published, in its latest period, against the areas "
+                "of the same level published then; the groups the files do not give say so.",
     source=SURVEY_SOURCE,
     data=spine_data,
     figure=fig.spine,
