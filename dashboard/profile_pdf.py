@@ -52,6 +52,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
     parts.append("<h2>Summary</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in headline(filters)) + "</ul>")
     from dashboard import access
 
+    published = []  # the publications a chart drew published facts from, with their release dates
     for chart_id in registry.page("/profile").charts:
         try:
             rendered = registry.render(chart_id, filters)
@@ -59,6 +60,9 @@ def document(filters: Filters, ctx: exports.Context) -> str:
             parts.append(f"<section><h2>{esc(registry.get(chart_id).title)}</h2>"
                          f'<p class="restricted">{esc(denied.reason)}</p></section>')
             continue
+        if "released" in rendered.data:
+            rows = rendered.data.dropna(subset=["source"])
+            published += [f"{r.source} ({r.files}; release date {r.released})" for r in rows.itertuples()]
         fig = exports.image_figure(rendered, ctx, title=False)
         svg = exports.to_image(fig, "svg", width=CHART_WIDTH)
         parts.append(
@@ -66,6 +70,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
             f'<img alt="{esc(rendered.summary)}" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">'
             f"<p>{esc(rendered.summary)}</p></section>")
     sources = sorted({registry.get(c).source for c in registry.page("/profile").charts})
+    sources += [f"Published figures: {p}" for p in dict.fromkeys(published)]
     parts.append('<h2>Sources</h2><p class="source">' + "<br>".join(esc(s) for s in sources)
                  + f"<br>{esc(geo.ATTRIBUTION)}.<br>{esc(exports.accessed_line(ctx))}</p>")
     title = esc(f"Area profile: {filters.geo_name}")

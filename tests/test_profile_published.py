@@ -137,6 +137,8 @@ def test_profile_published_4_pdf_document_says_the_published_figure(real):
     assert "36.1%" in page and MEASURE in page and "year to Jun 2024" in page
     assert "SYNTHETIC" not in page.upper() and "aged 16-64 in North East" not in page
     assert "nomis_query_regions.csv" in page and "release date not stated in the file" in page
+    assert ("Published figures: Office for National Statistics, via Nomis, Annual Population Survey "
+            "(nomis_query_la.csv, nomis_query_regions.csv; release date not stated in the file)") in page
 
 
 def test_sources_release_date_read_from_each_file(real):
