@@ -38,13 +38,19 @@ def _chromium() -> str:
     return images.browser_path() or images.DEFAULT_BROWSER
 
 
+def _data_to(filters: Filters) -> str:
+    if filters.period_to is None:  # e.g. a Fingertips export alone: no period of long-term sickness is loaded
+        return "No period of long-term sickness or programme starts is loaded."
+    return f"Data up to and including {period_label(filters.period_to)}."
+
+
 def document(filters: Filters, ctx: exports.Context) -> str:
     """The profile as one self-contained HTML page (every string from data escaped)."""
     esc = html.escape
     built = ctx.meta.get("built_at", "")
     version = ctx.meta.get("data_version", "")
     parts = [f"<h1>Area profile: {esc(filters.geo_name)}</h1>",
-             (f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
+             (f'<p class="meta">{esc(_data_to(filters))} '
              f"Printed on {esc(exports.long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
              f"{esc(str(built)[:10])}.</p>")]
     if ctx.demo:

@@ -169,3 +169,24 @@ def test_profile_demo_frame_keeps_its_columns(demo_warehouse):
     frame = registry.render("profile-spine", Filters(geo="E54000061")).data
     assert list(frame.columns) == profile.SPINE_COLUMNS
     assert profile.headline(Filters(geo="E54000061"))[0].startswith("In Apr-Jun 2026, ")
+
+
+def test_profile_published_5_a_warehouse_with_no_period_prints_a_profile(tmp_path, monkeypatch):
+    """A Fingertips export alone has no period of long-term sickness: the summary and the PDF say so, no error."""
+    import shutil
+
+    from dashboard import exports, profile_pdf
+
+    shutil.copy(REAL / "fingertips_website_icb.csv", tmp_path)
+    path = tmp_path / "w.duckdb"
+    assert build.main(["--db", str(path), "--source", str(tmp_path)]) == 0
+    wh = queries.Warehouse(path)
+    monkeypatch.setattr(queries, "_default", wh)
+    try:
+        filters = Filters(geo="E54000061")
+        assert filters.period_to is None
+        assert profile.headline(filters)[0].startswith("Not published at this level")
+        page = profile_pdf.document(filters, exports.Context.now("http://intranet.example/profile"))
+    finally:
+        wh.close()
+    assert "No period of long-term sickness or programme starts is loaded." in page and "SYNTHETIC" not in page
