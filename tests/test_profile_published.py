@@ -190,3 +190,23 @@ def test_profile_published_5_a_warehouse_with_no_period_prints_a_profile(tmp_pat
     finally:
         wh.close()
     assert "No period of long-term sickness or programme starts is loaded." in page and "SYNTHETIC" not in page
+
+
+def test_profile_published_6_exports_carry_the_published_rows(real, client):
+    import io
+
+    import pandas as pd
+
+    response = client.get("/export/profile-spine.csv?geo=E54000061")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "SYNTHETIC DEMO" not in text.upper()
+    frame = pd.read_csv(io.StringIO(text), skiprows=lambda i: i == 1 and text.splitlines()[1].startswith("Indicator"))
+    frame = frame[frame["area_code"] == "E54000061"]
+    row = frame[frame["value"].notna()].iloc[0]
+    assert float(row["value"]) == pytest.approx(icb_from_las(SOUTH_YORKSHIRE))
+    assert row["measure"] == MEASURE and row["period_label"] == "year to Dec 2024"
+    assert frame["note"].dropna().str.startswith("Not published at this level").sum() == len(profile.indicators()) - 1
+    assert set(frame["period"]) == {"2024Q4"}  # every row dated, none blank (the API's period covered)
+    document = client.get("/api/v1/charts/profile-spine?geo=E54000061").get_json()
+    assert document["demo"] is False and document["period_covered"] == {"first": "2024Q4", "last": "2024Q4"}

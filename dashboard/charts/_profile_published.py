@@ -107,6 +107,8 @@ def spine_data(filters: Filters, indicators: list[tuple[str, dict]], columns: li
         reason = loaded.missing(need) or NOT_PUBLISHED[need]
         rows.append(_not_published(label, f"{NOT_AT_LEVEL}: {reason.split(': ', 1)[1]}", filters))
     frame = pd.DataFrame(rows, columns=columns + EXTRA_COLUMNS)
+    # Every row is about the period the profile shows (the published one, else the one chosen): no blank period.
+    frame["period"] = frame["period"].fillna(rows[0]["period"] or filters.period_to)
     numeric = ["value", "lower", "upper", "england", "icb_min", "icb_q1", "icb_median", "icb_q3", "icb_max", "rank"]
     frame[numeric] = frame[numeric].astype(float)
     frame["synthetic"] = False
