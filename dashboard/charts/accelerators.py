@@ -66,26 +66,41 @@ def published_panel(filters: Filters) -> pd.DataFrame:
         return pd.DataFrame()  # ``needs`` says why for a breakdown; else nothing published for ICBs
     spans = rows.groupby("period", as_index=False).agg(period_start=("period_start", "min"),
                                                        period_end=("period_end", "max"))
+    spans, straddling = _before_or_after(spans, pd.Timestamp(periods.first_day(start)))
     kept, dropped = facts.independent_periods(spans)
+    dropped = ". ".join(w for w in (straddling, dropped) if w)
+    measure = rows["measure"].iloc[0]
     rows = rows[rows["period"].isin(kept["period"])]
     treated = set(areas.loc[areas["accelerator"].fillna(False).astype(bool), "code"])
     panel = rows.assign(treated=rows["area_code"].isin(treated))[
         ["area_code", "area_name", "period", "period_start", "rate", "treated"]].reset_index(drop=True)
     before, after = kept.loc[kept["period"] < start, "period"], kept.loc[kept["period"] >= start, "period"]
     labels = dict(zip(rows["period"], rows["period_label"], strict=False))
-    words = (f"the loaded files publish {rows['measure'].iloc[0]} for {panel['area_code'].nunique()} ICBs "
+    listed = f" ({', '.join(labels[p] for p in kept['period'])})" if len(kept) else ""
+    words = (f"the loaded files publish {measure} for {panel['area_code'].nunique()} ICBs "
              f"({panel['treated'].groupby(panel['area_code']).first().sum()} of them accelerators) in "
-             f"{len(kept)} period{'s' if len(kept) != 1 else ''} sharing no months ("
-             + ", ".join(labels[p] for p in kept["period"]) + f"): {len(before)} before the start "
-             f"({quarter_label(start)}) and {len(after)} after")
-    panel.attrs["published"] = (f"Reduced power: {words}. " + (dropped + ". " if dropped else ""))
+             f"{len(kept)} period{'s' if len(kept) != 1 else ''} sharing no months{listed}: {len(before)} before "
+             f"the start ({quarter_label(start)}) and {len(after)} after")
+    panel.attrs["published"] = f"Reduced power: {words}." + (f" {dropped}." if dropped else "")
     if not _usable(panel, start) or panel["treated"].groupby(panel["area_code"]).first().sum() < 1:
         out = pd.DataFrame()
         out.attrs["empty_message"] = (
-            f"Cannot compare: {words}. A difference-in-differences needs published rates for accelerator and "
-            f"other ICBs both before and after the start.")
+            f"Cannot compare: {words}." + (f" {dropped}." if dropped else "") + " A difference-in-differences "
+            "needs published rates for accelerator and other ICBs both before and after the start.")
         return out
     return panel
+
+
+def _before_or_after(spans: pd.DataFrame, first_day: pd.Timestamp) -> tuple[pd.DataFrame, str]:
+    """The periods wholly before or wholly after the start; and in words the ones left out because their months
+    fall on both sides of it (a rolling year to Dec 2025 holds three months before an April 2025 start: counting
+    it as after would dilute the effect, counting it as before would leak it into the baseline)."""
+    straddle = (spans["period_start"] < first_day) & (spans["period_end"] >= first_day)
+    if not straddle.any():
+        return spans, ""
+    labels = ", ".join(period_label(p) for p in spans.loc[straddle, "period"])
+    return spans[~straddle].reset_index(drop=True), (
+        f"Left out {labels}: {'its' if straddle.sum() == 1 else 'their'} months fall both before and after the start")
 
 
 def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
@@ -138,10 +153,17 @@ def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
     start = frame["start"].iloc[0]
     parts = [f"against {_phrase(row.comparison)} {row.estimate:+.2f} points "
              f"(95% CI {row.lower:+.2f} to {row.upper:+.2f}; randomisation p = {row.ri_p_value:.3f} from "
-             f"{row.ri_placebo_sets:,} placebo sets of three comparison ICBs)" for row in frame.itertuples()]
-    return (f"After the accelerators started ({period_label(start)}), the long-term-sick rate in the three "
+             f"{row.ri_placebo_sets:,} placebo sets of {_count(row.n_treated)} comparison ICBs)"
+             for row in frame.itertuples()]
+    treated = _count(frame["n_treated"].iloc[0])
+    # The start is a quarter whatever the loaded period type ('year to Jun 2025' would misdate it).
+    return (f"After the accelerators started ({quarter_label(start)}), the long-term-sick rate in the {treated} "
             f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
             + ". Negative means a fall." + (" " + frame.attrs["published"] if frame.attrs.get("published") else ""))
+
+
+def _count(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three"}.get(int(n), str(int(n)))
 
 
 def _phrase(label: str) -> str:
@@ -177,6 +199,7 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out.attrs["accelerator_start"] = start
     out.attrs["published"] = panel.attrs.get("published", "")
+    out.attrs["unit"] = "period" if out.attrs["published"] else "quarter"  # published periods are rolling years
     return out
 
 
@@ -185,24 +208,28 @@ def event_study_summary(frame: pd.DataFrame, filters: Filters) -> str:
     pre = main[(main["relative"] < 0) & ~main["reference"]]
     post = main[main["relative"] >= 0]
     outside = int(((pre["lower"] > 0) | (pre["upper"] < 0)).sum())
+    unit = frame.attrs.get("unit", "quarter")
+    reference = main.loc[main["reference"], "period"]
+    before = (f"{period_label(reference.iloc[0])}, the last {unit} before the start" if unit != "quarter"
+              and len(reference) else f"the {unit} before the start")
     text = (f"Against {_phrase(main['comparison'].iloc[0])}: before the start, the gap's interval excluded zero "
-            f"in {outside} of {len(pre)} quarters")
+            f"in {outside} of {len(pre)} {unit}s")
     if not post.empty:
         text += f"; after it the gap averaged {post['estimate'].mean():+.2f} points"
-    text += " (relative to the quarter before the start)."
+    text += f" (relative to {before})."
     for label, rows in frame.groupby("comparison", sort=False):
-        text += " " + pretrend_words(rows.iloc[0], label)
+        text += " " + pretrend_words(rows.iloc[0], label, unit)
     return text + (" " + frame.attrs["published"] if frame.attrs.get("published") else "")
 
 
-def pretrend_words(row, label: str) -> str:
+def pretrend_words(row, label: str, unit: str = "quarter") -> str:
     """The joint pre-trend test in a sentence."""
     if not row["pretrend_quarters"]:
         return f"Against {_phrase(label)}: too few ICBs for a joint test of the gaps before the start."
     verdict = "no evidence against parallel trends" if row["pretrend_p_value"] >= 0.05 else \
         "evidence that the groups were not moving in parallel before the start"
-    return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} quarterly gaps before "
-            f"the reference quarter are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
+    return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} gaps before "
+            f"the reference {unit} are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
             f" = {row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}: {verdict}.")
 
 

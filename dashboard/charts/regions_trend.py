@@ -86,7 +86,7 @@ def published_spc_data(filters: Filters) -> pd.DataFrame:
     chart = spc.xmr(points, "rate", improvement="decrease", minimum_points=SPC_MIN_BASELINE)
     chart["in_baseline"] = False
     shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
-    shown.attrs.update(published_note=(dropped + "." if dropped else "") + " Trial limits from every point shown.",
+    shown.attrs.update(published_note=(dropped + ". " if dropped else "") + "Trial limits from every point shown.",
                        baseline_points=len(points))
     return shown if len(shown) >= 2 else pd.DataFrame()
 
