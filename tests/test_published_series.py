@@ -111,6 +111,9 @@ def test_series_1_spc_on_nine_published_years_matches_the_hand_worked_limits(yea
         "Published: % of economically inactive who are long-term sick: North East 36.0% in year to Dec 2024 against "
         "a mean of 32.6% (trial process limits 30.4-34.8); 9 of 9 points show special cause. Trial limits from")
     assert "nomis_query_regions_2016_2024.csv" in rendered.summary
+    layout = rendered.figure.layout  # the measure as published, in periods, not the survey rate by quarter
+    assert layout.yaxis.title.text == "% of economically inactive who are long-term sick (published)"
+    assert layout.title.text.startswith("Latest period: special cause concern (high) (trial limits: too few periods")
 
 
 def test_series_2_spc_points_are_the_file_values_for_every_region(years):
