@@ -196,6 +196,7 @@ def test_series_5_event_study_gaps_and_pretrend_test_against_hand_computations(y
     assert "excluded zero in" in summary and "of 8 periods" in summary
     assert "(relative to year to Mar 2025, the last period before the start)" in summary
     assert "quarter" not in summary.replace("Apr-Jun 2025", "")  # published rolling years, not quarters
+    assert rendered.figure.layout.xaxis.title.text == "Published period (each point at its start)"
 
 
 # ---- fallbacks: overlapping rolling years, a year across the start -----------------------------------------------
