@@ -156,6 +156,10 @@ def test_series_3_did_against_a_hand_computation_from_the_files(years):
     assert "Reduced power: the loaded files publish % of economically inactive who are long-term sick for 13 ICBs " \
            "(3 of them accelerators) in 10 periods sharing no months (year to Mar 2017," in summary
     assert "9 before the start (Apr-Jun 2025) and 1 after." in summary
+    # Power in numbers: (t(0.975, 11) + t(0.80, 11)) x se = (2.201 + 0.876) x se.
+    smallest = (stats.t.ppf(0.975, 11) + stats.t.ppf(0.8, 11)) * se
+    assert summary.endswith(f"With 13 ICBs, only a change of about {smallest:.1f} points or more would be detected "
+                            "8 times in 10 (80% power, 5% test, against all other ICBs (10)).")
 
 
 def test_series_4_matched_icbs_are_the_nearest_before_the_start(years):

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import facts, periods
+from dashboard.charts._accelerators_published import detectable, published_panel
+from dashboard.charts._accelerators_published import usable as _usable
 from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.domain import domain, quarter_label
@@ -53,56 +55,6 @@ def _panel(filters: Filters) -> pd.DataFrame:
         columns={"accelerator": "treated"}).reset_index(drop=True)
 
 
-def published_panel(filters: Filters) -> pd.DataFrame:
-    """On a build from published files: ICB x period published percentages (one measure, totals only) on the
-    periods that share no months, as ``_panel`` gives them; ``attrs['published']`` says in words what was loaded
-    and what was left out, and ``attrs['empty_message']`` (with an empty panel) why no comparison can be made."""
-    start = accelerator_start()
-    areas = domain().areas
-    icbs = areas.loc[areas["level"] == "icb", "code"].tolist()
-    rows = pd.DataFrame() if facts.asks_breakdown(filters) else \
-        facts.published_series(icbs, filters.period_from, filters.period_to)
-    if rows.empty:
-        return pd.DataFrame()  # ``needs`` says why for a breakdown; else nothing published for ICBs
-    spans = rows.groupby("period", as_index=False).agg(period_start=("period_start", "min"),
-                                                       period_end=("period_end", "max"))
-    spans, straddling = _before_or_after(spans, pd.Timestamp(periods.first_day(start)))
-    kept, dropped = facts.independent_periods(spans)
-    dropped = ". ".join(w for w in (straddling, dropped) if w)
-    measure = rows["measure"].iloc[0]
-    rows = rows[rows["period"].isin(kept["period"])]
-    treated = set(areas.loc[areas["accelerator"].fillna(False).astype(bool), "code"])
-    panel = rows.assign(treated=rows["area_code"].isin(treated))[
-        ["area_code", "area_name", "period", "period_start", "rate", "treated"]].reset_index(drop=True)
-    before, after = kept.loc[kept["period"] < start, "period"], kept.loc[kept["period"] >= start, "period"]
-    labels = dict(zip(rows["period"], rows["period_label"], strict=False))
-    listed = f" ({', '.join(labels[p] for p in kept['period'])})" if len(kept) else ""
-    words = (f"the loaded files publish {measure} for {panel['area_code'].nunique()} ICBs "
-             f"({panel['treated'].groupby(panel['area_code']).first().sum()} of them accelerators) in "
-             f"{len(kept)} period{'s' if len(kept) != 1 else ''} sharing no months{listed}: {len(before)} before "
-             f"the start ({quarter_label(start)}) and {len(after)} after")
-    panel.attrs["published"] = f"Reduced power: {words}." + (f" {dropped}." if dropped else "")
-    if not _usable(panel, start) or panel["treated"].groupby(panel["area_code"]).first().sum() < 1:
-        out = pd.DataFrame()
-        out.attrs["empty_message"] = (
-            f"Cannot compare: {words}." + (f" {dropped}." if dropped else "") + " A difference-in-differences "
-            "needs published rates for accelerator and other ICBs both before and after the start.")
-        return out
-    return panel
-
-
-def _before_or_after(spans: pd.DataFrame, first_day: pd.Timestamp) -> tuple[pd.DataFrame, str]:
-    """The periods wholly before or wholly after the start; and in words the ones left out because their months
-    fall on both sides of it (a rolling year to Dec 2025 holds three months before an April 2025 start: counting
-    it as after would dilute the effect, counting it as before would leak it into the baseline)."""
-    straddle = (spans["period_start"] < first_day) & (spans["period_end"] >= first_day)
-    if not straddle.any():
-        return spans, ""
-    labels = ", ".join(period_label(p) for p in spans.loc[straddle, "period"])
-    return spans[~straddle].reset_index(drop=True), (
-        f"Left out {labels}: {'its' if straddle.sum() == 1 else 'their'} months fall both before and after the start")
-
-
 def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
     """(label, panel) for each comparison: all other ICBs, and the ICBs matched on the pre-start rate."""
     others = panel.loc[~panel["treated"], "area_code"].nunique()
@@ -111,11 +63,6 @@ def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFram
         (f"All other ICBs ({others})", panel),
         (f"Matched ICBs ({len(matched)})", panel[panel["treated"] | panel["area_code"].isin(matched)]),
     ]
-
-
-def _usable(panel: pd.DataFrame, start: str) -> bool:
-    return (not panel.empty and (panel["period"] < start).any() and (panel["period"] >= start).any()
-            and panel["treated"].any() and (~panel["treated"]).any())
 
 
 def _empty(columns: list[str], panel: pd.DataFrame) -> pd.DataFrame:
@@ -159,7 +106,8 @@ def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
     # The start is a quarter whatever the loaded period type ('year to Jun 2025' would misdate it).
     return (f"After the accelerators started ({quarter_label(start)}), the long-term-sick rate in the {treated} "
             f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
-            + ". Negative means a fall." + (" " + frame.attrs["published"] if frame.attrs.get("published") else ""))
+            + ". Negative means a fall." + (" " + frame.attrs["published"] + " " + detectable(frame.iloc[0])
+                                            if frame.attrs.get("published") else ""))
 
 
 def _count(n: int) -> str:
