@@ -203,6 +203,18 @@ def test_series_5_event_study_gaps_and_pretrend_test_against_hand_computations(y
     assert rendered.figure.layout.xaxis.title.text == "Published period (each point at its start)"
 
 
+def test_series_9_the_overview_trend_says_whether_its_years_overlap(years, tmp_path, monkeypatch):
+    summary = registry.render("overview-trend", Filters(geo="E12000001")).summary
+    assert "North East 30.2% (year to Dec 2016) to 36.0% (year to Dec 2024)" in summary
+    assert "the years shown share no months" in summary and "overlap" not in summary
+    wh = warehouse(tmp_path / "w.duckdb", SERIES / "overlapping", monkeypatch)
+    try:
+        summary = registry.render("overview-trend", Filters(geo="E12000001")).summary
+    finally:
+        wh.close()
+    assert "neighbouring points overlap, so no trend test is made" in summary
+
+
 # ---- fallbacks: overlapping rolling years, a year across the start -----------------------------------------------
 
 def test_series_6_overlapping_rolling_years_fall_back_and_say_so(tmp_path, monkeypatch):
