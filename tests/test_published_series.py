@@ -109,11 +109,22 @@ def test_series_1_spc_on_nine_published_years_matches_the_hand_worked_limits(yea
     assert frame["point_type"].tolist() == ["improvement"] * 5 + ["concern"] * 4
     assert rendered.summary.startswith(
         "Published: % of economically inactive who are long-term sick: North East 36.0% in year to Dec 2024 against "
-        "a mean of 32.6% (trial process limits 30.4-34.8); 9 of 9 points show special cause. Trial limits from")
+        "a mean of 32.6% (trial process limits 30.4-34.8); 9 of 9 points show special cause. Trial limits from all 9 "
+        "independent points.")
     assert "nomis_query_regions_2016_2024.csv" in rendered.summary
     layout = rendered.figure.layout  # the measure as published, in periods, not the survey rate by quarter
     assert layout.yaxis.title.text == "% of economically inactive who are long-term sick (published)"
     assert layout.title.text.startswith("Latest period: special cause concern (high) (trial limits: too few periods")
+
+
+def test_series_1b_a_later_from_shows_fewer_points_on_the_same_limits(years):
+    whole = registry.render("regions-spc", Filters(geo="E12000001")).data
+    later = registry.render("regions-spc", Filters(geo="E12000001", period_from="2020Q1"))
+    assert later.data["period_label"].tolist() == [f"year to Dec {y}" for y in range(2020, 2025)]
+    assert later.data["upl"].iloc[0] == whole["upl"].iloc[0]  # the limits still come from all nine
+    assert "Trial limits from all 9 independent points, 4 of them before the range shown." in later.summary
+    last = registry.render("regions-spc", Filters(geo="E12000001", period_from="2024Q4"))
+    assert last.data.empty and "only 1 of the 9 independent published periods for North East" in last.summary
 
 
 def test_series_2_spc_points_are_the_file_values_for_every_region(years):
