@@ -44,9 +44,13 @@ def quarter_label(period: str) -> str:
     return f"{_QUARTER_MONTHS[int(period[5]) - 1]} {period[:4]}"
 
 
-def period_label(period: str, period_type: str = "quarter") -> str:
+def period_label(period: str | None, period_type: str | tuple[str, ...] = "quarter") -> str:
     """A period key ('2024Q1': the quarter a period ends in) in words for its type: 'Jan-Mar 2024' for a
-    quarter or three-month period, 'year to Mar 2024' for a rolling year."""
+    quarter or three-month period, 'year to Mar 2024' for a rolling year, both when figures of both end there."""
+    if period is None:
+        return "no period loaded"
+    if not isinstance(period_type, str):
+        return " and the ".join(dict.fromkeys(period_label(period, one) for one in sorted(period_type, reverse=True)))
     if period_type == "rolling_year":
         return f"year to {_QUARTER_END[int(period[5]) - 1]} {period[:4]}"
     return quarter_label(period)
@@ -86,12 +90,13 @@ class Domain:
     nhs_regions: pd.DataFrame = field(repr=False)  # code, name
     assumptions: tuple[str, ...]
     periods: tuple[str, ...]  # the loaded period keys ('YYYYQn'), in order
-    period_type: str
+    period_type: str  # the commonest type of the area figures
     age_bands: tuple[str, ...]
     sexes: tuple[str, ...]
     coverage: dict[str, Coverage]
     measures: dict[str, str] = field(default_factory=dict)  # source id -> its first measure in lts_facts
     survey_cells: bool = False  # long-term sickness by age x sex x condition cells (only the demo has them)
+    period_types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> the types of figure ending there
 
     # ---- the data as a whole ----
     @property
@@ -124,8 +129,10 @@ class Domain:
             return None
         return NOT_PUBLISHED.get(need)
 
-    def label(self, period: str) -> str:
-        return period_label(period, self.period_type)
+    def label(self, period: str | None) -> str:
+        """A period key in words for the figures loaded for it (those of England, regions and ICBs before the UK's):
+        a UK three-month figure is not named a rolling year because the area figures are."""
+        return period_label(period, self.period_types.get(period, self.period_type))
 
     # ---- areas ----
     @cached_property
@@ -195,6 +202,12 @@ _PERIODS = """SELECT DISTINCT period FROM population UNION SELECT DISTINCT perio
               UNION SELECT DISTINCT period FROM lts_facts
               UNION SELECT DISTINCT strftime(start_date, '%YQ') || quarter(start_date) FROM participants
               ORDER BY 1"""
+
+# The types of figure ending at each key: of the area levels where there are any, else of the UK.
+_PERIOD_TYPES = """SELECT period, list(DISTINCT period_type ORDER BY period_type) FROM lts_facts
+                   WHERE (level <> 'uk') = (SELECT count(*) > 0 FROM lts_facts f WHERE f.period = lts_facts.period
+                                                                                   AND f.level <> 'uk')
+                   GROUP BY period"""
 
 
 def _frame(cur, sql: str) -> pd.DataFrame:
@@ -270,6 +283,7 @@ def load(wh: queries.Warehouse) -> Domain:
             age_bands=ages, sexes=sexes, coverage=coverage,
             survey_cells=bool(cur.execute("SELECT count(*) FROM long_term_sick").fetchone()[0]),
             measures=dict(cur.execute("SELECT source_id, min(measure) FROM lts_facts GROUP BY 1").fetchall()),
+            period_types={period: tuple(types) for period, types in cur.execute(_PERIOD_TYPES).fetchall()},
         )
     finally:
         cur.close()

@@ -125,6 +125,8 @@ def overlapping(frame: pd.DataFrame) -> bool:
 LEVEL_WORDS = {"uk": "UK", "england": "England", "region": "ONS regions", "icb": "ICBs"}
 # Charts that draw the published measure where it is loaded (regions.py's league, map and choropleth).
 PUBLISHED_FIRST = ("regions-league", "regions-choropleth", "regions-map")
+# Charts that draw survey cells where the warehouse has them, else the published measure (the profile's spine).
+PUBLISHED_WITHOUT_CELLS = ("profile-spine",)
 
 
 def coverage() -> pd.DataFrame:
@@ -149,6 +151,10 @@ def drawn_from(chart) -> str:
         cells = "survey estimates from the demo generator (synthetic)" if loaded.survey_cells else ""
         text = " where published, else ".join(p for p in (published, cells) if p) or "nothing loaded"
         return text[0].upper() + text[1:]
+    if chart.id in PUBLISHED_WITHOUT_CELLS and not loaded.survey_cells:
+        published = _published_at(("england", "region", "icb"))
+        return (f"{published}; by main condition, age band and sex: not published at this level" if published
+                else loaded.missing(need) or "nothing loaded")
     if need is not None:
         reason = loaded.missing(need)
         if reason:

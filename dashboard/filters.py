@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlencode
 
 import queries
 from dashboard import periods
-from dashboard.domain import ENGLAND, SEX_WORDS, domain, quarter_label
+from dashboard.domain import ENGLAND, SEX_WORDS, domain
+from dashboard.domain import period_label as domain_period_label
 from dashboard.filter_definition import FilterDefinition
 from dashboard.safety import quoted
 from dashboard.stats import economics
@@ -49,12 +50,12 @@ def _range() -> tuple[str, str]:
     return d.first_period, d.last_period
 
 
-def period_label(period: str) -> str:
-    """A period key in words for the loaded warehouse's period type ('Jan-Mar 2024', 'year to Mar 2024')."""
+def period_label(period: str | None) -> str:
+    """A period key in words for the figures loaded for it ('Jan-Mar 2024', 'year to Mar 2024')."""
     try:
         return domain().label(period)
     except queries.WarehouseUnavailable:
-        return quarter_label(period)
+        return domain_period_label(period)
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,19 @@ def _chromium() -> str:
     return images.browser_path() or images.DEFAULT_BROWSER
 
 
+def _data_to(filters: Filters) -> str:
+    if filters.period_to is None:  # e.g. a Fingertips export alone: no period of long-term sickness is loaded
+        return "No period of long-term sickness or programme starts is loaded."
+    return f"Data up to and including {period_label(filters.period_to)}."
+
+
 def document(filters: Filters, ctx: exports.Context) -> str:
     """The profile as one self-contained HTML page (every string from data escaped)."""
     esc = html.escape
     built = ctx.meta.get("built_at", "")
     version = ctx.meta.get("data_version", "")
     parts = [f"<h1>Area profile: {esc(filters.geo_name)}</h1>",
-             (f'<p class="meta">Data up to and including {esc(period_label(filters.period_to))}. '
+             (f'<p class="meta">{esc(_data_to(filters))} '
              f"Printed on {esc(exports.long_date(ctx.accessed))}. Data version {esc(str(version))}, built "
              f"{esc(str(built)[:10])}.</p>")]
     if ctx.demo:
@@ -52,6 +58,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
     parts.append("<h2>Summary</h2><ul>" + "".join(f"<li>{esc(s)}</li>" for s in headline(filters)) + "</ul>")
     from dashboard import access
 
+    published = []  # the publications a chart drew published facts from, with their release dates
     for chart_id in registry.page("/profile").charts:
         try:
             rendered = registry.render(chart_id, filters)
@@ -59,6 +66,9 @@ def document(filters: Filters, ctx: exports.Context) -> str:
             parts.append(f"<section><h2>{esc(registry.get(chart_id).title)}</h2>"
                          f'<p class="restricted">{esc(denied.reason)}</p></section>')
             continue
+        if "released" in rendered.data:
+            rows = rendered.data.dropna(subset=["source"])
+            published += [f"{r.source} ({r.files}; release date {r.released})" for r in rows.itertuples()]
         fig = exports.image_figure(rendered, ctx, title=False)
         svg = exports.to_image(fig, "svg", width=CHART_WIDTH)
         parts.append(
@@ -66,6 +76,7 @@ def document(filters: Filters, ctx: exports.Context) -> str:
             f'<img alt="{esc(rendered.summary)}" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">'
             f"<p>{esc(rendered.summary)}</p></section>")
     sources = sorted({registry.get(c).source for c in registry.page("/profile").charts})
+    sources += [f"Published figures: {p}" for p in dict.fromkeys(published)]
     parts.append('<h2>Sources</h2><p class="source">' + "<br>".join(esc(s) for s in sources)
                  + f"<br>{esc(geo.ATTRIBUTION)}.<br>{esc(exports.accessed_line(ctx))}</p>")
     title = esc(f"Area profile: {filters.geo_name}")

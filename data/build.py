@@ -263,9 +263,12 @@ def load_lts_facts(con: duckdb.DuckDBPyConnection) -> None:
             WHERE {kept} AND month(period_end) IN (3, 6, 9, 12) AND date_diff('month', period_start, period_end) = 2
             QUALIFY row_number() OVER (PARTITION BY sex, period_end ORDER BY period_start) = 1""")
     for source, (publisher, dataset, table) in _LTS_SOURCES.items():
+        # A source's release is its newest file's (older editions' periods are superseded by it); NULL when no
+        # file states one (Nomis query downloads give only the day they were downloaded).
         con.execute("""INSERT INTO sources
-            SELECT $id, $publisher, $dataset, NULL, (SELECT files FROM source_file_names WHERE target = $table),
-                   $id, $id = 'demo'
+            SELECT $id, $publisher, $dataset,
+                   (SELECT max(release_date) FROM source_files WHERE target = $table),
+                   (SELECT files FROM source_file_names WHERE target = $table), $id, $id = 'demo'
             WHERE EXISTS (SELECT 1 FROM lts_facts WHERE source_id = $id)""",
                     {"id": source, "publisher": publisher, "dataset": dataset, "table": table})
 
@@ -341,7 +344,8 @@ SourceData, source_files, read_sources = collect.SourceData, collect.source_file
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, data: SourceData) -> None:
-    insert(con, "source_files", pd.DataFrame(data.files, columns=["file", "format", "target", "rows", "sha256"]))
+    insert(con, "source_files", pd.DataFrame(data.files, columns=["file", "format", "target", "rows", "sha256",
+                                                                       "release_date"]))
     for table, frame in data.tables.items():
         con.register("src", frame)
         try:

@@ -51,10 +51,10 @@ def _dictionary() -> list:
                                             "description": "What it shows",
                                             "drawn_from": "Drawn from, in this copy (levels and periods)"})
     sources = facts.coverage()[["publisher", "dataset", "files", "level", "period_type", "measures", "first_period",
-                                "last_period", "areas"]].rename(columns={
+                                "last_period", "areas", "released"]].rename(columns={
         "publisher": "Publisher", "dataset": "Dataset", "files": "Files", "level": "Level",
         "period_type": "Period type", "measures": "Measures (as published)", "first_period": "First period",
-        "last_period": "Last period", "areas": "Areas"})
+        "last_period": "Last period", "areas": "Areas", "released": "Release date (as the file states)"})
     return [
         html.H3("Charts", id="dictionary-charts"),
         html.P(["Each chart is also at ", html.Code("/embed/<chart id>"), " and in the JSON catalogue at ",

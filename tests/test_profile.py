@@ -65,3 +65,22 @@ def test_footer_says_the_latest_quarter_build_date_and_version(client, demo_ware
     assert "Data up to and including Apr-Jun 2026" in layout
     assert f"version {demo_warehouse.version}" in layout
     assert "Apr-Jun 2026 (latest)" in str(__import__("pages.regions", fromlist=["layout"]).layout())
+
+
+def test_profile_5_one_query_gives_each_indicator_as_lts_rates_does():
+    """The spine's single query (queries/profile_spine.sql) against lts_rates asked one indicator at a time."""
+    from dashboard.charts.common import lts_rates
+
+    filters = Filters(geo="E12000003")
+    quarter = filters.period_to
+    spine = profile.spine_data(filters).set_index("indicator")
+    assert len(spine) == 9
+    for label, change in profile.indicators():
+        chosen = Filters(geo=filters.geo, period_from=quarter, period_to=quarter, **change)
+        own = lts_rates(chosen, areas=[filters.geo]).iloc[0]
+        icbs = lts_rates(chosen, level="icb")["rate"].dropna()
+        england = lts_rates(chosen, areas=[ENGLAND])["rate"].iloc[0]
+        row = spine.loc[label]
+        assert (row["value"], row["lower"], row["upper"]) == pytest.approx((own["rate"], own["lower"], own["upper"]))
+        assert (row["england"], row["icb_min"], row["icb_median"], row["icbs"]) == pytest.approx(
+            (england, icbs.min(), icbs.median(), len(icbs)))

@@ -3,19 +3,25 @@ the area's indicators; the page also shows charts declared elsewhere (SPC, condi
 neighbours) for the same area, and a plain-English summary built from those charts' own data functions.
 
 Indicators are the long-term-sick rate overall and within groups (main condition, the oldest age band, women and
-men), each in the latest quarter chosen, for the area, England and all 42 ICBs (for the quartile bands).
+men), each in the latest quarter chosen, for the area, England and all 42 ICBs (for the quartile bands). A warehouse
+without survey cells (a build from published files alone) draws the published measure instead, named as published,
+and lists the groups as not published at this level (``_profile_published.py``).
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import registry
-from dashboard.charts.common import SURVEY_SOURCE, lts_rates
+from dashboard import facts, registry
+from dashboard.charts import _profile_published as published
+from dashboard.charts.common import SURVEY_SOURCE
 from dashboard.domain import domain
 from dashboard.figures import profile as fig
 from dashboard.filters import ENGLAND, Filters, period_label
 from dashboard.registry import Chart, register
 from dashboard.stats import compare
+from dashboard.stats.disclosure import disclose
+from dashboard.stats.quality import survey_rates
+from queries import run
 
 PAGE = "/profile"
 SPINE_COLUMNS = ["indicator", "area_code", "area_name", "period", "value", "lower", "upper", "reliability",
@@ -34,18 +40,20 @@ def indicators() -> list[tuple[str, dict]]:
 
 def spine_data(filters: Filters) -> pd.DataFrame:
     """Per indicator: the area's rate and interval, England's, the spread across the 42 ICBs (min, quartiles,
-    max) and the area's class against England. Rates are % of people aged 16-64 in the group, lower better."""
+    max) and the area's class against England. Rates are % of people aged 16-64 in the group, lower better.
+    Without survey cells: the published measure, its spread across the areas of the same level published, and
+    the other indicators as not published at this level (``_profile_published.spine_data``)."""
+    if not facts.survey_cells():
+        return published.spine_data(filters, indicators(), SPINE_COLUMNS)
     quarter = filters.period_to
+    wanted = indicators()
+    cells = spine_cells(filters.geo, quarter, wanted)
     rows = []
-    for label, change in indicators():
-        chosen = Filters(geo=filters.geo, period_from=quarter, period_to=quarter, **change)
-        # The ICB-level and England queries are the same for every area (and cached): an ICB's own row is
-        # among the ICBs', so a profile costs no query of its own beyond a region's.
-        icbs = lts_rates(chosen, level="icb", period_from=quarter, period_to=quarter)
-        national = lts_rates(chosen, areas=[ENGLAND], period_from=quarter, period_to=quarter)
-        own = (icbs if filters.geo.startswith("E54") else national if filters.geo == ENGLAND else
-               lts_rates(chosen, areas=[filters.geo], period_from=quarter, period_to=quarter))
-        own = own[own["area_code"] == filters.geo] if not own.empty else own
+    for label, change in wanted:
+        rated = cells[cells["indicator"] == _key(change)] if len(cells) else cells
+        icbs = rated[rated["level"] == "icb"]
+        national = rated[rated["area_code"] == ENGLAND]
+        own = rated[rated["area_code"] == filters.geo]
         if own.empty or national.empty:
             continue
         england = float(national["rate"].iloc[0])
@@ -63,7 +71,29 @@ def spine_data(filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SPINE_COLUMNS)
 
 
+def _key(change: dict) -> str:
+    return "|".join("" if pd.isna(v := change.get(k)) else str(v) for k in ("condition", "age", "sex"))
+
+
+def spine_cells(geo: str, quarter: str, wanted: list[tuple[str, dict]]) -> pd.DataFrame:
+    """Every indicator's rates for the ICBs, England and ``geo`` in ``quarter``, from one query
+    (queries/profile_spine.sql), with the intervals and disclosure control ``lts_rates`` applies one indicator at
+    a time; ``indicator`` is the key of the filter change that defines it."""
+    changes = [change for _, change in wanted]
+    frame = run("profile_spine", period=quarter, geo=geo,
+                conditions=[c["condition"] for c in changes if "condition" in c],
+                ages=[c["age"] for c in changes if "age" in c], sexes=[c["sex"] for c in changes if "sex" in c])
+    if frame.empty:
+        return frame
+    rated = survey_rates(frame)
+    rated = disclose(rated, ["people"], national=rated["area_code"].eq(ENGLAND))
+    return rated.assign(indicator=[_key({"condition": c, "age": a, "sex": x}) for c, a, x in
+                                   zip(rated["condition"], rated["age"], rated["sex"], strict=True)])
+
+
 def spine_summary(frame: pd.DataFrame, filters: Filters) -> str:
+    if "note" in frame:  # published facts
+        return published.summary(frame, filters, registry_phrase)
     counts = frame["compared_with_england"].value_counts()
     if filters.geo == ENGLAND:
         return (f"{period_label(filters.period_to)}: England's value on each of {len(frame)} indicators, with the "
@@ -92,6 +122,8 @@ def headline(filters: Filters) -> list[str]:
     """The profile's plain-English summary: a few sentences from the same chart data the page shows."""
     # The charts' own data functions (disclosure-controlled), not their figures: the page draws those.
     spine = registry.get("profile-spine").data(filters)
+    if "note" in spine:  # published facts: the measure as published, then what the files do not give
+        return published_headline(spine, filters)
     sentences = []
     overall = spine[spine["indicator"] == "All long-term sick"]
     if overall.empty:
@@ -124,6 +156,16 @@ def headline(filters: Filters) -> list[str]:
     return sentences
 
 
+def published_headline(spine: pd.DataFrame, filters: Filters) -> list[str]:
+    row = published.published_row(spine)
+    sentences = [published.first_sentence(spine, filters, registry_phrase)]
+    if row is not None:
+        sentences += [published.rank_sentence(row, filters), published.source_sentence(row)]
+    sentences.append(published.breakdowns_sentence(spine))
+    status = _status(filters.geo)
+    return [s for s in (*sentences, status) if s]
+
+
 def registry_phrase(key: str) -> str:
     from dashboard.charts.regions import PHRASE
 
@@ -138,7 +180,9 @@ register(Chart(
     description="A spine chart, as in Fingertips: for each indicator, the area's long-term-sick rate in the "
                 "latest quarter chosen (its marker's colour and shape say whether it is better, similar or worse "
                 "than England), England at the centre line, and the spread of the 42 ICBs: lowest to highest in "
-                "light grey, the middle half (25th to 75th percentile) in dark grey. Lower is better.",
+                "light grey, the middle half (25th to 75th percentile) in dark grey. Lower is better. From published "
+                "files alone: the published measure, named as published, in its latest period, against the areas "
+                "of the same level published then; the groups the files do not give say so.",
     source=SURVEY_SOURCE,
     data=spine_data,
     figure=fig.spine,

@@ -133,7 +133,8 @@ def read_sources(directory: Path) -> SourceData:
             frame["_edition"] = released if released is not None else latest
             frames.setdefault(reader.TABLE, []).append(frame)
             out.files.append({"file": table.label, "format": reader.NAME, "target": reader.TABLE,
-                              "rows": len(frame), "sha256": digest})
+                              "rows": len(frame), "sha256": digest,
+                              "release_date": None if released is None else released.date()})
         if not matched:  # a workbook's other sheets (notes, guidance) may match nothing
             for table in unknown[:1]:
                 out.problems.append(Problem(

@@ -8,7 +8,8 @@ CREATE TABLE source_files (
     format VARCHAR NOT NULL,         -- fingertips | nomis_aps | nomis_query | inac01 | ons_series | pilot_returns
     target VARCHAR NOT NULL,         -- the table it loaded
     rows INTEGER NOT NULL,
-    sha256 VARCHAR NOT NULL          -- of the whole file
+    sha256 VARCHAR NOT NULL,         -- of the whole file
+    release_date DATE                -- as the file states it ('Release date', 'Published:'); NULL when it does not
 );
 
 -- The files behind each table, for the source line of a chart that draws it.

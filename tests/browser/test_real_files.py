@@ -92,3 +92,38 @@ def test_real_files_4_overview_trend_draws_the_published_series(browser, real_ap
         assert summary.startswith("Published: % of economically inactive who are long-term sick: North East 36.1% "
                                   "(year to Jun 2024); England 27.9% (year to Jun 2024).")
         assert wrapped.errors == []
+
+
+def south_yorkshire_from_las() -> float:
+    """nomis_query_la.csv: South Yorkshire's four local authorities' numerators over their denominators."""
+    with (REAL / "nomis_query_la.csv").open(newline="") as handle:
+        rows = {row[0].split(":", 1)[1]: row for row in csv.reader(handle) if row and row[0].startswith("ualad09:")}
+    names = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
+    return 100 * sum(float(rows[n][2].replace(",", "")) for n in names) / sum(
+        float(rows[n][3].replace(",", "")) for n in names)
+
+
+def test_real_files_5_profile_shows_the_published_figure(browser, real_app):
+    expected = south_yorkshire_from_las()
+    with browser_context(browser, real_app) as wrapped:
+        page = wrapped.open("/profile?geo=E54000061")
+        page.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2")
+        summary = page.locator("#profile-summary").inner_text()
+        assert (f"South Yorkshire's published figure was {expected:.1f}% (% of economically inactive who are "
+                "long-term sick; published without an interval)") in summary
+        assert "year to Dec 2024" in summary and "aged 16-64" not in summary
+        assert "Main condition, age band and sex: not published at this level" in summary
+        drawn = page.evaluate("""() => {
+            const gd = document.querySelector('#card-profile-spine .js-plotly-plot');
+            return gd.data.filter(t => t.type === 'scatter').map(t => t.customdata.map(c => Number(c[0]))); }""")
+        assert [round(v, 6) for trace in drawn for v in trace] == [round(expected, 6)]
+        card = page.locator("#card-profile-spine").inner_text()
+        assert "Not published at this level" in card and "SYNTHETIC" not in card.upper()
+        region = wrapped.open("/profile?geo=E12000001")
+        region.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2")
+        assert "36.1% (% of economically inactive who are long-term sick; 95% CI 33.3-38.9), worse (higher) than " \
+               "England's 27.9%" in region.locator("#profile-summary").inner_text()
+        about = wrapped.open("/about")
+        sources = about.locator("#dictionary-sources + *").inner_text()
+        assert "13 May 2025" in sources and "not stated in the file" in sources
+        assert wrapped.errors == []
