@@ -14,11 +14,16 @@ one gets, and the page callback sends the JSON without rebuilding a figure at al
 
 The key holds the *whole* ``Filters`` value, field by field, including fields that are not in the URL, not in
 ``repr`` and not compared by ``==`` (``filters_token``): a field added to ``Filters`` later (the viewer's
-allowed areas, say) is part of the key without anyone remembering to add it here.
+allowed areas, say) is part of the key without anyone remembering to add it here. One exception
+(``relevant``): a URL filter that some chart responds to but this chart does not (``Chart.filters``, the list
+the data API reports as applied) is keyed at its default, so the regions league is built once whichever
+programme the reader has chosen on another page. tests/test_rendering.py checks, chart by chart, that such a
+filter changes nothing in what is built.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -64,6 +69,30 @@ def filters_token(filters: Filters) -> tuple:
     return tuple((f.name, _stable(getattr(filters, f.name))) for f in dataclasses.fields(filters))
 
 
+def _url_name(field: str) -> str:
+    from dashboard.filters import Filters
+
+    return Filters._URL.get(field, field)
+
+
+def relevant(chart: Chart, filters: Filters) -> Filters:
+    """``filters`` with every URL filter that the chart does not respond to, and some other chart does, at its
+    default: the value the render cache keys on. Fields no chart declares (the viewer's scope, any field added
+    later) are always kept."""
+    unused = {f.name: f.default for f in dataclasses.fields(filters)
+              if f.default is not dataclasses.MISSING and _url_name(f.name) in _declared()
+              and _url_name(f.name) not in chart.filters and getattr(filters, f.name) != f.default}
+    return dataclasses.replace(filters, **unused) if unused else filters
+
+
+@functools.cache
+def _declared() -> frozenset[str]:
+    """Every URL filter some chart responds to."""
+    from dashboard import registry
+
+    return frozenset(name for c in registry.charts() for name in c.filters)
+
+
 def shared_key(chart_id: str, filters: Filters, version: str, demo: bool) -> str:
     digest = hashlib.sha256(repr(filters_token(filters)).encode()).hexdigest()[:40]
     return f"{SHARED_PREFIX}{chart_id}:{version}:{int(demo)}:{digest}"
@@ -82,14 +111,15 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
     # The demo label follows from the warehouse (its meta, so its version), the chart and its rows: no part of
     # the key, kept in the entry.
     version, demo = wh.version, shows_demo_data(chart)  # WarehouseUnavailable here, as from the chart's query
-    key = (chart.id, filters_token(filters), version, id(wh), wh.generation)
+    keyed = relevant(chart, filters)
+    key = (chart.id, filters_token(keyed), version, id(wh), wh.generation)
     with _lock:
         entry = _cache.get(key)
         if entry is not None:
             _cache.move_to_end(key)
             stats["hits"] += 1
     if entry is None and wh.shared is not None:
-        entry = _shared_get(wh.shared, shared_key(chart.id, filters, version, demo))
+        entry = _shared_get(wh.shared, shared_key(chart.id, keyed, version, demo))
         if entry is not None:
             stats["shared_hits"] += 1
             _put(key, entry)
@@ -104,7 +134,7 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
         payload = shared.frame_bytes(rendered.data, {_FIGURE: rendered.figure_json, _SUMMARY: rendered.summary,
                                                      _DEMO: str(int(rendered.demo))})
         if payload is not None:  # a frame Arrow cannot hold stays in this process only
-            wh.shared.set_bytes(shared_key(chart.id, filters, version, demo), payload)
+            wh.shared.set_bytes(shared_key(chart.id, keyed, version, demo), payload)
     return rendered
 
 

@@ -9,6 +9,16 @@
 -- $start_from, $start_to   start dates, inclusive, on quarter boundaries
 WITH chosen AS (
     SELECT * FROM programme_selection($geo, $icbs, $start_from, $start_to, $age, $sex, $condition)
+),
+-- Summed by programme and origin first: the DISTINCT lists below then read a few rows, not every cell.
+by_source AS (
+    SELECT programme, synthetic, followup, source,
+           sum(participants) AS participants, sum(followed_12m) AS followed_12m, sum(jobs_12m) AS jobs_12m,
+           sum(followed_26w) AS followed_26w, sum(sustained_26w) AS sustained_26w, sum(cost_gbp) AS cost_gbp,
+           sum(cost_12m) AS cost_12m, sum(cost_26w) AS cost_26w, sum(costed) AS costed,
+           sum(jobs_costed) AS jobs_costed, sum(sustained_costed) AS sustained_costed
+    FROM chosen
+    GROUP BY programme, synthetic, followup, source
 )
 SELECT g.id AS programme, g.name AS programme_name, g.short_name,
        coalesce(sum(c.participants), 0) AS participants,
@@ -26,6 +36,6 @@ SELECT g.id AS programme, g.name AS programme_name, g.short_name,
        coalesce(string_agg(DISTINCT c.followup, ',' ORDER BY c.followup), '') AS followup,
        coalesce(string_agg(DISTINCT c.source, ', ' ORDER BY c.source) FILTER (WHERE NOT c.synthetic), '') AS files
 FROM programmes g
-LEFT JOIN chosen c ON c.programme = g.id
+LEFT JOIN by_source c ON c.programme = g.id
 GROUP BY g.id, g.name, g.short_name
 ORDER BY participants DESC, g.name

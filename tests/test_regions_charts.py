@@ -244,3 +244,36 @@ def test_regions_spc_3_a_small_cell_with_fewer_than_two_shown_quarters_says_so(d
     rendered = registry.render("regions-spc", filters)
     assert rendered.data.empty
     assert "at least two" in rendered.summary and "suppressed" in rendered.summary
+
+
+def test_regions_shared_1_the_league_map_and_choropleth_work_out_the_survey_table_once(demo_warehouse, monkeypatch):
+    import threading
+
+    import queries
+    from dashboard.charts import common
+
+    calls = []
+    real = charts._survey_table
+
+    def counted(filters, level):
+        calls.append(level)
+        return real(filters, level)
+
+    monkeypatch.setattr(charts, "_survey_table", counted)
+    queries.warehouse().clear_cache()
+    view = Filters.from_query({"level": "icb", "geo": SOUTH_YORKSHIRE, "sex": "female"})
+    threads = [threading.Thread(target=f, args=(view,)) for f in (charts.league_data, charts.map_data,
+                                                                  charts.choropleth_data, trend.neighbours_data)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["icb"]  # four charts asking at once, one piece of work
+    league = charts.league_data(view)
+    league.loc[0, "rate"] = -1.0  # a caller's copy: changing it changes nothing for the next
+    assert charts.league_data(view)["rate"].iloc[0] != -1.0 and calls == ["icb"]
+    charts.league_data(view.replace(age="25-34"))  # another view: worked out anew
+    queries.warehouse().clear_cache()  # as a new build or the benchmark's "new filters" does
+    charts.league_data(view)
+    assert calls == ["icb", "icb", "icb"]
+    assert common.SHARED_SIZE >= 8

@@ -98,3 +98,41 @@ def test_render_cache_6_warming_renders_every_default_view_once(app):
         registry.render(chart, Filters())
     assert rendering.stats["misses"] == before["misses"]  # every default view was already there
     assert rendering.stats["hits"] == before["hits"] + len(registry.charts())
+
+
+def test_render_cache_7_a_filter_the_chart_does_not_respond_to_shares_its_entry(counted):
+    calls, render = counted
+    chart = registry.get(CHART)
+    assert "intervention" not in chart.filters and "level" not in chart.filters
+    first = render(Filters(geo="E54000061"))
+    second = render(Filters(geo="E54000061", intervention="workwell", level="icb"))
+    assert len(calls) == 1 and second.figure_json == first.figure_json
+    assert second.filters.intervention == "workwell"  # the reader's own filters travel with the answer (exports)
+    render(Filters(geo="E54000061", sex="female"))  # one it responds to: a new entry
+    assert len(calls) == 2
+    # The viewer's scope is in no chart's URL filters: always part of the key.
+    render(Filters(geo="E54000061", scope=("E54000061",)))
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_render_cache_8_every_chart_builds_the_same_whatever_the_filters_it_does_not_declare(app, seed):
+    # The guard for test 7: a chart's declared filters (Chart.filters) are all it reads. For each chart and random
+    # views, the view with its undeclared filters at their defaults builds the same numbers, figure and summary.
+    import random
+
+    from bench.common import random_filters
+
+    views = random_filters(random.Random(seed), 4)
+    views += [dataclasses.replace(v, areas=("E54000061", "E54000050"), roi_discount=5.0) for v in views[:1]]
+    compared = 0
+    for chart in registry.charts():
+        for view in views:
+            keyed = rendering.relevant(chart, view)
+            if keyed == view:
+                continue
+            a, b = registry._build(chart, view), registry._build(chart, keyed)
+            assert a.figure_json == b.figure_json and a.summary == b.summary, (chart.id, view.query_string())
+            assert a.data.equals(b.data), (chart.id, view.query_string())
+            compared += 1
+    assert compared > 40

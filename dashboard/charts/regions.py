@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import facts, geo, periods
-from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates
+from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, lts_rates, shared_result
 from dashboard.domain import domain
 from dashboard.figures import maps
 from dashboard.figures import regions as fig
@@ -73,6 +73,13 @@ def level_table(filters: Filters, level: str) -> pd.DataFrame:
 
 
 def survey_table(filters: Filters, level: str) -> pd.DataFrame:
+    """Every area of ``level`` against England from the survey cells (``_survey_table``), worked out once for the
+    league, choropleth, hex map and neighbours of one view (``shared_result``)."""
+    key = (level, filters.geo, filters.period_to, filters.condition, filters.age, filters.sex)
+    return shared_result("regions.survey_table", key, lambda: _survey_table(filters, level))
+
+
+def _survey_table(filters: Filters, level: str) -> pd.DataFrame:
     last = filters.period_to
     first = periods.shift(last, -(compare.TREND_POINTS - 1))
     frame = lts_rates(filters, level=level, period_from=first, period_to=last)

@@ -20,9 +20,8 @@ DEMO_SENTENCE = f"{DEMO_WARNING[0].upper()}{DEMO_WARNING[1:]}."
 
 
 def new(**layout) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=theme.TEMPLATE, **layout)
-    return fig
+    # One validation of the layout (update_layout on an empty figure costs twice as much).
+    return go.Figure(layout={"template": theme.TEMPLATE, **layout})
 
 
 def empty(message: str) -> go.Figure:

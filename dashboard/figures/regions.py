@@ -40,7 +40,7 @@ def sort_order(frame: pd.DataFrame, sort: str) -> list[str]:
     """Labels in display order for one of ``SORTS`` (first label at the top)."""
     _, column, ascending = SORTS[sort]
     rows = frame.sort_values([column, "name"], ascending=[ascending, True])
-    return [area_label(r) for _, r in rows.iterrows()]
+    return [area_label(r) for r in rows.to_dict("records")]
 
 
 def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortable: bool = True,
@@ -54,7 +54,7 @@ def league(frame: pd.DataFrame, filters: Filters, sort: str = "value", *, sortab
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {sorted(SORTS)}")
-    frame = frame.assign(label=[area_label(r) for _, r in frame.iterrows()])
+    frame = frame.assign(label=[area_label(r) for r in frame.to_dict("records")])
     england = float(frame["england_rate"].iloc[0])
     # Room for the legend above, and for the source note below.
     top, bottom = 120, 110
@@ -256,5 +256,5 @@ def neighbours(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """The league chart drawn for the chosen area and its statistical neighbours, most alike first."""
     ordered = frame.assign(_rank=frame["neighbour_rank"].fillna(0)).sort_values("_rank").drop(columns="_rank")
     fig = league(ordered, filters, sort="value", sortable=False)
-    fig.update_yaxes(categoryarray=[area_label(r) for _, r in ordered.iterrows()][::-1])
+    fig.update_yaxes(categoryarray=[area_label(r) for r in ordered.to_dict("records")][::-1])
     return fig
