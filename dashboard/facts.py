@@ -115,6 +115,11 @@ def independent_periods(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         f"{len(out)} that share no months are used as points")
 
 
+def overlapping(frame: pd.DataFrame) -> bool:
+    """Whether any area's published periods in ``frame`` share months with one another."""
+    return any(independent_periods(rows)[1] for _, rows in frame.groupby("area_code"))
+
+
 # ---- provenance for the About page's data dictionary ---------------------------------------------------------
 
 LEVEL_WORDS = {"uk": "UK", "england": "England", "region": "ONS regions", "icb": "ICBs"}

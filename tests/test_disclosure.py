@@ -128,7 +128,7 @@ def _table(component) -> pd.DataFrame:
 def test_disclosure_2_boundaries_in_the_image_the_embed_and_the_table(client, boundary_warehouse):
     query = f"geo={ICB}&from=2024Q1&to=2024Q1"
     svg = client.get(f"/export/interventions-outcomes.svg?{query}").data.decode()
-    labels = set(re.findall(r"\(([^()]{1,6})\)</text>", svg))
+    labels = set(re.findall(r"\(([^()]{1,6})\)</(?:text|tspan)>", svg))  # a wrapped label's last line is a tspan
     assert {"0", "*", "10", "15", "20"} <= labels
     assert not {"1", "7", "8", "12", "13"} & labels  # no unrounded count is drawn
     embed = client.get(f"/embed/interventions-outcomes?{query}").data.decode()

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import facts, periods
+from dashboard.charts._accelerators_published import detectable, published_panel
+from dashboard.charts._accelerators_published import usable as _usable
 from dashboard.charts._programmes import facts_synthetic, viewer_icbs
 from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.domain import domain, quarter_label
@@ -53,41 +55,6 @@ def _panel(filters: Filters) -> pd.DataFrame:
         columns={"accelerator": "treated"}).reset_index(drop=True)
 
 
-def published_panel(filters: Filters) -> pd.DataFrame:
-    """On a build from published files: ICB x period published percentages (one measure, totals only) on the
-    periods that share no months, as ``_panel`` gives them; ``attrs['published']`` says in words what was loaded
-    and what was left out, and ``attrs['empty_message']`` (with an empty panel) why no comparison can be made."""
-    start = accelerator_start()
-    areas = domain().areas
-    icbs = areas.loc[areas["level"] == "icb", "code"].tolist()
-    rows = pd.DataFrame() if facts.asks_breakdown(filters) else \
-        facts.published_series(icbs, filters.period_from, filters.period_to)
-    if rows.empty:
-        return pd.DataFrame()  # ``needs`` says why for a breakdown; else nothing published for ICBs
-    spans = rows.groupby("period", as_index=False).agg(period_start=("period_start", "min"),
-                                                       period_end=("period_end", "max"))
-    kept, dropped = facts.independent_periods(spans)
-    rows = rows[rows["period"].isin(kept["period"])]
-    treated = set(areas.loc[areas["accelerator"].fillna(False).astype(bool), "code"])
-    panel = rows.assign(treated=rows["area_code"].isin(treated))[
-        ["area_code", "area_name", "period", "period_start", "rate", "treated"]].reset_index(drop=True)
-    before, after = kept.loc[kept["period"] < start, "period"], kept.loc[kept["period"] >= start, "period"]
-    labels = dict(zip(rows["period"], rows["period_label"], strict=False))
-    words = (f"the loaded files publish {rows['measure'].iloc[0]} for {panel['area_code'].nunique()} ICBs "
-             f"({panel['treated'].groupby(panel['area_code']).first().sum()} of them accelerators) in "
-             f"{len(kept)} period{'s' if len(kept) != 1 else ''} sharing no months ("
-             + ", ".join(labels[p] for p in kept["period"]) + f"): {len(before)} before the start "
-             f"({quarter_label(start)}) and {len(after)} after")
-    panel.attrs["published"] = (f"Reduced power: {words}. " + (dropped + ". " if dropped else ""))
-    if not _usable(panel, start) or panel["treated"].groupby(panel["area_code"]).first().sum() < 1:
-        out = pd.DataFrame()
-        out.attrs["empty_message"] = (
-            f"Cannot compare: {words}. A difference-in-differences needs published rates for accelerator and "
-            f"other ICBs both before and after the start.")
-        return out
-    return panel
-
-
 def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFrame]]:
     """(label, panel) for each comparison: all other ICBs, and the ICBs matched on the pre-start rate."""
     others = panel.loc[~panel["treated"], "area_code"].nunique()
@@ -96,11 +63,6 @@ def _comparisons(panel: pd.DataFrame, start: str) -> list[tuple[str, pd.DataFram
         (f"All other ICBs ({others})", panel),
         (f"Matched ICBs ({len(matched)})", panel[panel["treated"] | panel["area_code"].isin(matched)]),
     ]
-
-
-def _usable(panel: pd.DataFrame, start: str) -> bool:
-    return (not panel.empty and (panel["period"] < start).any() and (panel["period"] >= start).any()
-            and panel["treated"].any() and (~panel["treated"]).any())
 
 
 def _empty(columns: list[str], panel: pd.DataFrame) -> pd.DataFrame:
@@ -138,10 +100,18 @@ def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
     start = frame["start"].iloc[0]
     parts = [f"against {_phrase(row.comparison)} {row.estimate:+.2f} points "
              f"(95% CI {row.lower:+.2f} to {row.upper:+.2f}; randomisation p = {row.ri_p_value:.3f} from "
-             f"{row.ri_placebo_sets:,} placebo sets of three comparison ICBs)" for row in frame.itertuples()]
-    return (f"After the accelerators started ({period_label(start)}), the long-term-sick rate in the three "
+             f"{row.ri_placebo_sets:,} placebo sets of {_count(row.n_treated)} comparison ICBs)"
+             for row in frame.itertuples()]
+    treated = _count(frame["n_treated"].iloc[0])
+    # The start is a quarter whatever the loaded period type ('year to Jun 2025' would misdate it).
+    return (f"After the accelerators started ({quarter_label(start)}), the long-term-sick rate in the {treated} "
             f"accelerator ICBs changed relative to comparison ICBs by: " + "; ".join(parts)
-            + ". Negative means a fall." + (" " + frame.attrs["published"] if frame.attrs.get("published") else ""))
+            + ". Negative means a fall." + (" " + frame.attrs["published"] + " " + detectable(frame.iloc[0])
+                                            if frame.attrs.get("published") else ""))
+
+
+def _count(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three"}.get(int(n), str(int(n)))
 
 
 def _phrase(label: str) -> str:
@@ -177,6 +147,7 @@ def event_study_data(filters: Filters) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out.attrs["accelerator_start"] = start
     out.attrs["published"] = panel.attrs.get("published", "")
+    out.attrs["unit"] = "period" if out.attrs["published"] else "quarter"  # published periods are rolling years
     return out
 
 
@@ -185,24 +156,28 @@ def event_study_summary(frame: pd.DataFrame, filters: Filters) -> str:
     pre = main[(main["relative"] < 0) & ~main["reference"]]
     post = main[main["relative"] >= 0]
     outside = int(((pre["lower"] > 0) | (pre["upper"] < 0)).sum())
+    unit = frame.attrs.get("unit", "quarter")
+    reference = main.loc[main["reference"], "period"]
+    before = (f"{period_label(reference.iloc[0])}, the last {unit} before the start" if unit != "quarter"
+              and len(reference) else f"the {unit} before the start")
     text = (f"Against {_phrase(main['comparison'].iloc[0])}: before the start, the gap's interval excluded zero "
-            f"in {outside} of {len(pre)} quarters")
+            f"in {outside} of {len(pre)} {unit}s")
     if not post.empty:
         text += f"; after it the gap averaged {post['estimate'].mean():+.2f} points"
-    text += " (relative to the quarter before the start)."
+    text += f" (relative to {before})."
     for label, rows in frame.groupby("comparison", sort=False):
-        text += " " + pretrend_words(rows.iloc[0], label)
+        text += " " + pretrend_words(rows.iloc[0], label, unit)
     return text + (" " + frame.attrs["published"] if frame.attrs.get("published") else "")
 
 
-def pretrend_words(row, label: str) -> str:
+def pretrend_words(row, label: str, unit: str = "quarter") -> str:
     """The joint pre-trend test in a sentence."""
     if not row["pretrend_quarters"]:
         return f"Against {_phrase(label)}: too few ICBs for a joint test of the gaps before the start."
     verdict = "no evidence against parallel trends" if row["pretrend_p_value"] >= 0.05 else \
         "evidence that the groups were not moving in parallel before the start"
-    return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} quarterly gaps before "
-            f"the reference quarter are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
+    return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} gaps before "
+            f"the reference {unit} are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
             f" = {row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}: {verdict}.")
 
 

@@ -43,7 +43,8 @@ def published_trend_summary(frame: pd.DataFrame) -> str:
                      f"({last['period_label']})")
     text = f"Published: {frame['measure'].iloc[0]}: " + "; ".join(parts) + "."
     if frame["period_type"].eq("rolling_year").any() and frame["period"].nunique() > 1:
-        text += " Each point is a rolling year; neighbouring points overlap, so no trend test is made."
+        text += (" Each point is a rolling year; neighbouring points overlap, so no trend test is made."
+                 if facts.overlapping(frame) else " Each point is a rolling year; the years shown share no months.")
     return text + f" Source: {frame['source'].iloc[0]} ({frame['files'].iloc[0]})."
 
 

@@ -86,9 +86,14 @@ def published_spc_data(filters: Filters) -> pd.DataFrame:
     chart = spc.xmr(points, "rate", improvement="decrease", minimum_points=SPC_MIN_BASELINE)
     chart["in_baseline"] = False
     shown = chart[chart["period"] >= filters.period_from].reset_index(drop=True)
-    shown.attrs.update(published_note=(dropped + "." if dropped else "") + " Trial limits from every point shown.",
-                       baseline_points=len(points))
-    return shown if len(shown) >= 2 else pd.DataFrame()
+    if len(shown) < 2:
+        return _saying(f"Only {len(shown)} of the {len(points)} independent published periods for {name} falls in "
+                       "the range chosen; an SPC chart needs at least two. Choose an earlier From.")
+    earlier = len(chart) - len(shown)
+    limits = f"Trial limits from all {len(points)} independent points" + (
+        f", {earlier} of them before the range shown." if earlier else ".")
+    shown.attrs.update(published_note=(dropped + ". " if dropped else "") + limits, baseline_points=len(points))
+    return shown
 
 
 def _saying(message: str) -> pd.DataFrame:

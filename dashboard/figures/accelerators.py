@@ -62,7 +62,9 @@ def _ri_words(row) -> str:
 
 def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """Gap each quarter with its 95% interval, one series per comparison, the reference quarter at zero."""
-    fig = figures.new(xaxis_title="Quarter", yaxis_title="Accelerator ICBs minus comparison (percentage points)",
+    published = frame.attrs.get("unit") == "period"  # published rolling years (charts/accelerators.py)
+    fig = figures.new(xaxis_title="Published period (each point at its start)" if published else "Quarter",
+                      yaxis_title="Accelerator ICBs minus comparison (percentage points)",
                       hovermode="closest", yaxis={"rangemode": "normal", "zeroline": False})
     groups = list(frame.groupby("comparison", sort=False))
     for i, ((label, rows), (colour, symbol, dash)) in enumerate(zip(groups, COMPARISON_STYLES, strict=False)):

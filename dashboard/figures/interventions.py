@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,19 @@ MEASURE_STYLES = (  # (colour, marker symbol, bar pattern)
 )
 
 
+# A programme's axis label is broken at spaces into lines of about this many characters: unbroken, a long name
+# ("Employment advisers in physio and MSK clinics") takes the whole width of a phone and leaves the plot none.
+LABEL_WIDTH = 16
+
+
+def programme_label(name: str, count: str) -> str:
+    """'Employment advisers in physio and MSK clinics (1,230)' as plotly lines ('<br>' between them) broken at
+    word boundaries only. ``name`` arrives escaped for plotly (``registry.render``); an entity such as ``&amp;``
+    has no space in it, so it is never split, and no other markup is added."""
+    lines = textwrap.wrap(f"{name} ({count})", width=LABEL_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines) or f"({count})"
+
+
 def _interval(rows: pd.DataFrame, value: str = "rate") -> dict:
     return {"type": "data", "symmetric": False, "array": (rows["upper"] - rows[value]).to_numpy(),
             "arrayminus": (rows[value] - rows["lower"]).to_numpy(), "thickness": 1.5, "width": 4}
@@ -42,11 +56,12 @@ def outcomes_by_programme(frame: pd.DataFrame, filters: Filters, *,
     """Dot-and-whisker: job within 12 months and sustained 26 weeks for each programme, notes where no rate."""
     jobs = frame[frame["measure"] == frame["measure"].iloc[0]]
     order = jobs.sort_values(["rate", "participants"], ascending=[False, False], na_position="last")
-    labels = {p: f"{n} ({show_count(c)})" for p, n, c in
+    labels = {p: programme_label(str(n), show_count(c)) for p, n, c in
               zip(order["programme"], order["programme_name"], order["participants"], strict=True)}
     categories = [labels[p] for p in order["programme"]]
+    lines = max((label.count("<br>") + 1 for label in categories), default=1)
     fig = figures.new(xaxis_title=axis_title, yaxis_title=None,
-                      scattermode="group", scattergap=0.5, height=160 + 48 * len(categories),
+                      scattermode="group", scattergap=0.5, height=160 + max(48, 18 * lines + 12) * len(categories),
                       legend_title_text=None)
     for (measure, rows), (colour, symbol, _) in zip(frame.groupby("measure", sort=False), MEASURE_STYLES,
                                                     strict=False):

@@ -191,9 +191,14 @@ def hex_map(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """An XmR chart: the series, its mean, process limits and two-sigma lines, points typed by rule."""
     trial = bool(frame["trial"].iloc[0])
-    fig = figures.new(yaxis_title=RATE_TITLE, xaxis_title="Quarter", margin={"t": 170}, height=620)
     published = "period_label" in frame  # published periods: placed at their end, labelled as published
-    x = frame["period_end" if published else "period_start"]
+    unit = "period" if published else "quarter"
+    fig = figures.new(yaxis_title=f"{frame['measure'].iloc[0]} (published)" if published else RATE_TITLE,
+                      xaxis_title="Published period" if published else "Quarter",
+                      margin={"t": 170}, height=620)
+    # Published periods by their own labels ('year to Dec 2024'): a date axis would tick a year ending on
+    # 31 December under the next year.
+    x = frame["period_label"] if published else frame["period_start"]
     fig.add_trace(go.Scatter(x=x, y=frame["rate"], mode="lines", name="Rate", showlegend=False,
                              line={"color": Colour.MID_GREY, "width": 2}, hoverinfo="skip"))
     limit_name = "Trial process limits" if trial else "Process limits"
@@ -210,16 +215,16 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=rows["period_end" if published else "period_start"], y=rows["rate"], mode="markers", name=label,
+            x=rows["period_label" if published else "period_start"], y=rows["rate"], mode="markers", name=label,
             marker={"color": colour, "size": 10 if key == spc.COMMON else 13,
                     "symbol": figures.quality_symbols(symbol, rows["quality"]) if "quality" in rows else symbol},
             customdata=list(zip(rows["period_label"] if published else rows["period"].map(period_label),
                                 rows["lower"], rows["upper"], _quality_text(rows), strict=True)),
             hovertemplate="%{customdata[0]}: <b>%{y:.2f}%</b> (95% CI %{customdata[1]:.1f}-%{customdata[2]:.1f})"
                           f"%{{customdata[3]}}<br>{label}<extra></extra>"))
-    words = f"Latest quarter: {spc.variation(frame)}"
+    words = f"Latest {unit}: {spc.variation(frame)}"
     if trial:
-        words += " (trial limits: too few quarters in the baseline)"
+        words += f" (trial limits: too few {unit}s in the baseline)"
     base = frame[frame["in_baseline"]] if "in_baseline" in frame else frame.iloc[0:0]
     if len(base):
         fig.add_vrect(x0=base["period_start"].iloc[0], x1=base["period_start"].iloc[-1], layer="below",
@@ -232,12 +237,14 @@ def spc_chart(frame: pd.DataFrame, filters: Filters) -> go.Figure:
         notes.append("Rolling 12-month estimates: overlapping periods are not independent, so signals come more "
                      "easily than the rules assume.")
     if notes:  # an annotation, not the title, so images and slides (which set their own title) keep it
-        fig.add_annotation(text="<br>".join(notes), x=0, y=1, xref="paper", yref="paper", xanchor="left",
-                           yanchor="bottom", yshift=36, align="left", showarrow=False, name="spc-notes",
+        # Under the title, above the legend (which sits on the plot's top edge), so neither covers the other.
+        fig.add_annotation(text="<br>".join(notes), x=0, y=1, xref="paper", yref="paper", yshift=126,
+                           xanchor="left", yanchor="top", align="left", showarrow=False, name="spc-notes",
                            font={"size": 13, "color": Colour.SECONDARY_TEXT})
     fig.update_layout(title={"text": words, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.98,
                              "yref": "container", "yanchor": "top", "font": {"size": 16, "color": Colour.TEXT}})
-    fig.update_xaxes(tickformat="%Y", hoverformat="%b %Y")
+    if not published:
+        fig.update_xaxes(tickformat="%Y", hoverformat="%b %Y")
     fig.update_yaxes(rangemode="normal", ticksuffix="%")
     fig.update_layout(legend={"y": 1.0, "yanchor": "bottom"})
     if "quality" in frame:

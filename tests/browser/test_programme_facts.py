@@ -30,7 +30,10 @@ def test_programme_facts_1_interventions_drawn_from_the_returns(browser, real_ap
     with browser_context(browser, real_app) as wrapped:
         page = wrapped.open("/interventions")
         outcomes = page.locator("#card-interventions-outcomes")
-        ticks = outcomes.locator(".ytick text").all_text_contents()
+        # A long programme name is drawn on several lines (tspans): read them back joined by spaces.
+        ticks = outcomes.locator(".ytick text").evaluate_all(
+            "els => els.map(e => [...e.querySelectorAll('tspan.line')].map(t => t.textContent).join(' ') "
+            "|| e.textContent)")
         assert any(t.startswith("Health and Growth Accelerator") and "(960)" in t for t in ticks), ticks
         summary = outcomes.locator(".chart-summary").inner_text()
         assert f"{rate:.0f}%" in summary and RETURNS.name in summary and "as of the return" in summary
