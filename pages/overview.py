@@ -2,6 +2,7 @@
 import dash
 from dash import Input, Output, callback, html
 
+import queries
 from dashboard import components, registry
 from dashboard.charts.overview import headlines
 from dashboard.filters import FilterError, Filters
@@ -18,11 +19,19 @@ def layout(**query):
         "how that compares with its region and England, and how back-to-work programmes are doing.",
         query,
         # Not live: the page's status says once what changed.
-        before={PAGE.charts[0]: html.Div(id="overview-headlines")},
+        # Drawn in the layout (no round trip on opening the page); the callback follows filter changes.
+        before={PAGE.charts[0]: html.Div(_headlines(query), id="overview-headlines")},
     )
 
 
-@callback(Output("overview-headlines", "children"), Input(components.STORE, "data"))
+def _headlines(query: dict):
+    try:
+        return components.headline_tiles(headlines(components.parse_lenient(query)[0]))
+    except queries.WarehouseUnavailable:
+        return None  # the page says the data cannot be read
+
+
+@callback(Output("overview-headlines", "children"), Input(components.STORE, "data"), prevent_initial_call=True)
 def update_overview_headlines(search):
     try:
         filters = Filters.from_query(search or "")

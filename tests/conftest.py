@@ -187,6 +187,17 @@ class BrowserPage:
         self.page.wait_for_selector("main h1", timeout=timeout)
         self.page.wait_for_function(
             """() => {
+                // Charts below the fold are drawn when they come into view (assets/lazy.js): as a reader scrolling
+                // down, bring each waiting card into view in turn, one a frame (this runs every frame).
+                const scrolled = window.__testScrolled = window.__testScrolled || new Set();
+                const next = [...document.querySelectorAll('.chart-card[data-lazy]')]
+                    .find(c => !scrolled.has(c.dataset.lazy));
+                if (next) {
+                    if (window.__testScrollBack === undefined) { window.__testScrollBack = window.scrollY; }
+                    scrolled.add(next.dataset.lazy);
+                    next.scrollIntoView({block: 'center', behavior: 'instant'});
+                    return false;
+                }
                 // dcc.Graph marks itself pending until Plotly has drawn the figure it was last given.
                 const loading = document.querySelector('[data-dash-is-loading="true"], .dash-graph--pending');
                 const graphs = [...document.querySelectorAll('.chart-graph')];
@@ -194,7 +205,10 @@ class BrowserPage:
                 // Each chart's summary is written by the same callback as its figure: filled = drawn.
                 return !loading && graphs.every(g => g.querySelector('.main-svg'))
                     && summaries.every(s => s.textContent.trim().length > 0);
-            }""", timeout=timeout)
+            }""", timeout=timeout, polling="raf")
+        # Back to where the page was (only if it was scrolled here): tests go on from the reader's place.
+        self.page.evaluate("""() => { if (window.__testScrollBack !== undefined) {
+            window.scrollTo({top: window.__testScrollBack, behavior: 'instant'}); delete window.__testScrollBack; } }""")
         self.page.wait_for_timeout(300)
 
     def external_requests(self) -> list[str]:

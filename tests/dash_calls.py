@@ -8,14 +8,16 @@ CHART_OUTPUT = ('..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["
                 '"type":"chart-source"}.children..')
 
 
-def chart_body(chart_id: str, search) -> str:
-    """The body of the request that draws one chart card for the page-filters value ``search``."""
+def chart_body(chart_id: str, search, lazy="seen") -> str:
+    """The body of the request that draws one chart card for the page-filters value ``search`` (``lazy``: the
+    card's chart-lazy store, "seen" once it has come into view or "inline" when the layout drew it)."""
     outputs = [{"id": {"chart": chart_id, "type": kind}, "property": prop}
                for kind, prop in (("chart-graph", "figure"), ("chart-summary", "children"),
                                   ("chart-share", "children"), ("chart-source", "children"))]
     return json.dumps({
         "output": CHART_OUTPUT, "outputs": outputs,
-        "inputs": [{"id": "page-filters", "property": "data", "value": search}],
+        "inputs": [{"id": "page-filters", "property": "data", "value": search},
+                   {"id": {"chart": chart_id, "type": "chart-lazy"}, "property": "data", "value": lazy}],
         "state": [{"id": {"chart": chart_id, "type": "chart-graph"}, "property": "id",
                    "value": {"chart": chart_id, "type": "chart-graph"}}],
         "changedPropIds": ["page-filters.data"],

@@ -19,12 +19,12 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 import queries
-from dashboard import access, figures, registry
+from dashboard import access, registry
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE
-from dashboard.components.share import page_download_links, share_links
+from dashboard.components.share import page_download_links
 from dashboard.components.tables import chart_table
+from dashboard.components.views import LAZY, WAITING, access_note, card_view
 from dashboard.filters import FilterError, Filters
-from dashboard.rendering import page_figure  # the page's copy of a figure, straight from the render cache
 
 
 @callback(
@@ -68,42 +68,19 @@ def _chart_id(component_id) -> str:
     Output({"type": "chart-source", "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
+    Input({"type": LAZY, "chart": MATCH}, "data"),
+    # Not on page load: the layout carries the cards at the top of the page drawn (components.views) and the others
+    # are drawn when they come into view (assets/lazy.js sets their store to "seen", which runs this).
+    prevent_initial_call=True,
 )
-def update_chart(search, graph_id):
+def update_chart(search, graph_id, lazy=None):
     """A card on the current view: its figure, text summary, download links and embed code, and its source line,
-    labelled synthetic only when its rows are (one request a chart on a filter change)."""
-    chart_id = _chart_id(graph_id)
-    try:
-        filters = Filters.from_query(search or "")
-    except FilterError as error:
-        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, ""), no_update
-    except queries.WarehouseUnavailable as error:
-        message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, [], no_update
-    try:
-        rendered = registry.render(chart_id, filters)
-    except queries.WarehouseUnavailable as error:
-        message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, share_links(chart_id, search), no_update
-    except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
-        return figures.empty(denied.reason), access_note(denied), [], no_update  # no source note to take out
-    source = f"{figures.DEMO_NOTE + '. ' if rendered.demo else ''}Source: {rendered.chart.source}"
-    if rendered.data.empty and not rendered.chart.synthetic:
-        # A published series that is not loaded: the card folds to its title and one line saying what it would
-        # show and how to load it (assets/style.css hides its empty chart, table and downloads).
-        return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
-                share_links(chart_id, "", rendered.summary), source)
-    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary), source
-
-
-def access_note(denied: access.Denied) -> html.Span:
-    """A restricted chart's state for a viewer who may not see it: the reason, and a sign-in link if they are not
-    signed in (back to the page it is on)."""
-    from dashboard import auth
-
-    link = auth.sign_in_url(access.settings()) if denied.status == 401 else None
-    return html.Span([denied.reason, " ", html.A("Sign in", href=link, className="access-sign-in") if link else None],
-                     className="access-denied")
+    labelled synthetic only when its rows are (one request a chart on a filter change, or when it comes into
+    view). A card not yet scrolled to stays as it is: it is drawn for the view of its day when it is reached."""
+    if lazy == WAITING:
+        raise PreventUpdate
+    view = card_view(_chart_id(graph_id), search)
+    return (*view[:3], no_update if view[3] is None else view[3])
 
 
 def _toggled() -> bool:
@@ -117,6 +94,7 @@ def _toggled() -> bool:
     Input(STORE, "data"),
     Input({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
     State({"type": "chart-table", "chart": MATCH}, "id"),
+    prevent_initial_call=True,  # nothing to do until "Show as table" is opened (a request per card saved)
 )
 def update_chart_table(search, clicks, table_id):
     """The card's table, built only once its reader has opened "Show as table" (then kept on the current
@@ -159,6 +137,7 @@ def update_page_status(search, charts):
     Output({"type": "page-downloads", "page": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "page-downloads", "page": MATCH}, "id"),
+    prevent_initial_call=True,  # the layout has them for the view it opens on (widgets.page)
 )
 def update_page_downloads(search, downloads_id):
     page_path = downloads_id.get("page") if isinstance(downloads_id, dict) else None

@@ -72,9 +72,10 @@ def share_links(chart_id: str, search: str | None, summary: str | None = None) -
     ]
 
 
-def page_downloads(page_path: str) -> html.Div:
-    """A page's "download all as Excel" and "slide pack" links; pages add it once, e.g. after the filter bar."""
-    return html.Div(page_download_links(page_path, ""), id={"type": "page-downloads", "page": page_path},
+def page_downloads(page_path: str, search: str | None = "") -> html.Div:
+    """A page's "download all as Excel" and "slide pack" links for the view in ``search``; pages add it once, e.g.
+    after the filter bar."""
+    return html.Div(page_download_links(page_path, search), id={"type": "page-downloads", "page": page_path},
                     className="page-downloads mb-3")
 
 

@@ -3,6 +3,8 @@ headline tiles. Filter state lives in the URL: a page's layout reads the query s
 puts the canonical query in the ``page-filters`` store, from which every card renders (dashboard.components.callbacks)."""
 from __future__ import annotations
 
+import secrets
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -10,6 +12,7 @@ import queries
 from dashboard import area_search, figures, registry  # area_search registers its callback on import
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE, dom_id
 from dashboard.components.share import page_downloads, share_links
+from dashboard.components.views import INLINE, INLINE_STATE, WAITING, card_view, lazy_id
 from dashboard.domain import ENGLAND, domain
 from dashboard.filters import FILTER_DEFINITIONS, FilterError, Filters
 
@@ -135,10 +138,15 @@ def page(declared: registry.Page, intro: str, query: dict, *, title=None, before
                    className="mb-0"),
         ], className="alert alert-warning filter-problems", role="alert")]
     before, cards = before or {}, cards or {}
-    body = [part for chart_id in declared.charts
-            for part in (before.get(chart_id), chart_card(chart_id, **cards.get(chart_id, {}))) if part is not None]
+    search = filters.query_string()
+    layout_key = secrets.token_hex(4)  # tells assets/lazy.js this layout's cards from an earlier page's
+    body = [part for i, chart_id in enumerate(declared.charts)
+            for part in (before.get(chart_id), chart_card(
+                chart_id, **cards.get(chart_id, {}), search=search, layout_key=layout_key,
+                view=card_view(chart_id, search) if i < INLINE else None))
+            if part is not None]
     return html.Div([
-        dcc.Store(id=STORE, data=filters.query_string()),
+        dcc.Store(id=STORE, data=search),
         # The page's one live region: a short message when the filters change (chart summaries are not live:
         # each is its chart's description, read when the reader reaches the chart).
         html.P(id=STATUS, role="status", className="visually-hidden"),
@@ -148,7 +156,7 @@ def page(declared: registry.Page, intro: str, query: dict, *, title=None, before
         *alert,
         filter_bar(filters, declared.filters) if declared.filters else None,
         _area_search() if "geo" in declared.filters else None,
-        page_downloads(declared.path),
+        page_downloads(declared.path, search),
         *body,
     ])
 
@@ -158,17 +166,22 @@ def _area_search() -> html.Div:
     return dbc.Row(dbc.Col(area_search.control(), xs=12, sm=6, lg=4), className="mb-3")
 
 
-def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None) -> html.Section:
+def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None, *, search: str = "",
+               view: tuple | None = None, layout_key: str = "") -> html.Section:
     """A chart: heading, description, the figure as one accessible image (named by the heading, described by
     the text summary under it: ``assets/a11y.js`` gives plotly's SVG the role and hides its parts), the
     source as text, the table, downloads and embed code. ``sorts`` (key -> label) adds real "Sort by"
     buttons for a figure that carries its orders in ``layout.meta`` (the league); ``controls`` (e.g. the map's
-    colour toggle) go under the description."""
+    colour toggle) go under the description. ``view`` (``views.card_view`` for ``search``) draws it in the layout;
+    without one the card waits, and is drawn when it comes into view (``assets/lazy.js``)."""
     chart = registry.get(chart_id)
     heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
-    source = f"Source: {chart.source}"
-    if _labelled_demo(chart):
-        source = f"{figures.DEMO_NOTE}. {source}"
+    figure, said, links, source = view or (figures.empty("Loading..."), None, share_links(chart_id, search), None)
+    if source is None:
+        source = f"Source: {chart.source}"
+        if _labelled_demo(chart):
+            source = f"{figures.DEMO_NOTE}. {source}"
+    lazy = {} if view else {"data-lazy": f"{layout_key}:{chart_id}", "data-chart": chart_id}
     return html.Section([
         html.H2(chart.title, id=heading, className="h4"),
         html.P(chart.description, className="chart-description"),
@@ -178,18 +191,19 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
         dcc.Store(id={"type": "chart-sort-choice", "chart": chart_id}, data=next(iter(sorts)) if sorts else None),
         dcc.Loading(html.Div(dcc.Graph(
             id={"type": "chart-graph", "chart": chart_id},
-            figure=figures.empty("Loading..."),
+            figure=figure,
             config=GRAPH_CONFIG,
             className="chart-graph",
         ), className="chart-image", **{"data-labelledby": heading, "data-describedby": summary}), type="default"),
-        html.Div(html.P(id={"type": "chart-summary", "chart": chart_id}, className="chart-summary"), id=summary),
+        html.Div(html.P(said, id={"type": "chart-summary", "chart": chart_id}, className="chart-summary"), id=summary),
         html.P(source, className="chart-source small", id={"type": "chart-source", "chart": chart_id}),
         html.Details([html.Summary("Show as table", id={"type": "chart-table-toggle", "chart": chart_id},
                                    className="chart-table-toggle"),
                       html.Div(html.P("Loading the table...", className="small"),
                                id={"type": "chart-table", "chart": chart_id})], className="chart-table mb-2"),
-        html.Div(share_links(chart_id, ""), id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
-    ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading})
+        html.Div(links, id={"type": "chart-share", "chart": chart_id}, className="chart-share"),
+        dcc.Store(id=lazy_id(chart_id), data=INLINE_STATE if view else WAITING),
+    ], className="chart-card", id=f"card-{chart_id}", **{"aria-labelledby": heading}, **lazy)
 
 
 def _labelled_demo(chart: registry.Chart) -> bool:

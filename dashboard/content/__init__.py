@@ -1,4 +1,4 @@
-"""Project-authored prose, as Markdown files in this folder, rendered by the pages with ``dcc.Markdown``.
+"""Project-authored prose, as Markdown files in this folder, rendered by the pages as components (dashboard.prose).
 
 A number or date the prose states is never typed in it: the file names a placeholder (``{threshold}``) and the page
 fills it from the code, setting or data that decides it (``methods_values``), so the text cannot drift from what the
@@ -12,9 +12,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from dash import dcc
+from dash import html
 
 import queries
+from dashboard import prose
 from dashboard.stats import disclosure, economics, quality, spc
 
 HERE = Path(__file__).parent
@@ -31,8 +32,9 @@ def text(name: str, **values) -> str:
     return _source(name).format_map(values)
 
 
-def markdown(name: str, className: str | None = None, **values) -> dcc.Markdown:
-    return dcc.Markdown(text(name, **values), className=className)
+def markdown(name: str, className: str | None = None, **values) -> html.Div:
+    """The file as components (``dashboard.prose``: parsed on the server, no Markdown parser sent to the browser)."""
+    return html.Div(list(prose.cached(text(name, **values))), className=className)
 
 
 def _comparison_sets() -> str:

@@ -365,6 +365,7 @@ def _points_not_focusable(page, base: str) -> bool:
 
 def _map_not_focusable(page, base: str) -> bool:
     page.goto(base + "/regions?level=icb")
+    page.locator("#card-regions-map").scroll_into_view_if_needed()  # drawn when it comes into view
     page.locator("#card-regions-map .scatterlayer path").first.wait_for()
     return page.locator("#card-regions-map [tabindex]:not(.modebar-btn)").count() == 0
 

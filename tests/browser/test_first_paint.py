@@ -1,0 +1,81 @@
+"""The first paint in a real browser (issue 15): opening a page draws its top chart from the layout, with no
+callback for it; a chart far below the fold is not asked for until it is scrolled (or tabbed) into view."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import registry
+from tests.conftest import browser_context
+
+
+@pytest.fixture()
+def opened(browser, server_url):
+    """A page of /regions opened without scrolling, with the charts its callbacks asked for recorded."""
+    with browser_context(browser, server_url) as wrapped:
+        asked: list[str] = []
+
+        def record(request):
+            if "_dash-update-component" in request.url and request.method == "POST":
+                body = json.loads(request.post_data or "{}")
+                outputs = body.get("outputs")
+                for out in outputs if isinstance(outputs, list) else [outputs]:
+                    if isinstance(out, dict) and isinstance(out.get("id"), dict) \
+                            and out["id"].get("type") == "chart-graph":
+                        asked.append(out["id"]["chart"])
+
+        wrapped.page.on("request", record)
+        wrapped.page.goto(server_url + "/regions?geo=E54000061")
+        yield wrapped, asked
+
+
+def summary_of(page, chart_id: str) -> str:
+    return page.locator(f"#card-{chart_id} .chart-summary").inner_text()
+
+
+def test_first_paint_1_the_top_chart_is_drawn_with_no_callback(opened):
+    wrapped, asked = opened
+    page = wrapped.page
+    first, *rest = registry.page("/regions").charts
+    page.wait_for_function(
+        """(id) => { const card = document.getElementById('card-' + id);
+                     return card && card.querySelector('.chart-graph .main-svg')
+                        && !document.querySelector('.dash-graph--pending')
+                        && card.querySelector('.chart-summary').textContent.trim().length > 0; }""", arg=first)
+    page.wait_for_timeout(1000)  # time for any callback that would fire to be sent
+    assert first not in asked, asked
+    assert "South Yorkshire" in summary_of(page, first) or summary_of(page, first)
+    # The last chart is screens below: not asked for, its card still waiting.
+    last = rest[-1]
+    assert last not in asked and summary_of(page, last).strip() == ""
+    assert wrapped.errors == []
+
+
+def test_first_paint_2_a_chart_below_the_fold_is_drawn_once_scrolled_into_view(opened):
+    wrapped, asked = opened
+    page = wrapped.page
+    last = registry.page("/regions").charts[-1]
+    page.wait_for_selector("main h1")
+    page.wait_for_timeout(1500)
+    assert last not in asked
+    page.locator(f"#card-{last}").scroll_into_view_if_needed()
+    page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .chart-summary').textContent.trim()",
+                           arg=last)
+    page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .main-svg') "
+                           "&& !document.querySelector('.dash-graph--pending')", arg=last)
+    assert asked.count(last) == 1, asked
+    assert wrapped.errors == []
+
+
+def test_first_paint_3_a_keyboard_user_gets_a_chart_by_tabbing_to_it(opened):
+    wrapped, asked = opened
+    page = wrapped.page
+    last = registry.page("/regions").charts[-1]
+    page.wait_for_selector("main h1")
+    page.wait_for_timeout(1000)
+    assert last not in asked
+    page.locator(f"#card-{last} .chart-table-toggle").focus()  # as Tab reaches it
+    page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .chart-summary').textContent.trim()",
+                           arg=last)
+    assert last in asked
