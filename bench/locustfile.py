@@ -307,7 +307,23 @@ class Reader(HttpUser):
         initial = [r for cb in self.callbacks if not cb.clientside and not cb.prevent_initial_call
                    and "_pages" not in cb.output for r in cb.requests(self.layout, [])]
         self.run_callbacks(initial)
+        self.scroll_through()
         return True
+
+    def scroll_through(self) -> None:
+        """The reader scrolls down the page: each card still waiting (drawn when it comes into view,
+        assets/lazy.js) becomes "seen" and its callbacks are sent, as the browser sends them."""
+        waiting = [c for c in self.layout.order if isinstance(c, dict) and c.get("type") == "chart-lazy"
+                   and self.layout.value(c, "data") == "waiting"]
+        requests = []
+        for card in waiting:
+            self.layout.props[_key(card)]["data"] = "seen"
+            for cb in self.callbacks:
+                if cb.clientside or not any(_is_pattern(i) and _matches(i, card) and p == "data" for i, p in cb.inputs):
+                    continue
+                requests += [(label, body) for label, body in cb.requests(self.layout, [(card, "data")])
+                             if body["inputs"] and card in [i.get("id") for i in body["inputs"] if isinstance(i, dict)]]
+        self.run_callbacks(requests)
 
     # -- tasks
 
