@@ -139,3 +139,16 @@ CREATE TABLE lts_facts (
     aggregated BOOLEAN NOT NULL,     -- summed by the build (ICBs from local authorities, best fit)
     synthetic BOOLEAN NOT NULL
 );
+
+-- The published totals the charts draw: lts_facts rows from source files (never synthetic), percentages, for
+-- everyone (age, sex and condition 'all'), with the area's names and the source in words
+-- (queries/lts_published.sql, lts_published_series.sql).
+CREATE VIEW published_totals AS
+SELECT f.*, a.name, a.short_name, a.accelerator, a.workwell,
+       s.publisher || ', ' || s.dataset AS source, s.file AS files
+FROM lts_facts f
+JOIN areas a ON a.code = f.area_code
+JOIN sources s ON s.id = f.source_id
+WHERE NOT f.synthetic
+  AND f.unit = 'percent'
+  AND f.age_band = 'all' AND f.sex = 'all' AND f.condition = 'all';

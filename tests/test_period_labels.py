@@ -6,39 +6,32 @@ from pathlib import Path
 
 import pytest
 
-import queries
 from dashboard.domain import domain, period_label
 from dashboard.filters import Filters
-from data import build
+from tests import warehouses
 
 REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
 
 
-def _use(path: Path, monkeypatch) -> queries.Warehouse:
-    wh = queries.Warehouse(path)
-    monkeypatch.setattr(queries, "_default", wh)
-    return wh
-
-
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("real-periods") / "w.duckdb"
-    assert build.main(["--db", str(path), "--source", str(REAL)]) == 0
-    return path
+    return warehouses.built(tmp_path_factory.mktemp("real-periods"), REAL)
 
 
-def test_period_labels_1_each_key_is_named_by_the_figures_loaded_for_it(real_db, monkeypatch):
+@pytest.fixture()
+def real(real_db, monkeypatch):
+    with warehouses.opened(real_db, monkeypatch) as wh:
+        yield wh
+
+
+def test_period_labels_1_each_key_is_named_by_the_figures_loaded_for_it(real):
     # nomis_query_regions.csv: Jul 2023-Jun 2024 (a rolling year ending 2024Q2); nomis_query_la.csv: Jan-Dec 2024;
     # inac01sa_2025_05.xls and the LF6A series: UK three-month periods, the latest Jan-Mar 2025.
-    wh = _use(real_db, monkeypatch)
-    try:
-        known = domain()
-        assert known.label("2024Q2") == "year to Jun 2024"
-        assert known.label("2024Q4") == "year to Dec 2024"  # the ICBs' year; the UK's Oct-Dec is a UK-only figure
-        assert known.label("2025Q1") == "Jan-Mar 2025"  # only the UK three-month figures end here
-        assert Filters(period_to="2025Q1").describe().split(", ")[1].endswith("to Jan-Mar 2025")
-    finally:
-        wh.close()
+    known = domain()
+    assert known.label("2024Q2") == "year to Jun 2024"
+    assert known.label("2024Q4") == "year to Dec 2024"  # the ICBs' year; the UK's Oct-Dec is a UK-only figure
+    assert known.label("2025Q1") == "Jan-Mar 2025"  # only the UK three-month figures end here
+    assert Filters(period_to="2025Q1").describe().split(", ")[1].endswith("to Jan-Mar 2025")
 
 
 def test_period_labels_2_a_key_of_two_types_at_one_level_says_so():
@@ -50,12 +43,7 @@ def test_period_labels_2_a_key_of_two_types_at_one_level_says_so():
 def test_period_labels_3_no_period_loaded(tmp_path, monkeypatch, client):
     """A Fingertips export alone: no period of long-term sickness. Titles say so; the API answers, not a 500."""
     shutil.copy(REAL / "fingertips_website_icb.csv", tmp_path)
-    path = tmp_path / "w.duckdb"
-    assert build.main(["--db", str(path), "--source", str(tmp_path)]) == 0
-    wh = _use(path, monkeypatch)
-    try:
+    with warehouses.opened(warehouses.built(tmp_path, tmp_path), monkeypatch):
         assert "no period loaded" in Filters().describe()
         response = client.get("/api/v1/charts/regions-league")
-    finally:
-        wh.close()
     assert response.status_code == 200, response.get_data(as_text=True)[:300]

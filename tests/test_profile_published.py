@@ -16,6 +16,7 @@ from dashboard.charts import profile
 from dashboard.filters import ENGLAND, Filters
 from dashboard.stats import compare
 from data import build
+from tests import warehouses
 
 REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
 MEASURE = "% of economically inactive who are long-term sick"
@@ -47,17 +48,13 @@ def icb_from_las(names) -> float:
 
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("real-profile") / "w.duckdb"
-    assert build.main(["--db", str(path), "--source", str(REAL)]) == 0
-    return path
+    return warehouses.built(tmp_path_factory.mktemp("real-profile"), REAL)
 
 
 @pytest.fixture()
 def real(real_db, monkeypatch):
-    wh = queries.Warehouse(real_db)
-    monkeypatch.setattr(queries, "_default", wh)
-    yield wh
-    wh.close()
+    with warehouses.opened(real_db, monkeypatch) as wh:
+        yield wh
 
 
 def measured(frame):

@@ -15,6 +15,7 @@ from dashboard import figures, registry
 from dashboard.charts import _programmes
 from dashboard.filters import Filters
 from data import build
+from tests import warehouses
 
 REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
 RETURNS = REAL / "pilot_returns_2024q3_2025q1.csv"
@@ -23,17 +24,13 @@ SY, WY, NENC = "E54000061", "E54000054", "E54000050"
 
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "w.duckdb"
-    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(REAL)]) == 0
-    return path
+    return warehouses.built(tmp_path_factory.mktemp("real"), REAL, "--participants", "1000")
 
 
 @pytest.fixture()
 def real(real_db, monkeypatch):
-    wh = queries.Warehouse(real_db)
-    monkeypatch.setattr(queries, "_default", wh)
-    yield wh
-    wh.close()
+    with warehouses.opened(real_db, monkeypatch) as wh:
+        yield wh
 
 
 def returned() -> pd.DataFrame:

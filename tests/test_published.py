@@ -12,6 +12,7 @@ from dashboard import exports, figures, registry
 from dashboard.filters import FilterError, Filters
 from dashboard.stats import compare
 from data import build
+from tests import warehouses
 
 GOOD = Path(__file__).parent / "fixtures" / "sources" / "good"
 
@@ -170,17 +171,13 @@ REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
 def real_db(tmp_path_factory) -> Path:
     """A warehouse built from the real-layout downloads only: Nomis by local authority (no ICB rows) and by region,
     two INAC01 .xls editions, an LF6A time series, Fingertips website exports."""
-    path = tmp_path_factory.mktemp("real") / "w.duckdb"
-    assert build.main(["--db", str(path), "--participants", "1000", "--source", str(REAL)]) == 0
-    return path
+    return warehouses.built(tmp_path_factory.mktemp("real"), REAL, "--participants", "1000")
 
 
 @pytest.fixture()
 def real(real_db, monkeypatch):
-    wh = queries.Warehouse(real_db)
-    monkeypatch.setattr(queries, "_default", wh)
-    yield wh
-    wh.close()
+    with warehouses.opened(real_db, monkeypatch) as wh:
+        yield wh
 
 
 def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real):

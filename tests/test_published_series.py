@@ -16,7 +16,7 @@ import queries
 from dashboard import registry
 from dashboard.domain import domain
 from dashboard.filters import Filters
-from data import build
+from tests import warehouses
 
 SERIES = Path(__file__).parent / "fixtures" / "sources" / "real_series"
 LAD_ICB = Path(__file__).parents[1] / "data" / "reference" / "lad_icb.csv"
@@ -24,25 +24,20 @@ ACCELERATORS = {"E54000061", "E54000054", "E54000050"}
 
 
 def warehouse(path: Path, source: Path, monkeypatch) -> queries.Warehouse:
-    assert build.main(["--db", str(path), "--source", str(source)]) == 0
-    wh = queries.Warehouse(path)
+    wh = queries.Warehouse(warehouses.built(path.parent, source))
     monkeypatch.setattr(queries, "_default", wh)
     return wh
 
 
 @pytest.fixture(scope="module")
 def years_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("years") / "w.duckdb"
-    assert build.main(["--db", str(path), "--source", str(SERIES / "years")]) == 0
-    return path
+    return warehouses.built(tmp_path_factory.mktemp("years"), SERIES / "years")
 
 
 @pytest.fixture()
 def years(years_db, monkeypatch):
-    wh = queries.Warehouse(years_db)
-    monkeypatch.setattr(queries, "_default", wh)
-    yield wh
-    wh.close()
+    with warehouses.opened(years_db, monkeypatch) as wh:
+        yield wh
 
 
 def nomis_tables(path: Path) -> dict[str, list[list[str]]]:

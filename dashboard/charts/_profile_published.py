@@ -24,10 +24,6 @@ NOT_AT_LEVEL = "Not published at this level"
 BREAKDOWNS = "Main condition, age band and sex"
 
 
-def _level(geo: str) -> str:
-    return "england" if geo == ENGLAND else str(domain().areas.set_index("code").at[geo, "level"])
-
-
 def _released() -> dict[str, str]:
     rows = facts.coverage()
     return dict(zip(rows["source_id"], rows["released"], strict=True)) if "released" in rows else {}
@@ -40,7 +36,7 @@ def _ordinal(n: int) -> str:
 
 def _peers(filters: Filters) -> tuple[str, pd.DataFrame]:
     """The level the area is compared within and its published rows (England: regions, else ICBs)."""
-    level = _level(filters.geo)
+    level = domain().level_of(filters.geo)
     if level != "england":
         return level, facts.published_level(filters, level)
     for level in ("region", "icb"):
