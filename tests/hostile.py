@@ -55,10 +55,11 @@ def write(directory: Path) -> Path:
     return directory
 
 
-def build(base: Path) -> Path:
-    """A small warehouse built with ``--source`` from the hostile set, under ``base``; returns its path."""
+def build(base: Path, with_demo: bool = True) -> Path:
+    """A small warehouse built with ``--source`` from the hostile set (with the demo's facts unless told not),
+    under ``base``; returns its path."""
     from data import build as builder
 
     path = base / "hostile.duckdb"
-    builder.build_source(path, write(base / "src"), participants=2_000, seed=1, with_demo=True)
+    builder.build_source(path, write(base / "src"), participants=2_000, seed=1, with_demo=with_demo)
     return path

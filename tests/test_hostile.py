@@ -23,16 +23,31 @@ def hostile_db(tmp_path_factory):
     return hostile.build(tmp_path_factory.mktemp("hostile"))
 
 
-@pytest.fixture()
-def on_hostile(app, hostile_db):
-    """The session app answering from the hostile warehouse for one test."""
+@pytest.fixture(scope="module")
+def hostile_files_only_db(tmp_path_factory):
+    return hostile.build(tmp_path_factory.mktemp("hostile-files"), with_demo=False)
+
+
+def _answering_from(path):
     previous = queries.warehouse()
-    queries.use(queries.Warehouse(hostile_db))
+    queries.use(queries.Warehouse(path))
     try:
         yield
     finally:
         queries.warehouse().close()
         queries.use(previous)
+
+
+@pytest.fixture()
+def on_hostile(app, hostile_db):
+    """The session app answering from the hostile warehouse for one test."""
+    yield from _answering_from(hostile_db)
+
+
+@pytest.fixture()
+def on_hostile_files_only(app, hostile_files_only_db):
+    """The same, built from the hostile files alone: the charts draw the published facts themselves."""
+    yield from _answering_from(hostile_files_only_db)
 
 
 def test_neutralise_1_owasp_prefixes_and_numbers():
@@ -126,3 +141,19 @@ def _strings(node):
             yield from _strings(value)
     elif hasattr(node, "tolist"):
         yield from _strings(node.tolist())
+
+
+def test_hostile_7_the_profile_from_published_files_alone(client, on_hostile_files_only):
+    """The area profile drawn from the published facts (no survey cells): the planted measure is drawn as text,
+    and the file names in its exports are neutralised."""
+    figure = registry.render("profile-spine", Filters(geo="E12000001")).figure  # the North East: published
+    strings = list(_strings(figure.to_plotly_json()))
+    assert any("evil.example" in s for s in strings)
+    assert not [s for s in strings if "<a " in s or "<img" in s]
+    response = client.get("/export/profile-spine.csv?geo=E12000001")
+    assert response.status_code == 200
+    cells = [cell for row in csv.reader(io.StringIO(response.data.decode())) for cell in row]
+    assert not [c for c in cells if c.startswith(safety.FORMULA_START) and not safety._NUMBER.fullmatch(c)]
+    assert any(c.startswith("'" + hostile.NOMIS_NAME) or "'" + hostile.NOMIS_NAME in c for c in cells)
+    book = load_workbook(io.BytesIO(client.get("/export/profile-spine.xlsx?geo=E12000001").data))
+    assert [c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"] == []

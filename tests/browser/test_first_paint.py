@@ -45,7 +45,7 @@ def test_first_paint_1_the_top_chart_is_drawn_with_no_callback(opened):
                         && card.querySelector('.chart-summary').textContent.trim().length > 0; }""", arg=first)
     page.wait_for_timeout(1000)  # time for any callback that would fire to be sent
     assert first not in asked, asked
-    assert "South Yorkshire" in summary_of(page, first) or summary_of(page, first)
+    assert summary_of(page, first).strip()  # drawn from the layout: its text summary is there
     # The last chart is screens below: not asked for, its card still waiting.
     last = rest[-1]
     assert last not in asked and summary_of(page, last).strip() == ""
