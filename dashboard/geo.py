@@ -1,8 +1,8 @@
 """ICB and region boundaries (data/reference/geo/, real ONS boundaries) as plane shapes for plotly.
 
 Why cartesian shapes and not a plotly geo trace: plotly's ``choropleth`` (geo) fetches basemap topojson from a
-CDN and is not in the vendored cartesian bundle; ``choroplethmap`` needs MapLibre and map tiles. Drawing each
-area as a ``scatter`` trace with ``fill="toself"`` keeps the 1.5 MB cartesian bundle, needs no request leaving
+CDN and is not in the vendored plotly.js bundle; ``choroplethmap`` needs MapLibre and map tiles. Drawing each
+area as a ``scatter`` trace with ``fill="toself"`` keeps the 1 MB scatter-bar-heatmap bundle, needs no request leaving
 the app, and renders identically in kaleido's images. The projection is equirectangular with longitude scaled by
 cos(53.5 deg), England's middle latitude: at this size it is indistinguishable from British National Grid.
 """

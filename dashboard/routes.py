@@ -25,10 +25,11 @@ from dashboard.safety import quoted
 from dashboard.settings import Settings
 
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
-# plotly.js's cartesian bundle (every trace type the figures use; a third of the full bundle's size), from npm's
-# plotly.js-cartesian-dist-min at the version the plotly package pins. In assets/, Dash loads it on every page,
-# and dcc.Graph uses it (window.Plotly) instead of fetching the full bundle; embeds load the same file.
-PLOTLY_ASSET = "vendor/plotly-cartesian.min.js"
+# plotly.js with only the trace types the figures use (scatter, bar, heatmap: a fifth of the full bundle's size, two
+# thirds of the cartesian one), built by scripts/plotly-bundle from npm's plotly.js at the version the plotly
+# package pins. In assets/, Dash loads it on every page, and dcc.Graph uses it (window.Plotly) instead of fetching
+# the full bundle; embeds load the same file. tests/browser/test_plotly_bundle.py fails if a chart needs more.
+PLOTLY_ASSET = "vendor/plotly-custom.min.js"
 # Scripts: the app's own files and, by hash, the inline scripts Dash writes into its page (``app.csp_hashes()``)
 # and the embed page's one; no 'unsafe-inline' or 'unsafe-eval'. Styles stay 'unsafe-inline': plotly.js and
 # Dash's components set style attributes. Forms post nowhere; nothing is fetched from another origin.

@@ -9,10 +9,11 @@ the browser as long as they cannot change.
   ``no-cache``: kept, but checked each time, and a matching ``ETag`` costs a 304. The data API and exports have
   their own validators (``dashboard/api.py``); callbacks are POSTs and never cached.
 - Compression of a fingerprinted bundle is done once per process and kept (``BundleCache``), at a quality that
-  costs milliseconds. The largest file, plotly.js (1.4 MB), is shipped precompressed at Brotli's best quality as
-  well (``assets/vendor/plotly-cartesian.min.js.br``, 400 KB against 443 KB at quality 5): what a static site
-  does with ``brotli_static``. ``python -m dashboard.serving`` writes it again after plotly.js is updated; a test
-  checks that it unpacks to the file beside it.
+  costs milliseconds. The largest file, plotly.js (1.0 MB, built with only the trace types the charts use:
+  ``scripts/plotly-bundle``), is shipped precompressed at Brotli's best quality as well
+  (``assets/vendor/plotly-custom.min.js.br``, 300 KB against 337 KB at quality 5): what a static site does with
+  ``brotli_static``. ``python -m dashboard.serving`` writes it again after plotly.js is rebuilt; a test checks
+  that it unpacks to the file beside it.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ BR_LEVEL = 5  # Brotli quality: 5 compresses JSON nearly as well as 11 at a smal
 _ENCODINGS = ("", ":br", ":gzip")  # flask-compress appends the encoding to a strong ETag
 _NOT_KEPT = "-"
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-PRECOMPRESSED = ("vendor/plotly-cartesian.min.js",)  # assets worth Brotli's best quality (seconds to pack)
+PRECOMPRESSED = ("vendor/plotly-custom.min.js",)  # assets worth Brotli's best quality (seconds to pack)
 
 
 class BundleCache:

@@ -183,26 +183,35 @@ def test_embed_1_serves_the_chart_alone_with_its_links(client):
     assert response.status_code == 200
     page = response.data.decode()
     assert "<nav" not in page and "site-nav" not in page
-    assert 'src="/assets/vendor/plotly-cartesian.min.js' in page and "cdn" not in page.lower()
+    assert 'src="/assets/vendor/plotly-custom.min.js' in page and "cdn" not in page.lower()
     assert 'href="/?geo=E12000007&amp;sex=female"' in page  # open in dashboard, same view
     assert "Open in dashboard" in page and "SYNTHETIC DEMO DATA" in page
     assert f"Source: {registry.get('overview-trend').source}" in page
     assert "/export/overview-trend.png?geo=E12000007&amp;sex=female" in page
     assert "</script" not in page.split('id="embed-figure">')[1].split("</script>")[0]
-    assert client.get("/assets/vendor/plotly-cartesian.min.js").status_code == 200
+    assert client.get("/assets/vendor/plotly-custom.min.js").status_code == 200
 
 
 def test_embed_1b_the_vendored_plotly_bundle_is_the_version_the_plotly_package_pins():
-    """assets/vendor holds npm's plotly.js-cartesian-dist-min; upgrading plotly means replacing it."""
+    """assets/vendor holds plotly.js built by scripts/plotly-bundle from npm's plotly.js; upgrading plotly means
+    pinning the new version there (package.json and its lock) and building again (the recipe's README)."""
+    import json
     import re
     from pathlib import Path
 
     import plotly
 
+    root = Path(__file__).parents[1]
     full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:400]
-    ours = (Path(__file__).parents[1] / "assets" / "vendor" / "plotly-cartesian.min.js").read_text()[:400]
+    ours = (root / "assets" / "vendor" / "plotly-custom.min.js").read_text()[:600]
     pinned = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full).group(1)
-    assert re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", ours).group(1) == pinned
+    header = re.search(r"plotly\.js \(custom: scatter, bar, heatmap - minified\) v(\d+\.\d+\.\d+)", ours)
+    assert header.group(1) == pinned
+    assert f"Built from npm's plotly.js@{pinned} with esbuild" in ours
+    recipe = root / "scripts" / "plotly-bundle"
+    assert json.loads((recipe / "package.json").read_text())["dependencies"]["plotly.js"] == pinned
+    lock = json.loads((recipe / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == pinned
 
 
 def test_embed_2_frame_ancestors_from_settings_on_embeds_only(client, app):

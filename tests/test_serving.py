@@ -97,14 +97,14 @@ def test_serving_7_plotly_is_sent_precompressed_and_the_copy_matches_its_source(
         # A stale .br (plotly.js updated, the copy not rewritten: python -m dashboard.serving) fails here.
         assert brotli.decompress((serving.ASSETS / f"{name}.br").read_bytes()) == source, name
     page = client.get("/").data.decode()
-    href = re.search(r'src="(/assets/vendor/plotly-cartesian\.min\.js\?m=[^"]+)"', page).group(1)
+    href = re.search(r'src="(/assets/vendor/plotly-custom\.min\.js\?m=[^"]+)"', page).group(1)
     packed = client.get(href, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "br"
     assert packed.headers["Cache-Control"] == IMMUTABLE and "javascript" in packed.headers["Content-Type"]
-    assert brotli.decompress(packed.data) == (serving.ASSETS / "vendor/plotly-cartesian.min.js").read_bytes()
+    assert brotli.decompress(packed.data) == (serving.ASSETS / "vendor/plotly-custom.min.js").read_bytes()
     assert len(packed.data) < 0.3 * len(brotli.decompress(packed.data))
     gzipped = client.get(href, headers={"Accept-Encoding": "gzip"})
     assert gzipped.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(gzipped.data) == brotli.decompress(packed.data)
-    unfingerprinted = client.get("/assets/vendor/plotly-cartesian.min.js", headers={"Accept-Encoding": "br"})
+    unfingerprinted = client.get("/assets/vendor/plotly-custom.min.js", headers={"Accept-Encoding": "br"})
     assert "immutable" not in unfingerprinted.headers["Cache-Control"]

@@ -14,9 +14,10 @@ def test_overview_1_renders_every_chart_with_a_clean_console(browser_page):
 def test_overview_2_loads_nothing_from_outside_the_app(browser_page):
     browser_page.open("/")
     assert browser_page.external_requests() == []
-    # Charts are drawn by the vendored cartesian bundle; the full plotly.js (3x its size) is never fetched.
+    # Charts are drawn by the vendored bundle (scatter, bar, heatmap); the full plotly.js (5x its size) is never
+    # fetched.
     scripts = [url for url in browser_page.requests if "plotly" in url]
-    assert any("plotly-cartesian.min.js" in url for url in scripts), scripts
+    assert any("plotly-custom.min.js" in url for url in scripts), scripts
     assert not any("plotly.min.js" in url for url in scripts), scripts
 
 
