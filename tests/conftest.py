@@ -19,6 +19,12 @@ import pytest
 
 import queries
 from bench.common import BROWSER_TIMEOUT_MS, CHROMIUM, VIEWPORT, launch_chromium  # the benchmark's settings too
+
+# Every ``wait_for_function`` polls on a timer, never on animation frames (Playwright's default): a headless page
+# can stop producing frames, and then a frame-polled wait never runs again and never times out either (its
+# timeout is the page's own timer). Seen here: a CI run hung 80 minutes in one. tests/test_browser_waits.py
+# checks that every wait in the suite says how it polls.
+POLL_MS = 100
 from data import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,7 +194,7 @@ class BrowserPage:
         self.page.wait_for_function(
             """() => {
                 // Charts below the fold are drawn when they come into view (assets/lazy.js): as a reader scrolling
-                // down, bring each waiting card into view in turn, one a frame (this runs every frame).
+                // down, bring each waiting card into view in turn, one each time this runs.
                 const scrolled = window.__testScrolled = window.__testScrolled || new Set();
                 const next = [...document.querySelectorAll('.chart-card[data-lazy]')]
                     .find(c => !scrolled.has(c.dataset.lazy));
@@ -205,7 +211,7 @@ class BrowserPage:
                 // Each chart's summary is written by the same callback as its figure: filled = drawn.
                 return !loading && graphs.every(g => g.querySelector('.main-svg'))
                     && summaries.every(s => s.textContent.trim().length > 0);
-            }""", timeout=timeout, polling="raf")
+            }""", timeout=timeout, polling=POLL_MS)
         # Back to where the page was (only if it was scrolled here): tests go on from the reader's place.
         self.page.evaluate("""() => { if (window.__testScrollBack !== undefined) {
             window.scrollTo({top: window.__testScrollBack, behavior: 'instant'}); delete window.__testScrollBack; } }""")

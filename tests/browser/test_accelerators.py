@@ -1,11 +1,12 @@
 """The accelerators page in a real headless Chromium: charts drawn, the caveat shown, a clean console."""
+from tests.conftest import POLL_MS
 
 
 def open_drawn(browser_page, path: str):
     """Open and wait for all three figures: the shared wait can pass before plotly's bundle has loaded."""
     page = browser_page.open(path)
     page.wait_for_function("() => document.querySelectorAll('.chart-card .main-svg').length >= 3",
-                           timeout=60_000)
+                           timeout=60_000, polling=POLL_MS)
     browser_page.wait_for_charts()
     return page
 

@@ -2,6 +2,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.conftest import POLL_MS
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWS = [
     "/", "/?geo=E54000061&condition=msk&sex=female",
@@ -57,14 +59,14 @@ def test_keyboard_1_skip_link_then_filters_operable_without_a_mouse(browser_page
             break
     assert page.evaluate("document.activeElement.labels[0].textContent") == "Area"
     page.keyboard.press("ArrowDown")  # England -> the first region
-    page.wait_for_function("() => window.location.search.includes('geo=E12')")
+    page.wait_for_function("() => window.location.search.includes('geo=E12')", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert browser_page.errors == []
 
 
 def test_structure_1_title_names_the_page_and_the_area(browser_page):
     page = browser_page.open("/?geo=E54000061")
-    page.wait_for_function("() => document.title.includes('South Yorkshire')")
+    page.wait_for_function("() => document.title.includes('South Yorkshire')", polling=POLL_MS)
     assert page.title() == "Long-term sickness and work: overview - ICB: South Yorkshire - Health and work dashboard"
     assert page.evaluate("document.documentElement.lang") == "en-GB"
 
@@ -113,6 +115,6 @@ def test_pointer_1_tooltips_dismiss_with_escape_and_no_toolbar_targets(browser_p
             break
     assert page.locator(".hoverlayer > *").count() > 0
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.querySelector('.hoverlayer').children.length")
+    page.wait_for_function("() => !document.querySelector('.hoverlayer').children.length", polling=POLL_MS)
     # No plotly toolbar at all (its small buttons were mouse-only and did nothing on fixed axes).
     assert page.locator(".modebar-btn").count() == 0

@@ -2,6 +2,8 @@
 the note on several conditions, filters in the URL, and a clean console."""
 import pytest
 
+from tests.conftest import POLL_MS
+
 ALL_DRAWN = """() => {
     const summaries = [...document.querySelectorAll('.chart-summary')];
     return summaries.length > 0 && summaries.every(s => s.innerText.trim() !== '');
@@ -13,7 +15,7 @@ CHARTS = ["conditions-mix", "conditions-trend", "conditions-trend-index", "condi
 def open_conditions(browser_page, query):
     """Open the page and wait until every chart's callback has answered (its summary is filled) and drawn."""
     page = browser_page.open("/conditions" + query)
-    page.wait_for_function(ALL_DRAWN, timeout=60_000)
+    page.wait_for_function(ALL_DRAWN, timeout=60_000, polling=POLL_MS)
     browser_page.wait_for_charts()
     return page
 
@@ -47,9 +49,9 @@ def test_conditions_2_shows_the_note_on_several_conditions(browser_page):
 def test_conditions_3_the_level_filter_redraws_the_heatmap_with_icbs(browser_page):
     page = open_conditions(browser_page, "?geo=E54000054")
     page.get_by_text("ICBs", exact=True).click()
-    page.wait_for_function("() => window.location.search.includes('level=icb')")
+    page.wait_for_function("() => window.location.search.includes('level=icb')", polling=POLL_MS)
     page.wait_for_function(
-        "() => document.querySelector('#card-conditions-heatmap .chart-summary').innerText.includes('ICBs')")
+        "() => document.querySelector('#card-conditions-heatmap .chart-summary').innerText.includes('ICBs')", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert "W Yorks" in page.locator("#card-conditions-heatmap").inner_text() or \
         "West Yorkshire" in page.locator("#card-conditions-heatmap").inner_text()

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from tests.conftest import browser_context, served_app
+from tests.conftest import POLL_MS, browser_context, served_app
 
 PREFIX = "/health-and-work/"
 
@@ -136,7 +136,7 @@ def test_embed_5_card_links_follow_a_filter_change(browser_page):
     page.get_by_label("Area").select_option(label="Region: London")
     page.wait_for_function(
         """() => document.querySelector("#card-overview-trend a.chart-download[data-format='png']")
-                 .getAttribute('href').includes('geo=E12000007')""")
+                 .getAttribute('href').includes('geo=E12000007')""", polling=POLL_MS)
     assert png.get_attribute("href") == "/export/overview-trend.png?geo=E12000007"
     assert browser_page.errors == []
 
@@ -156,7 +156,7 @@ def test_embed_6_the_iframe_takes_the_height_of_its_content_and_follows_it(brows
 
     def follows(height: int) -> None:
         page.wait_for_function("h => Math.abs(document.getElementById('f0').clientHeight - h) <= 1",
-                               arg=height, timeout=30_000)
+                               arg=height, timeout=30_000, polling=POLL_MS)
 
     # The league of 42 ICBs is taller than the 520 pixels the page gave: the iframe grows to it, no scrolling.
     tall = content_height()
@@ -166,7 +166,7 @@ def test_embed_6_the_iframe_takes_the_height_of_its_content_and_follows_it(brows
     # Narrower, the footer's links wrap onto more lines: the iframe follows the content again.
     iframe.evaluate("f => { f.style.width = '320px'; }")
     page.wait_for_function("h => document.getElementById('f0').clientHeight > h + 10", arg=tall,
-                           timeout=30_000)
+                           timeout=30_000, polling=POLL_MS)
     follows(content_height())
     # A message from anywhere but the dashboard (here the intranet page itself) is ignored.
     before = iframe.evaluate("f => f.clientHeight")

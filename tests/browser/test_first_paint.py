@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dashboard import registry
-from tests.conftest import browser_context
+from tests.conftest import POLL_MS, browser_context
 
 
 @pytest.fixture()
@@ -42,7 +42,7 @@ def test_first_paint_1_the_top_chart_is_drawn_with_no_callback(opened):
         """(id) => { const card = document.getElementById('card-' + id);
                      return card && card.querySelector('.chart-graph .main-svg')
                         && !document.querySelector('.dash-graph--pending')
-                        && card.querySelector('.chart-summary').textContent.trim().length > 0; }""", arg=first)
+                        && card.querySelector('.chart-summary').textContent.trim().length > 0; }""", arg=first, polling=POLL_MS)
     page.wait_for_timeout(1000)  # time for any callback that would fire to be sent
     assert first not in asked, asked
     assert summary_of(page, first).strip()  # drawn from the layout: its text summary is there
@@ -61,9 +61,9 @@ def test_first_paint_2_a_chart_below_the_fold_is_drawn_once_scrolled_into_view(o
     assert last not in asked
     page.locator(f"#card-{last}").scroll_into_view_if_needed()
     page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .chart-summary').textContent.trim()",
-                           arg=last)
+                           arg=last, polling=POLL_MS)
     page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .main-svg') "
-                           "&& !document.querySelector('.dash-graph--pending')", arg=last)
+                           "&& !document.querySelector('.dash-graph--pending')", arg=last, polling=POLL_MS)
     assert asked.count(last) == 1, asked
     assert wrapped.errors == []
 
@@ -77,5 +77,5 @@ def test_first_paint_3_a_keyboard_user_gets_a_chart_by_tabbing_to_it(opened):
     assert last not in asked
     page.locator(f"#card-{last} .chart-table-toggle").focus()  # as Tab reaches it
     page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .chart-summary').textContent.trim()",
-                           arg=last)
+                           arg=last, polling=POLL_MS)
     assert last in asked

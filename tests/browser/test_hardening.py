@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from tests import hostile
-from tests.conftest import browser_context, served_app
+from tests.conftest import POLL_MS, browser_context, served_app
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_hardening_1_pages_and_embeds_draw_under_the_enforced_csp(browser, serve
         page.locator("#card-overview-trend .chart-table-toggle").click()
         page.locator("#card-overview-trend table caption").wait_for()
         page.get_by_label("Area").select_option(label="Region: London")  # a callback round trip under the CSP
-        page.wait_for_function("() => location.search.includes('geo=E12000007')")
+        page.wait_for_function("() => location.search.includes('geo=E12000007')", polling=POLL_MS)
         wrapped.wait_for_charts()
         page.goto(server_url + "/embed/overview-trend")
         page.locator("body[data-ready='true'] .main-svg").first.wait_for()

@@ -2,6 +2,8 @@
 host, selection by click and by keyboard, and the colour toggle."""
 from urllib.parse import parse_qs, urlparse
 
+from tests.conftest import POLL_MS
+
 CARD = "#card-regions-choropleth"
 AREAS = f"""() => {{
     const gd = document.querySelector('{CARD} .js-plotly-plot');
@@ -21,7 +23,7 @@ def test_map_1_draws_42_icbs_and_9_regions_with_no_request_off_the_host(browser_
     assert _drawn_fills(page) >= 42  # every ICB's fill is an SVG path (the hex map is another card)
     page.get_by_text("Regions", exact=True).click()
     page.wait_for_function(f"() => document.querySelector('{CARD} .js-plotly-plot').data"
-                           ".filter(t => t.meta && t.meta.fills).length === 9")
+                           ".filter(t => t.meta && t.meta.fills).length === 9", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert sorted(a[0] for a in page.evaluate(AREAS)) == [f"E1200000{i}" for i in range(1, 10)]
     assert "Crown copyright" in page.locator(CARD).inner_text()
@@ -52,7 +54,7 @@ def test_map_2_selecting_an_area_makes_it_the_focus(browser_page):
     text = hover.text_content()
     assert "North East and North Cumbria" in text and "95% CI" in text and "England" in text
     page.mouse.click(x, y)
-    page.wait_for_function("() => window.location.search.includes('geo=E54000050')")
+    page.wait_for_function("() => window.location.search.includes('geo=E54000050')", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert page.get_by_label("Area", exact=True).input_value() == "E54000050"
     assert parse_qs(urlparse(page.url).query)["level"] == ["icb"]
@@ -62,7 +64,7 @@ def test_map_2_selecting_an_area_makes_it_the_focus(browser_page):
     x, y = _screen_point(page, "E54000061")
     page.mouse.move(x, y)
     page.mouse.click(x, y)
-    page.wait_for_function("() => window.location.search.includes('geo=E54000061')")
+    page.wait_for_function("() => window.location.search.includes('geo=E54000061')", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert browser_page.errors == []
 
@@ -72,7 +74,7 @@ def test_map_3_keyboard_selection_and_colour_toggle(browser_page):
     area = page.get_by_label("Area", exact=True)
     area.focus()
     area.select_option("E54000061")  # what the keyboard does on a focused select
-    page.wait_for_function("() => window.location.search.includes('geo=E54000061')")
+    page.wait_for_function("() => window.location.search.includes('geo=E54000061')", polling=POLL_MS)
     browser_page.wait_for_charts()
     assert "Chosen area" in page.evaluate(f"() => document.querySelector('{CARD} .js-plotly-plot').data"
                                           ".map(t => t.name)")
@@ -81,7 +83,7 @@ def test_map_3_keyboard_selection_and_colour_toggle(browser_page):
     quintile.focus()
     page.keyboard.press("Space")
     page.wait_for_function(f"() => document.querySelector('{CARD} .js-plotly-plot').data"
-                           ".some(t => t.meta && t.meta.view === 'quintile' && t.visible !== false)")
+                           ".some(t => t.meta && t.meta.view === 'quintile' && t.visible !== false)", polling=POLL_MS)
     areas = page.evaluate(AREAS)
     assert all(fill == fills["quintile"] for _, fill, fills in areas)
     assert len({fill for _, fill, _ in areas}) == 5  # five fifths
@@ -89,8 +91,8 @@ def test_map_3_keyboard_selection_and_colour_toggle(browser_page):
     assert "Quintile 1 (lowest)" in legend and "Better (lower)" not in legend
     # The view survives a filter change (the server sends a new figure in the default colouring).
     page.get_by_label("Sex").select_option("female")
-    page.wait_for_function("() => window.location.search.includes('sex=female')")
+    page.wait_for_function("() => window.location.search.includes('sex=female')", polling=POLL_MS)
     browser_page.wait_for_charts()
     page.wait_for_function(f"""() => document.querySelector('{CARD} .js-plotly-plot').data
-        .filter(t => t.meta && t.meta.fills).every(t => t.fillcolor === t.meta.fills.quintile)""")
+        .filter(t => t.meta && t.meta.fills).every(t => t.fillcolor === t.meta.fills.quintile)""", polling=POLL_MS)
     assert browser_page.errors == []

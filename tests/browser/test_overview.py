@@ -1,6 +1,8 @@
 """The overview page in a real headless Chromium: charts drawn, filters in the URL, a clean console."""
 from urllib.parse import parse_qs, urlparse
 
+from tests.conftest import POLL_MS
+
 
 def test_overview_1_renders_every_chart_with_a_clean_console(browser_page):
     page = browser_page.open("/?geo=E54000050")
@@ -25,9 +27,9 @@ def test_overview_3_changing_a_filter_rewrites_the_url_and_the_charts(browser_pa
     page = browser_page.open("/")
     before = page.locator(".chart-summary").first.inner_text()
     page.get_by_label("Area", exact=True).select_option(label="Region: London")
-    page.wait_for_function("() => window.location.search.includes('geo=E12000007')")
+    page.wait_for_function("() => window.location.search.includes('geo=E12000007')", polling=POLL_MS)
     browser_page.wait_for_charts()
-    page.wait_for_function("() => document.querySelector('.chart-summary').innerText.includes('London')")
+    page.wait_for_function("() => document.querySelector('.chart-summary').innerText.includes('London')", polling=POLL_MS)
     assert page.locator(".chart-summary").first.inner_text() != before
     assert parse_qs(urlparse(page.url).query)["geo"] == ["E12000007"]
     assert browser_page.errors == []
@@ -58,7 +60,7 @@ def test_overview_5_a_table_is_built_when_opened_and_follows_the_filters(browser
     assert "England" in card.locator(".chart-table table").inner_text()
     page.get_by_label("Area").select_option(label="Region: London")
     page.wait_for_function(
-        "() => document.querySelector('#card-overview-trend .chart-table table').innerText.includes('London')")
+        "() => document.querySelector('#card-overview-trend .chart-table table').innerText.includes('London')", polling=POLL_MS)
     assert browser_page.errors == []
 
 

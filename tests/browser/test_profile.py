@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.test_accessibility import TAGS, serious
+from tests.conftest import POLL_MS
 
 CARDS = ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcomes", "interventions-cost",
          "regions-neighbours")
@@ -16,7 +17,7 @@ CARDS = ("profile-spine", "regions-spc", "conditions-mix", "interventions-outcom
 def test_profile_1_renders_with_every_card_and_passes_axe(browser_page, geo, name):
     page = browser_page.open(f"/profile?geo={geo}")
     assert name in page.locator("h1").inner_text()
-    page.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2")
+    page.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2", polling=POLL_MS)
     assert name in page.locator("#profile-summary").inner_text()
     for chart_id in CARDS:
         assert page.locator(f"#card-{chart_id} .main-svg").count() >= 1
@@ -32,11 +33,11 @@ def test_profile_2_find_an_area_by_ods_code_updates_the_profile(browser_page):
     search = page.get_by_label("Search by name or code")
     search.fill("no such place")
     search.press("Enter")
-    page.wait_for_function("() => document.querySelector('#area-search-message').innerText.includes('ODS code')")
+    page.wait_for_function("() => document.querySelector('#area-search-message').innerText.includes('ODS code')", polling=POLL_MS)
     search.fill("QRV")  # North West London's ODS code
     search.press("Enter")
-    page.wait_for_function("() => document.querySelector('h1').innerText.includes('North West London')")
-    page.wait_for_function("() => document.querySelector('#profile-summary').innerText.includes('North West London')")
+    page.wait_for_function("() => document.querySelector('h1').innerText.includes('North West London')", polling=POLL_MS)
+    page.wait_for_function("() => document.querySelector('#profile-summary').innerText.includes('North West London')", polling=POLL_MS)
     assert page.get_by_label("Area", exact=True).input_value() == "E54000027"
     assert "geo=E54000027" in page.locator("#profile-pdf").get_attribute("href")
     browser_page.wait_for_charts()

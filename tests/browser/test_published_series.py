@@ -5,7 +5,7 @@ and event study on the published ICB series, with the values of the files, no sy
 import pytest
 
 from data import build
-from tests.conftest import browser_context, served_app
+from tests.conftest import POLL_MS, browser_context, served_app
 from tests.test_published_series import ACCELERATORS, SERIES, icb_rates_by_hand, nomis_tables
 
 
@@ -57,7 +57,7 @@ def test_series_browser_2_accelerators_draw_the_did_and_event_study_with_reduced
     estimate = change[treated].mean() - change[~treated].mean()
     with browser_context(browser, series_app) as wrapped:
         page = wrapped.open("/accelerators")
-        page.wait_for_function("() => document.querySelectorAll('.chart-card .main-svg').length >= 2")
+        page.wait_for_function("() => document.querySelectorAll('.chart-card .main-svg').length >= 2", polling=POLL_MS)
         wrapped.wait_for_charts()
         did = plotted(page, "card-accelerators-did")
         assert did["All other ICBs (10)"] == [pytest.approx(estimate)]

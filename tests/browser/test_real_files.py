@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from data import build
-from tests.conftest import browser_context, served_app
+from tests.conftest import POLL_MS, browser_context, served_app
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "sources" / "real"
 PAGES = ("/", "/regions", "/conditions", "/interventions", "/accelerators", "/profile?geo=E54000061", "/about")
@@ -107,7 +107,7 @@ def test_real_files_5_profile_shows_the_published_figure(browser, real_app):
     expected = south_yorkshire_from_las()
     with browser_context(browser, real_app) as wrapped:
         page = wrapped.open("/profile?geo=E54000061")
-        page.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2")
+        page.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2", polling=POLL_MS)
         summary = page.locator("#profile-summary").inner_text()
         assert (f"South Yorkshire's published figure was {expected:.1f}% (% of economically inactive who are "
                 "long-term sick; published without an interval)") in summary
@@ -120,7 +120,7 @@ def test_real_files_5_profile_shows_the_published_figure(browser, real_app):
         card = page.locator("#card-profile-spine").inner_text()
         assert "Not published at this level" in card and "SYNTHETIC" not in card.upper()
         region = wrapped.open("/profile?geo=E12000001")
-        region.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2")
+        region.wait_for_function("() => document.querySelectorAll('#profile-summary li').length >= 2", polling=POLL_MS)
         assert "36.1% (% of economically inactive who are long-term sick; 95% CI 33.3-38.9), worse (higher) than " \
                "England's 27.9%" in region.locator("#profile-summary").inner_text()
         about = wrapped.open("/about")

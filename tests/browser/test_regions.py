@@ -3,6 +3,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.conftest import POLL_MS
+
 CHARTS = ("regions-league", "regions-map", "regions-spc", "regions-neighbours")
 
 
@@ -46,10 +48,10 @@ def test_regions_2_selecting_a_hexagon_makes_it_the_focus(browser_page):
     page.mouse.move(x, y)
     page.wait_for_selector("#card-regions-map .hoverlayer .hovertext")
     page.mouse.click(x, y)
-    page.wait_for_function("() => window.location.search.includes('geo=E54000061')")
+    page.wait_for_function("() => window.location.search.includes('geo=E54000061')", polling=POLL_MS)
     browser_page.wait_for_charts()
     page.wait_for_function(
-        "() => document.querySelector('#card-regions-league .chart-summary').innerText.includes('South Yorkshire')")
+        "() => document.querySelector('#card-regions-league .chart-summary').innerText.includes('South Yorkshire')", polling=POLL_MS)
     assert parse_qs(urlparse(page.url).query)["level"] == ["icb"]
     assert page.get_by_label("Area", exact=True).input_value() == "E54000061"
     assert browser_page.errors == []

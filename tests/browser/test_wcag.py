@@ -14,7 +14,7 @@ from PIL import Image
 
 from dashboard import accessibility
 from dashboard.theme import contrast
-from tests.conftest import BROWSER_TIMEOUT_MS, BrowserPage
+from tests.conftest import BROWSER_TIMEOUT_MS, BrowserPage, POLL_MS
 
 PAGES = ["/", "/regions", "/conditions", "/interventions", "/accelerators", "/about"]
 EMBEDS = ["/embed/overview-trend?geo=E54000061", "/embed/regions-map?level=icb", "/embed/conditions-heatmap"]
@@ -287,11 +287,11 @@ def test_wcag_5_sort_copy_and_table_work_from_the_keyboard(fresh):
     page = fresh.open("/regions")
     league = page.locator("#card-regions-league")
     order = "document.querySelector('#card-regions-league .js-plotly-plot').layout.yaxis.categoryarray.join('|')"
-    page.wait_for_function("() => document.querySelector('#card-regions-league .js-plotly-plot')?.layout?.meta")
+    page.wait_for_function("() => document.querySelector('#card-regions-league .js-plotly-plot')?.layout?.meta", polling=POLL_MS)
     before = page.evaluate(order)
     league.locator("button.chart-sort", has_text="Sort by name").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => {order} !== {before!r}")
+    page.wait_for_function(f"() => {order} !== {before!r}", polling=POLL_MS)
     names = page.evaluate(order).split("|")[::-1]  # top of the chart first
     assert names == sorted(names, key=lambda n: n.replace("<b>", "").lower())
     assert league.locator("button.chart-sort[aria-pressed='true']").inner_text().endswith("Sort by name")
@@ -308,7 +308,7 @@ def test_wcag_5_sort_copy_and_table_work_from_the_keyboard(fresh):
     page.keyboard.press("Enter")
     league.locator("button.chart-embed-copy").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('#card-regions-league .chart-embed-status').textContent")
+    page.wait_for_function("() => document.querySelector('#card-regions-league .chart-embed-status').textContent", polling=POLL_MS)
     assert "copied" in league.locator(".chart-embed-status").inner_text() or \
         "selected" in league.locator(".chart-embed-status").inner_text()
     assert fresh.errors == []
@@ -323,7 +323,7 @@ def test_wcag_6_one_short_status_message_per_filter_change(fresh):
     assert page.locator("[role=alert]").count() == 0  # the demo banner is a note, not an alert
     before = page.evaluate(LIVE)
     page.select_option("select[id*='\"geo\"']", "E12000007")
-    page.wait_for_function("() => document.getElementById('page-status').textContent.includes('London')")
+    page.wait_for_function("() => document.getElementById('page-status').textContent.includes('London')", polling=POLL_MS)
     fresh.wait_for_charts()
     after = page.evaluate(LIVE)
     changed = [text for old, text in zip(before, after, strict=True) if old != text]
@@ -338,10 +338,10 @@ def test_wcag_7_focus_moves_to_the_h1_and_the_title_changes_on_page_change(fresh
     title = page.title()
     page.locator("a.nav-page-link", has_text="Conditions").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.tagName === 'H1'")
+    page.wait_for_function("() => document.activeElement.tagName === 'H1'", polling=POLL_MS)
     assert page.evaluate("document.activeElement.textContent") == page.locator("main h1").inner_text()
     assert "condition" in page.locator("main h1").inner_text().lower()
-    page.wait_for_function(f"() => document.title !== {title!r}")
+    page.wait_for_function(f"() => document.title !== {title!r}", polling=POLL_MS)
     assert page.locator("a.nav-page-link[aria-current='page']").all_inner_texts() == ["Conditions"]
 
 
