@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 import queries
-from dashboard import auth, figures, routes, serving
+from dashboard import auth, figures, registry, routes, serving
 from dashboard.domain import domain
 from dashboard.settings import Settings
 from dashboard.stats import quality
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["DASHBOARD_SETTINGS"] = settings
     routes.register(app, settings)
     serving.register(app.server, prefix)  # compression and browser caching
+    serving.preload_graph_code(app, prefix, lambda path: bool(registry.charts(path)))
     app.layout = shell
     return app
 

@@ -79,3 +79,20 @@ def test_first_paint_3_a_keyboard_user_gets_a_chart_by_tabbing_to_it(opened):
     page.wait_for_function("(id) => document.querySelector('#card-' + id + ' .chart-summary').textContent.trim()",
                            arg=last, polling=POLL_MS)
     assert last in asked
+
+
+def test_first_paint_4_the_chart_code_is_fetched_beside_the_scripts_on_chart_pages_only(browser, server_url):
+    """dcc.Graph's chunk is named in the head of a page with charts, so it comes with the page's scripts rather
+    than after the page's content; it is fetched once, from that hint, and no "preloaded but not used" warning
+    follows (Chromium gives one about three seconds after load). A page without charts does not name it."""
+    chunk = "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/async-graph.js'))" \
+            ".map(e => e.initiatorType)"
+    with browser_context(browser, server_url) as wrapped:
+        page = wrapped.open("/regions")
+        assert page.locator("head link[rel=preload][href$='async-graph.js']").count() == 1
+        assert page.evaluate(chunk) == ["link"]
+        page.wait_for_timeout(3500)
+        wrapped.open("/about")
+        assert page.locator("head link[rel=preload]").count() == 0
+        page.wait_for_timeout(3500)
+        assert wrapped.errors == []
