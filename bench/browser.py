@@ -22,6 +22,10 @@ Target: a filter change on any page renders all of its charts in under 1 second 
      page's heading is there the bench brings each card into view in turn (``SCROLL_THROUGH``): every chart
      is asked for at once, the worst case for "all drawn" and for the bytes. The first load of a page is its default view; the
      others open a link with a new filter combination.
+   - Readers: as many first loads again (the default view, then combinations not asked for before), each in a
+     fresh context with no scrolling, timed from navigation start to the first real figure drawn: "first chart
+     visible". The loads above scroll through every card as soon as the heading is there, which is right for
+     "all drawn" but has every chart's request and draw compete with the first chart's.
    - Filter changes: on one page, ``--changes`` times, choose a value in one of the page's filter
      ``<select>`` elements with Playwright (``get_by_label(...).select_option(...)``, as a user does), each
      to a combination not seen before in the run (values read from the DOM), so the server's result cache
@@ -316,6 +320,38 @@ def first_load(browser, base: str, path: str, query: str, charts: list[str], err
         context.close()
 
 
+# A reader's first sight of a chart: the earliest draw of a real figure since navigation start (a chart at the top
+# drawn from the layout, or one whose callback had answered), not a waiting card's "Loading..." placeholder.
+FIRST_DRAWN = r"""
+() => {
+  const B = window.__bench;
+  if (!B) { return false; }
+  const real = B.draws.filter(d => {
+    if (d.frame === null) { return false; }
+    const card = document.getElementById('card-' + d.chart);
+    return (card && !card.hasAttribute('data-lazy'))
+      || B.reqs.some(r => r.charts.includes(d.chart) && r.end !== null && r.end <= d.t);
+  });
+  return real.length ? Math.min(...real.map(d => d.t)) : false;
+}
+"""
+
+
+def reader_load(browser, base: str, path: str, query: str, errors: list[str]) -> float:
+    """A reader opening the page and looking at it, fresh context, no scrolling: navigation start to the first
+    chart drawn (what "first chart visible" means). Timed apart from ``first_load``, whose scroll through every
+    card, started as soon as the heading is there, asks for every chart at once and competes with the first
+    draw for the browser's one main thread."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        Console(page, f"reader {path}{query}", errors)
+        page.goto(base + path + query, wait_until="commit")
+        return page.wait_for_function(FIRST_DRAWN, polling=POLL_MS, timeout=TIMEOUT_MS).json_value()
+    finally:
+        context.close()
+
+
 def combo_key(state: dict[str, str]) -> tuple:
     return tuple(sorted(state.items()))
 
@@ -449,6 +485,15 @@ def run(participants: int, changes: int, loads: int, seed: int) -> dict:
                                 errors.append(f"load {path}{query} did not finish: {str(error)[:200]}")
                         if not loads_out:
                             raise SystemExit(f"no first load of {path} finished: {errors[-1]}")
+                        # Readers open the default view and combinations of their own (a combination the loads
+                        # above asked for would be answered from the result cache).
+                        readers = []
+                        for query in [""] + [random_query(rng, controls, seen)[0] for _ in range(loads - 1)]:
+                            try:
+                                readers.append({"query": query,
+                                                "first_chart_ms": reader_load(browser, base, path, query, errors)})
+                            except Exception as error:  # noqa: BLE001 - reported; the page's other loads go on
+                                errors.append(f"reader {path}{query} did not finish: {str(error)[:200]}")
                         recs, controls = filter_changes(browser, base, path, charts, changes, rng, seen, errors)
                         ms = [r["ms"] for r in recs]
                         pages[path] = {
@@ -457,6 +502,7 @@ def run(participants: int, changes: int, loads: int, seed: int) -> dict:
                             "first_load_ms": loads_out[0]["ms"] if loads_out[0]["query"] == "" else None,
                             "first_load_max_ms": max(x["ms"] for x in loads_out),
                             "first_loads": loads_out,
+                            "readers": readers,
                             "change_n": len(ms),
                             "change_p50_ms": pct(ms, 50),
                             "change_p95_ms": pct(ms, 95),
@@ -474,6 +520,7 @@ def run(participants: int, changes: int, loads: int, seed: int) -> dict:
             stop(server)
     all_changes = [r["ms"] for pg in pages.values() for r in pg["changes"]]
     loads = [x for pg in pages.values() for x in pg["first_loads"]]
+    readers = [x["first_chart_ms"] for pg in pages.values() for x in pg["readers"]]
     worst_page = max(PAGES, key=lambda pth: pages[pth]["first_load_max_ms"])
     result = {
         "participants": participants,
@@ -500,8 +547,11 @@ def run(participants: int, changes: int, loads: int, seed: int) -> dict:
         "first_load_worst_ms": pages[worst_page]["first_load_max_ms"],
         "first_load_n": len(loads),
         "first_load_p95_ms": pct([x["ms"] for x in loads], 95),
-        "first_chart_p95_ms": pct([x["first_chart_ms"] for x in loads], 95),
-        "first_chart_max_ms": max(x["first_chart_ms"] for x in loads),
+        "first_chart_n": len(readers),
+        "first_chart_p95_ms": pct(readers, 95),
+        "first_chart_max_ms": max(readers) if readers else None,
+        # the same in the loads that scroll through every card at once (the "all drawn" loads), for comparison
+        "first_chart_scrolling_p95_ms": pct([x["first_chart_ms"] for x in loads], 95),
         "first_page_kb_max": max(x["transfer_kb"] for x in loads),
         "first_page_kb_p50": pct([x["transfer_kb"] for x in loads], 50),
         "later_page_kb_max": max(x["later"]["transfer_kb"] for x in loads),
@@ -541,7 +591,7 @@ def _kb(value: float | None) -> str:
 
 
 TARGET_NAMES = (
-    f"| first chart visible after opening a page (p95 of first loads) <= {TARGET_FIRST_CHART_MS:.0f} ms",
+    f"| first chart visible after opening a page (p95 of readers' first loads) <= {TARGET_FIRST_CHART_MS:.0f} ms",
     f"| all of a page's charts drawn on opening it, p95 <= {TARGET_FIRST_LOAD_MS / 1000:g} s",
     f"| a filter change redraws all of a page's charts, p95 <= {TARGET_CHANGE_P95_MS:.0f} ms",
     f"| first page over the wire <= {TARGET_FIRST_PAGE_KB:.0f} KB",
@@ -556,7 +606,8 @@ def target_rows(result: dict | None) -> list[str]:
     r = result
     values = (
         (r["first_chart_p95_ms"], TARGET_FIRST_CHART_MS, f"p95 {_ms(r['first_chart_p95_ms'])}, worst "
-         f"{_ms(r['first_chart_max_ms'])} over {r['first_load_n']} loads", " ms"),
+         f"{_ms(r['first_chart_max_ms'])} over {r.get('first_chart_n', r['first_load_n'])} readers' loads (p95 "
+         f"{_ms(r.get('first_chart_scrolling_p95_ms'))} in the loads that scroll through every card at once)", " ms"),
         (r["first_load_p95_ms"], TARGET_FIRST_LOAD_MS, f"p95 {_ms(r['first_load_p95_ms'])}, worst "
          f"{_ms(r['first_load_worst_ms'])} (`{r['first_load_worst_page']}`)", " ms"),
         (r["change_p95_ms"], TARGET_CHANGE_P95_MS, f"p95 {_ms(r['change_p95_ms'])} over {r['change_n']} changes",
