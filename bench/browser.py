@@ -205,14 +205,16 @@ SUMMARY = r"""
 }
 """
 
-# Where a first load's time went: the HTML, the static files, plotly.js (fetched, then run), the first chart
-# callback.
+# Where a first load's time went: the HTML, the static files, plotly.js (fetched, then run), the page's content
+# (the answer to the first callback, Dash's page router: the page with the charts at its top drawn), the first
+# chart callback (a card below asking for its chart).
 LOAD_TIMES = r"""
 () => {
   const n = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
   const plotly = res.filter(r => /plotly/.test(r.name)).map(r => r.responseEnd);
   const chartReqs = window.__bench.reqs.filter(r => r.charts.length);
+  const router = window.__bench.reqs.reduce((a, r) => (a === null || r.start < a.start ? r : a), null);
   // Over the wire: compressed bodies plus headers; 0 for what the browser's cache answered.
   const wire = [n, ...res].reduce((a, r) => a + (r.transferSize || 0), 0) / 1024;
   const bundles = res.filter(r => /_dash-component-suites|\/assets\/|_vendor/.test(r.name));
@@ -222,7 +224,8 @@ LOAD_TIMES = r"""
           static_kb: res.filter(r => !r.name.includes('_dash-update-component'))
                         .reduce((a, r) => a + (r.encodedBodySize || 0), 0) / 1024,
           plotly_fetched_ms: plotly.length ? Math.max(...plotly) : null, plotly_ready_ms: window.__bench.plotly,
-          first_chart_callback_ms: chartReqs.length ? Math.min(...chartReqs.map(r => r.start)) : null};
+          first_chart_callback_ms: chartReqs.length ? Math.min(...chartReqs.map(r => r.start)) : null,
+          content_asked_ms: router ? router.start : null, content_ms: router ? router.end : null};
 }
 """
 
@@ -621,6 +624,38 @@ def target_rows(result: dict | None) -> list[str]:
             for name, (value, target, shown, unit) in zip(TARGET_NAMES, values, strict=True)]
 
 
+def why_lines(result: dict) -> list[str]:
+    """Where a first load's time goes and what a filter change waits for, in this run's own numbers (medians of
+    its first loads and of every chart's part in its changes): why the browser targets are met or missed."""
+    loads = [x for pg in result["pages"].values() for x in pg["first_loads"]]
+    renders = [x for pg in result["pages"].values() for c in pg["changes"] for x in c["per_chart"].values()
+               if x.get("request_ms") is not None]
+    counts = [len(c["per_chart"]) for pg in result["pages"].values() for c in pg["changes"]]
+
+    def med(key: str, rows=loads) -> float | None:
+        values = [x[key] for x in rows if x.get(key) is not None]
+        return pct(values, 50) if values else None
+
+    if not loads or med("first_chart_ms") is None:
+        return []
+    return [
+        "**Where the time goes** (medians of this run's first loads and filter changes):",
+        "",
+        (f"- Opening a page: the HTML is in at {_ms(med('html_ms'))} and the scripts "
+         f"({_kb(med('decoded_kb'))} unpacked: plotly.js, React, Dash's renderer and components) have all run by "
+         f"{_ms(med('dom_content_loaded_ms'))} (plotly.js ready at {_ms(med('plotly_ready_ms'))}), before Dash has "
+         f"asked the server for anything. Dash asks for the page's content at {_ms(med('content_asked_ms'))} "
+         f"and has it at {_ms(med('content_ms'))} (the page router's answer, with the charts at the top of the page "
+         f"drawn in it); the first chart is drawn at {_ms(med('first_chart_ms'))}, after React has rendered the "
+         "page, dcc.Graph's code has run and plotly has drawn, on the browser's one main thread."),
+        (f"- A filter change asks for up to {max(counts)} charts at once; a chart's answer takes "
+         f"{_ms(med('request_ms', renders))} (p50, including the wait for one of 2 workers' threads on 2 cores, "
+         f"against its whole answer alone in the table above) and its draw {_ms(med('draw_ms', renders))} more, "
+         "one chart after another on the main thread."),
+        "",
+    ]
+
+
 def browser_section(result: dict) -> list[str]:
     """Markdown lines for bench/REPORT.md from a bench/out/browser.json result."""
     n, pages = result["participants"], result["pages"]
@@ -645,6 +680,7 @@ def browser_section(result: dict) -> list[str]:
         "| --- | --- | --- |",
         *target_rows(result),
         "",
+        *why_lines(result),
     ]
     for path, pg in pages.items():
         dom = pg["charts_in_changes"]
