@@ -26,6 +26,7 @@ from bench.common import BROWSER_TIMEOUT_MS, CHROMIUM, VIEWPORT, launch_chromium
 # checks that every wait in the suite says how it polls.
 POLL_MS = 100
 from data import build
+from tests import warehouses
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_PARTICIPANTS = 40_000
@@ -53,6 +54,19 @@ def demo_warehouse(demo_db) -> queries.Warehouse:
     wh = queries.Warehouse(demo_db)
     queries.use(wh)
     return wh
+
+
+@pytest.fixture(scope="session")
+def real_files_db(tmp_path_factory) -> Path:
+    """A warehouse built once per run from the real-layout published files alone (``warehouses.REAL_FILES``)."""
+    return warehouses.built(tmp_path_factory.mktemp("real-files"), warehouses.REAL_FILES)
+
+
+@pytest.fixture()
+def real_files(real_files_db, monkeypatch) -> queries.Warehouse:
+    """That warehouse as the app's for one test."""
+    with warehouses.opened(real_files_db, monkeypatch) as wh:
+        yield wh
 
 
 @pytest.fixture()

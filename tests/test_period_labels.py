@@ -2,29 +2,15 @@
 named by the type of figure loaded for it, so a UK three-month figure is never called a rolling year because the
 area figures are rolling years; and a warehouse with no period at all describes its filters without an error."""
 import shutil
-from pathlib import Path
-
-import pytest
 
 from dashboard.domain import domain, period_label
 from dashboard.filters import Filters
 from tests import warehouses
 
-REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
+REAL = warehouses.REAL_FILES
 
 
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> Path:
-    return warehouses.built(tmp_path_factory.mktemp("real-periods"), REAL)
-
-
-@pytest.fixture()
-def real(real_db, monkeypatch):
-    with warehouses.opened(real_db, monkeypatch) as wh:
-        yield wh
-
-
-def test_period_labels_1_each_key_is_named_by_the_figures_loaded_for_it(real):
+def test_period_labels_1_each_key_is_named_by_the_figures_loaded_for_it(real_files):
     # nomis_query_regions.csv: Jul 2023-Jun 2024 (a rolling year ending 2024Q2); nomis_query_la.csv: Jan-Dec 2024;
     # inac01sa_2025_05.xls and the LF6A series: UK three-month periods, the latest Jan-Mar 2025.
     known = domain()

@@ -5,7 +5,6 @@ reader); what the files do not publish says so, never a synthetic number. And ea
 file states it."""
 import csv
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,7 @@ from dashboard.stats import compare
 from data import build
 from tests import warehouses
 
-REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
+REAL = warehouses.REAL_FILES
 MEASURE = "% of economically inactive who are long-term sick"
 SOUTH_YORKSHIRE = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 WEST_YORKSHIRE = ("Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield")
@@ -46,22 +45,12 @@ def icb_from_las(names) -> float:
     return 100 * numerator / denominator
 
 
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> Path:
-    return warehouses.built(tmp_path_factory.mktemp("real-profile"), REAL)
-
-
-@pytest.fixture()
-def real(real_db, monkeypatch):
-    with warehouses.opened(real_db, monkeypatch) as wh:
-        yield wh
-
 
 def measured(frame):
     return frame[frame["value"].notna()].set_index("indicator")
 
 
-def test_profile_published_1_region_spine_is_the_nomis_figure_against_england(real):
+def test_profile_published_1_region_spine_is_the_nomis_figure_against_england(real_files):
     published = regions_file()
     ne, england = published["E12000001"], published[ENGLAND]
     rendered = registry.render("profile-spine", Filters(geo="E12000001"))
@@ -89,7 +78,7 @@ def test_profile_published_1_region_spine_is_the_nomis_figure_against_england(re
     assert "ranks 1st highest of the 3 regions published" in rendered.summary
 
 
-def test_profile_published_2_icb_summed_from_local_authorities(real):
+def test_profile_published_2_icb_summed_from_local_authorities(real_files):
     rendered = registry.render("profile-spine", Filters(geo="E54000061"))
     row = measured(rendered.data).iloc[0]
     sy, wy = icb_from_las(SOUTH_YORKSHIRE), icb_from_las(WEST_YORKSHIRE)
@@ -110,7 +99,7 @@ def test_profile_published_2_icb_summed_from_local_authorities(real):
     assert any(s.startswith("Main condition, age band and sex: not published at this level") for s in sentences)
 
 
-def test_profile_published_3_england_and_an_icb_the_files_do_not_cover(real):
+def test_profile_published_3_england_and_an_icb_the_files_do_not_cover(real_files):
     england = regions_file()[ENGLAND]
     row = measured(registry.render("profile-spine", Filters(geo=ENGLAND)).data).iloc[0]
     assert row["value"] == england[0] and row["compared_with_england"] == compare.NOT_COMPARED
@@ -125,7 +114,7 @@ def test_profile_published_3_england_and_an_icb_the_files_do_not_cover(real):
     assert not any("%" in s and "aged 16-64" in s for s in sentences)
 
 
-def test_profile_published_4_pdf_document_says_the_published_figure(real):
+def test_profile_published_4_pdf_document_says_the_published_figure(real_files):
     from dashboard import exports, profile_pdf
 
     ctx = exports.Context.now("http://intranet.example/profile?geo=E12000001")
@@ -138,8 +127,8 @@ def test_profile_published_4_pdf_document_says_the_published_figure(real):
             "(nomis_query_la.csv, nomis_query_regions.csv; release date not stated in the file)") in page
 
 
-def test_sources_release_date_read_from_each_file(real):
-    cur = real.cursor()
+def test_sources_release_date_read_from_each_file(real_files):
+    cur = real_files.cursor()
     try:
         released = dict(cur.execute("SELECT id, release_date FROM sources").fetchall())
         files = dict(cur.execute("SELECT file, release_date FROM source_files").fetchall())
@@ -189,7 +178,7 @@ def test_profile_published_5_a_warehouse_with_no_period_prints_a_profile(tmp_pat
     assert "No period of long-term sickness or programme starts is loaded." in page and "SYNTHETIC" not in page
 
 
-def test_profile_published_6_exports_carry_the_published_rows(real, client):
+def test_profile_published_6_exports_carry_the_published_rows(real_files, client):
     import io
 
     import pandas as pd

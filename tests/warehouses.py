@@ -8,6 +8,10 @@ from pathlib import Path
 import queries
 from data import build
 
+# The project's own files in each publisher's real layout (see its README): a warehouse from these alone is what a
+# commissioner gets from this quarter's published files.
+REAL_FILES = Path(__file__).parent / "fixtures" / "sources" / "real"
+
 
 def built(directory: Path, source: Path, *options: str) -> Path:
     """``python -m data.build --source SOURCE`` (with ``options``) into ``directory``; the warehouse's path."""

@@ -14,7 +14,7 @@ from PIL import Image
 
 from dashboard import accessibility
 from dashboard.theme import contrast
-from tests.conftest import BROWSER_TIMEOUT_MS, BrowserPage, POLL_MS
+from tests.conftest import BROWSER_TIMEOUT_MS, POLL_MS, BrowserPage
 
 PAGES = ["/", "/regions", "/conditions", "/interventions", "/accelerators", "/about"]
 EMBEDS = ["/embed/overview-trend?geo=E54000061", "/embed/regions-map?level=icb", "/embed/conditions-heatmap"]
