@@ -165,7 +165,7 @@ def main() -> None:
 
     settings = Settings.from_env()
     ensure_warehouse(settings)
-    if not settings.auth.enabled and not build.built_meta(settings.db).get("is_demo") == "true":
+    if not settings.auth.enabled and build.built_meta(settings.db).get("is_demo") != "true":
         # Real data with no sign-in: participant records and pilot returns would be open to whoever reaches it.
         print("Warning: this warehouse was built from real files and DASHBOARD_AUTH is not set, so unpublished "
               "pilot returns are shown to anyone who can reach the dashboard. Set DASHBOARD_AUTH=proxy or oidc "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from types import MappingProxyType
 from urllib.parse import parse_qs, urlencode
 
 import queries
@@ -85,8 +86,8 @@ class Filters:
     _NOT_URL = frozenset({"scope"})
 
     # URL parameter name for each field where they differ ("from" is a Python keyword).
-    _URL = {"period_from": "from", "period_to": "to",
-            **{f"roi_{s.param}": s.param for s in economics.SETTINGS}}
+    _URL = MappingProxyType({"period_from": "from", "period_to": "to",
+                             **{f"roi_{s.param}": s.param for s in economics.SETTINGS}})
 
     def __post_init__(self):
         if self.period_from is None or self.period_to is None:

@@ -121,7 +121,7 @@ def simplify(areas: list[list[list[tuple]]], tolerance: float = TOLERANCE) -> li
             rotated = open_ring[start:] + open_ring[:start] + [open_ring[start]]
             cuts = [c - start for c in cuts] + [len(open_ring)]
             kept = [rotated[0]]
-            for a, b in zip(cuts, cuts[1:]):
+            for a, b in itertools.pairwise(cuts):
                 kept += _arc(tuple(rotated[a:b + 1]), tolerance, done)[1:]
             if len(kept) >= 4:
                 kept_rings.append(kept)

@@ -217,13 +217,13 @@ def document(base: str, wh: queries.Warehouse) -> dict:
                                               "501": {"description": "A format other than JSON"}}}}
     doc = {
         "openapi": "3.1.0",
-        "info": {"title": TITLE, "version": API_VERSION, "description": " ".join([
-            ("The numbers behind every chart of the dashboard, with what they mean, as JSON: the same numbers as each "
-            "chart's CSV export, after the same disclosure control."), STABLE_IDS,
-            ("Every response carries an ETag (the data version and the request) and Last-Modified (the build time): "
-            "send If-None-Match or If-Modified-Since and an unchanged answer is 304 Not Modified."),
-            ("Errors are RFC 9457 problem details (application/problem+json) naming the parameter and what it "
-            "accepts. /feed.atom announces each new build of the data.")]),
+        "info": {"title": TITLE, "version": API_VERSION, "description": (
+            "The numbers behind every chart of the dashboard, with what they mean, as JSON: the same numbers as each "
+            f"chart's CSV export, after the same disclosure control. {STABLE_IDS} "
+            "Every response carries an ETag (the data version and the request) and Last-Modified (the build time): "
+            "send If-None-Match or If-Modified-Since and an unchanged answer is 304 Not Modified. "
+            "Errors are RFC 9457 problem details (application/problem+json) naming the parameter and what it "
+            "accepts. /feed.atom announces each new build of the data."),
             "license": {"name": "Open Government Licence v3.0",
                         "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
             "x-data-version": wh.version, "x-demo-data": wh.is_demo},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +34,7 @@ class Settings:
     # page's accessibility statement; unset, the statement asks them to contact the team that runs the copy.
     accessibility_contact: str | None = None
     # Who sees what: sign-in mode, roles file, audit log, session (dashboard/auth_settings.py); open by default.
-    auth: AuthSettings = AuthSettings()
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     def __post_init__(self):
         check_frame_ancestors(self.frame_ancestors)

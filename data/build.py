@@ -24,7 +24,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -324,7 +324,7 @@ def build_demo(path: Path, participants: int, seed: int) -> dict[str, str]:
     data = demo.generate(participants=participants, seed=seed)
     meta = {
         "data_version": uuid.uuid4().hex[:12],
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "is_demo": "true",
         "seed": seed,
         "participants": participants,
@@ -370,7 +370,7 @@ def build_source(path: Path, directory: Path, participants: int, seed: int, with
     supplied = set(real) | ({"participants"} if "pilot_returns" in real else set())  # returns: programme facts
     meta = {
         "data_version": uuid.uuid4().hex[:12],
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "is_demo": "true" if with_demo and not set(FACT_TABLES) <= supplied else "false",
         "real_tables": ",".join(real),
         "demo_tables": ",".join(t for t in FACT_TABLES if t not in supplied) if with_demo else "",

@@ -38,13 +38,13 @@ SEX_RELATIVE_RATE = np.array([1.05, 0.95])
 ASSUMPTIONS = (
     "The published national path is for the UK; England is scaled to its 84.3% share of the UK population aged 16-64.",
     "ICB populations are rounded approximations; 62% of each is taken to be aged 16-64.",
-    "Areas differ from England by a fixed amount (the ONS regional gradient, North East highest and London lowest, "
-    "with ICB-level variation), so trends are parallel before the accelerators start.",
-    f"From {ACCELERATOR_START} the long-term-sick rate in the three accelerator ICBs is lowered by "
-    f"{abs(ACCELERATOR_EFFECT_PP)} percentage points: a known effect for the evaluation to recover.",
+    ("Areas differ from England by a fixed amount (the ONS regional gradient, North East highest and London lowest, "
+    "with ICB-level variation), so trends are parallel before the accelerators start."),
+    (f"From {ACCELERATOR_START} the long-term-sick rate in the three accelerator ICBs is lowered by "
+    f"{abs(ACCELERATOR_EFFECT_PP)} percentage points: a known effect for the evaluation to recover."),
     "Survey sampling is simulated: each cell's respondents are binomial, so small cells are noisy and flagged as APS does.",
-    "Job outcome rates within 12 months follow the published figures where there are any (Work and Health Programme 21%, "
-    "long-term unemployed 8%, IPS 30-55%, GP employment advisers about a third); others are assumptions, marked as such.",
+    ("Job outcome rates within 12 months follow the published figures where there are any (Work and Health Programme 21%, "
+    "long-term unemployed 8%, IPS 30-55%, GP employment advisers about a third); others are assumptions, marked as such."),
     "Costs per participant are published where a budget and a volume are (WorkWell £64m for 59,000); otherwise assumptions.",
 )
 

@@ -124,8 +124,8 @@ def _table_body(chart_id: str, search: str) -> str:
         "inputs": [{"id": "page-filters", "property": "data", "value": search},
                    {"id": {"chart": chart_id, "type": "chart-table-toggle"}, "property": "n_clicks", "value": 1}],
         "state": [{"id": table, "property": "id", "value": table}],
-        "changedPropIds": [f'{json.dumps({"chart": chart_id, "type": "chart-table-toggle"}, separators=(",", ":"))}'
-                           ".n_clicks"]})
+        "changedPropIds": [(f'{json.dumps({"chart": chart_id, "type": "chart-table-toggle"}, separators=(",", ":"))}'
+                           ".n_clicks")]})
 
 
 def get_format(client, who: str, chart_id: str, fmt: str, query: str):
@@ -195,7 +195,7 @@ def test_roles_2_an_icb_role_sees_its_own_icb_rows_only(client, proxy, fmt):
         if "geo" in chart.filters:
             code, other = get_format(client, "icb", chart_id, fmt, f"?geo={GM}")
             assert code == 403 and "South Yorkshire" in json.dumps(other), (chart_id, other)
-            code, england = get_format(client, "icb", chart_id, fmt, "")
+            code, _england = get_format(client, "icb", chart_id, fmt, "")
             assert code == 403, chart_id
 
 
@@ -337,7 +337,7 @@ def test_audit_2_rotates_by_size(tmp_path):
 
 def test_csrf_1_cross_site_callbacks_are_refused_same_site_ones_work(client, proxy):
     body = chart_body("overview-trend", "")
-    post = dict(method="POST", data=body, content_type="application/json")
+    post = {"method": "POST", "data": body, "content_type": "application/json"}
     evil = fetch(client, "national", "/_dash-update-component", headers={"Origin": "https://evil.example"}, **post)
     assert evil.status_code == 403 and b"Cross-site request refused" in evil.data
     site = fetch(client, "national", "/_dash-update-component", headers={"Sec-Fetch-Site": "cross-site"}, **post)

@@ -27,8 +27,8 @@ def _bench_imports(path: Path) -> set[str]:
 def test_bench_1_one_helper_module_and_no_import_cycle():
     graph = {p.stem: _bench_imports(p) for p in BENCH.glob("*.py") if p.stem != "__init__"}
     assert graph["common"] == set(), "bench/common.py must not import the rest of bench/"
-    for module in graph:
-        assert module == "common" or "common" in graph[module] or not graph[module], module
+    for module, imports in graph.items():
+        assert module == "common" or "common" in imports or not imports, module
     # Depth-first search for a cycle.
     state: dict[str, int] = {}
 

@@ -68,9 +68,9 @@ class Recorded(BaseHTTPRequestHandler):
         body = (FIXTURES / name).read_bytes()
         if isinstance(action, int):
             return self.send_error(action)
-        if isinstance(action, tuple):  # ('sleep', s): answer late (or never, when the test ends first)
-            if self.server.stop.wait(action[1]):
-                return
+        # ('sleep', s): answer late (or never, when the test ends first)
+        if isinstance(action, tuple) and self.server.stop.wait(action[1]):
+            return
         if action == "header only":
             body = body.split(b"\n", 1)[0] + b"\n"
         if action == "web page":  # what a portal or a maintenance page answers, with 200
@@ -299,7 +299,8 @@ def test_fetch_11_options_that_are_not_accepted_are_named(env, tmp_path, capsys)
 
 def test_fetch_12_a_killed_run_is_cleaned_up_and_sigterm_removes_its_own(env, server, tmp_path):
     out = tmp_path / "real"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
     stale = tmp_path / f".real.fetch-{dead.stdout.strip()}-abc123"
     (stale / "fingertips").mkdir(parents=True)
     server.plan["ons_lf6a.csv"] = [("sleep", 30.0)]
@@ -317,7 +318,8 @@ def test_fetch_12_a_killed_run_is_cleaned_up_and_sigterm_removes_its_own(env, se
 
 def test_fetch_12b_a_download_caught_between_the_two_renames_is_put_back(tmp_path):
     out = tmp_path / "real"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
     caught = tmp_path / f".real.old-{dead.stdout.strip()}"
     caught.mkdir()
     (caught / MANIFEST).write_text("{}")

@@ -168,7 +168,7 @@ def test_fuzz_3_any_callback_body_is_answered_without_a_5xx(app, client):
     assert len(callbacks) >= 6
     for output, declared in callbacks.items():
         for _ in range(4):
-            def specs(part):
+            def specs(part, declared=declared):
                 return [{"id": _spec_id(s["id"], rng), "property": s["property"], "value": _random_value(rng)}
                         for s in declared.get(part, [])]
             outputs = [{"id": _spec_id(o.rsplit(".", 1)[0], rng), "property": o.rsplit(".", 1)[1]}

@@ -1,5 +1,6 @@
 """The choropleth's boundaries: simplified once for the size they are drawn at, borders alike on both sides, and
 sent as binary arrays."""
+import itertools
 import json
 from collections import Counter
 
@@ -12,7 +13,7 @@ from dashboard.filters import Filters
 
 
 def _edges(ring) -> set:
-    return {frozenset(pair) for pair in zip(ring, ring[1:], strict=False)}
+    return {frozenset(pair) for pair in itertools.pairwise(ring)}
 
 
 def _rings(shape) -> list[list[tuple]]:

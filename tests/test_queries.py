@@ -33,7 +33,7 @@ def wh(tiny_con):
 
 
 def lts(wh, **overrides):
-    params = dict(areas=None, level="icb", period_from="2024Q1", period_to="2024Q2", age=None, sex=None, condition=None)
+    params = {"areas": None, "level": "icb", "period_from": "2024Q1", "period_to": "2024Q2", "age": None, "sex": None, "condition": None}
     params.update(overrides)
     return wh.run("long_term_sick", **params)
 
@@ -98,7 +98,7 @@ def test_runner_3_notices_a_new_warehouse_file(tmp_path):
 
 def test_runner_4_missing_warehouse_is_a_clear_error(tmp_path):
     with pytest.raises(queries.WarehouseMissing, match="python -m data.build"):
-        Warehouse(tmp_path / "none.duckdb").version
+        _ = Warehouse(tmp_path / "none.duckdb").version
 
 
 def test_interventions_outcomes_1_counts_only_cohorts_with_a_year_of_follow_up(tiny_con):
@@ -113,8 +113,8 @@ def test_interventions_outcomes_1_counts_only_cohorts_with_a_year_of_follow_up(t
                          rows)
     build.build_rollups(tiny_con)
     wh = Warehouse(connection=tiny_con)
-    params = dict(icbs=None, age=None, sex=None, condition=None,
-                  start_from=pd.Timestamp("2019-01-01").date(), start_to=pd.Timestamp("2026-06-30").date())
+    params = {"icbs": None, "age": None, "sex": None, "condition": None,
+                  "start_from": pd.Timestamp("2019-01-01").date(), "start_to": pd.Timestamp("2026-06-30").date()}
     ne = wh.run("interventions_outcomes", geo="E12000001", **params)  # the North East region: NENC only
     ne = ne[ne["participants"] > 0]
     assert ne[["programme", "participants", "followed_12m", "jobs_12m"]].values.tolist() == [["whp", 3, 2, 1]]

@@ -54,7 +54,7 @@ def test_trend_3_judged_at_99_8_percent_just_fails_and_just_triggers():
     # By hand: p = 600/5000 = 0.12, T = sum t (r - n p) = 100, V = 0.12 x 0.88 x (55000 - 45000) = 1056,
     # chi-squared = 100^2 / 1056 = 9.47, just under 9.55 (99.8% on 1 df): p = 0.0021.
     counts, totals = [100, 110, 120, 130, 140], [1000] * 5
-    chi2, p_value, _ = compare.trend_chi_squared(counts, totals)
+    chi2, _p_value, _ = compare.trend_chi_squared(counts, totals)
     assert chi2 == pytest.approx(10000 / 1056)
     assert compare.recent_trend(counts, totals) == compare.NO_CHANGE
     assert compare.recent_trend(counts, totals, confidence=0.95) == compare.INCREASING

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pandas as pd
 
 import queries
-
 from dashboard.domain import domain
 from dashboard.filters import ENGLAND, Filters
 from dashboard.stats.disclosure import disclose

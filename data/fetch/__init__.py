@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from data.fetch.client import Client, FetchError
@@ -118,7 +118,7 @@ def _alive(pid: int) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-__all__ = ["Client", "FetchError", "MANIFEST", "Request", "Settings", "run", "staging", "remove_stale"]
+__all__ = ["MANIFEST", "Client", "FetchError", "Request", "Settings", "remove_stale", "run", "staging"]

@@ -90,7 +90,7 @@ def parser() -> argparse.ArgumentParser:
                    help="Nomis API key (default: the NOMIS_UID environment variable; not needed)")
     p.add_argument("--timeout", type=lambda t: _positive(t, "--timeout"), default=60.0, metavar="S",
                    help="seconds to wait for a connection or the next bytes (default %(default)s)")
-    p.add_argument("--retries", type=int, choices=range(0, 11), default=3, metavar="N",
+    p.add_argument("--retries", type=int, choices=range(11), default=3, metavar="N",
                    help="further attempts after a failed one, with exponential backoff (default %(default)s)")
     p.add_argument("--replace", action="store_true",
                    help="replace DIR if it already holds files (only once every new file has arrived)")

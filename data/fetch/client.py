@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 USER_AGENT = "health-work-dashboard-fetch/1 (+python urllib; python -m data.fetch)"
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -84,7 +84,7 @@ class Client:
         with self.opener.open(request, timeout=self.timeout) as answer:
             body = answer.read()  # http.client raises IncompleteRead if fewer bytes than Content-Length arrive
             content_type = answer.headers.get("Content-Type", "")
-        return Response(shown, body, content_type, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return Response(shown, body, content_type, datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def _retry_after(header: str | None, default: float) -> float:
