@@ -17,20 +17,9 @@ from dashboard.filters import Filters
 from data import build
 from tests import warehouses
 
-REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
+REAL = warehouses.REAL_FILES
 RETURNS = REAL / "pilot_returns_2024q3_2025q1.csv"
 SY, WY, NENC = "E54000061", "E54000054", "E54000050"
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> Path:
-    return warehouses.built(tmp_path_factory.mktemp("real"), REAL, "--participants", "1000")
-
-
-@pytest.fixture()
-def real(real_db, monkeypatch):
-    with warehouses.opened(real_db, monkeypatch) as wh:
-        yield wh
 
 
 def returned() -> pd.DataFrame:
@@ -43,8 +32,8 @@ def notes(rendered) -> str:
     return " ".join(a.text for a in rendered.figure.layout.annotations)
 
 
-def test_facts_1_no_synthetic_programme_row_and_every_start_once(real_db):
-    with duckdb.connect(str(real_db), read_only=True) as con:
+def test_facts_1_no_synthetic_programme_row_and_every_start_once(real_files_db):
+    with duckdb.connect(str(real_files_db), read_only=True) as con:
         facts = con.execute("""SELECT origin, bool_or(synthetic), string_agg(DISTINCT followup, ','),
                                       sum(participants), count(age_band), count(app_used)
                                FROM programme_facts GROUP BY ALL""").fetchall()
@@ -55,7 +44,7 @@ def test_facts_1_no_synthetic_programme_row_and_every_start_once(real_db):
     assert people == 0 and days == 0
 
 
-def test_facts_2_outcomes_number_for_number_against_the_file(real):
+def test_facts_2_outcomes_number_for_number_against_the_file(real_files):
     rendered = registry.render("interventions-outcomes", Filters())
     data = rendered.data
     file = returned().groupby("programme")
@@ -80,7 +69,7 @@ def test_facts_2_outcomes_number_for_number_against_the_file(real):
     assert RETURNS.name in rendered.summary
 
 
-def test_facts_3_condition_and_area_filters_read_the_returns_rows(real):
+def test_facts_3_condition_and_area_filters_read_the_returns_rows(real_files):
     rendered = registry.render("interventions-outcomes", Filters(condition="msk"))
     msk = rendered.data.set_index("programme")
     assert msk.loc["accelerator", "participants"].iloc[0] == 180  # South Yorkshire's msk row; 'all' rows cannot split
@@ -91,7 +80,7 @@ def test_facts_3_condition_and_area_filters_read_the_returns_rows(real):
     assert set(sy.loc[sy["participants"] > 0, "programme"]) == {"accelerator", "workwell"}
 
 
-def test_facts_4_what_the_returns_lack_is_said_not_made_up(real):
+def test_facts_4_what_the_returns_lack_is_said_not_made_up(real_files):
     aged = registry.render("interventions-outcomes", Filters(age="50-64"))
     assert aged.data.empty and "age and sex are not in the pilot returns" in aged.summary.lower()
     days = registry.render("interventions-time-to-work", Filters())
@@ -102,7 +91,7 @@ def test_facts_4_what_the_returns_lack_is_said_not_made_up(real):
         assert not rendered.demo and figures.DEMO_NOTE not in notes(rendered)
 
 
-def test_facts_5_funnel_and_cost_from_the_returns(real):
+def test_facts_5_funnel_and_cost_from_the_returns(real_files):
     funnel = registry.render("interventions-funnel", Filters(intervention="accelerator")).data.set_index("area_code")
     assert set(funnel.index) == {SY, WY, NENC}
     assert np.isclose(funnel.at[WY, "rate"], 96 / 320 * 100) and np.isclose(funnel.at[SY, "rate"], 94 / 340 * 100)
@@ -114,13 +103,13 @@ def test_facts_5_funnel_and_cost_from_the_returns(real):
     assert not registry.render("interventions-cost", Filters()).demo
 
 
-def test_facts_6_only_the_viewers_icbs(real):
+def test_facts_6_only_the_viewers_icbs(real_files):
     params = {"geo": "E92000001", "age": None, "sex": None, "condition": None,
               "start_from": date(2019, 1, 1), "start_to": date(2026, 6, 30)}
-    everyone = real.run("interventions_parts", icbs=None, **params)
-    mine = real.run("interventions_parts", icbs=[SY], **params)
+    everyone = real_files.run("interventions_parts", icbs=None, **params)
+    mine = real_files.run("interventions_parts", icbs=[SY], **params)
     assert len(set(everyone["icb_code"])) == 4 and set(mine["icb_code"]) == {SY}
-    assert real.run("interventions_outcomes", icbs=[], **params)["participants"].sum() == 0
+    assert real_files.run("interventions_outcomes", icbs=[], **params)["participants"].sum() == 0
     assert all(registry.get(c).restricted for c in ("interventions-outcomes", "interventions-funnel",
                "interventions-time-to-work", "interventions-cost", "interventions-digital-msk",
                "accelerators-compare"))

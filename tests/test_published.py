@@ -164,23 +164,10 @@ def test_fingertips_2_none_at_a_level_the_export_does_not_cover(mixed):
 
 # ---- the same charts from real downloads (tests/fixtures/sources/real) ------------------------------------------
 
-REAL = Path(__file__).parent / "fixtures" / "sources" / "real"
+REAL = warehouses.REAL_FILES
 
 
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory) -> Path:
-    """A warehouse built from the real-layout downloads only: Nomis by local authority (no ICB rows) and by region,
-    two INAC01 .xls editions, an LF6A time series, Fingertips website exports."""
-    return warehouses.built(tmp_path_factory.mktemp("real"), REAL, "--participants", "1000")
-
-
-@pytest.fixture()
-def real(real_db, monkeypatch):
-    with warehouses.opened(real_db, monkeypatch) as wh:
-        yield wh
-
-
-def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real):
+def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real_files):
     rendered = registry.render("regions-league", Filters(level="icb"))
     frame = rendered.data.set_index("code")
     assert set(frame.index) == {"E54000054", "E54000061"}  # only the ICBs whose every local authority is there
@@ -191,7 +178,7 @@ def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real):
     assert not rendered.demo and "nomis_query_la.csv" in rendered.summary
 
 
-def test_real_2_nomis_query_regions_against_england(real):
+def test_real_2_nomis_query_regions_against_england(real_files):
     rendered = registry.render("regions-league", Filters(level="region"))
     frame = rendered.data.set_index("code")
     assert frame.loc["E12000001", "rate"] == 36.1 and frame["england_rate"].iloc[0] == 27.9
@@ -201,7 +188,7 @@ def test_real_2_nomis_query_regions_against_england(real):
     assert frame["period_label"].unique().tolist() == ["year to Jun 2024"] and not rendered.demo
 
 
-def test_real_3_overview_draws_the_newer_inac01_edition_then_the_time_series(real):
+def test_real_3_overview_draws_the_newer_inac01_edition_then_the_time_series(real_files):
     rendered = registry.render("overview-uk-published", Filters())
     by_period = rendered.data.set_index("period")
     assert by_period.loc["Dec-Feb 2025", "people"] == 2_812_000  # May's revision of April's 2,805
@@ -229,18 +216,18 @@ def test_real_5_overview_from_an_ons_time_series_alone(tmp_path, monkeypatch):
     assert rendered.data["people"].iloc[-1] == 2_801_000 and "ons_timeseries_lf6a.csv" in rendered.summary
 
 
-def test_real_4_fingertips_website_export_on_the_regions_page(real):
+def test_real_4_fingertips_website_export_on_the_regions_page(real_files):
     icbs = registry.render("regions-fingertips", Filters(level="icb")).data.set_index("code")
     assert icbs.loc["E54000061", "compared_with_england"] == compare.WORSE  # "Compared to parent": England
     assert icbs.loc["E54000054", "fingertips_comparison"] == "Similar" and icbs["england_rate"].iloc[0] == 66.0
     regions = registry.render("regions-fingertips", Filters(level="region")).data.set_index("code")
-    assert regions.loc["E12000007", "count"] == 871_425 and regions.loc["E12000007", "compared_with_england"] == \
+    assert regions.loc["E12000007", "count"] == 871_425 and regions.loc["E12000007", "compared_with_england"] ==\
         compare.BETTER
     assert "E40000013" not in regions.index and "E08000035" not in icbs.index  # kept, not drawn
 
 
-def test_real_6_a_build_from_the_files_alone_holds_no_synthetic_row(real, client):
-    cur = real.cursor()
+def test_real_6_a_build_from_the_files_alone_holds_no_synthetic_row(real_files, client):
+    cur = real_files.cursor()
     try:
         synthetic = cur.execute("SELECT count(*) FROM lts_facts WHERE synthetic").fetchone()[0]
         cells = sum(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -249,7 +236,7 @@ def test_real_6_a_build_from_the_files_alone_holds_no_synthetic_row(real, client
         types = dict(cur.execute("SELECT source_id, any_value(period_type) FROM lts_facts GROUP BY 1").fetchall())
     finally:
         cur.close()
-    assert synthetic == 0 and cells == 0 and real.meta["is_demo"] == "false"
+    assert synthetic == 0 and cells == 0 and real_files.meta["is_demo"] == "false"
     assert sources == {"nomis_aps": False, "inac01": False, "ons_series": False}
     assert types == {"nomis_aps": "rolling_year", "inac01": "three_month", "ons_series": "three_month"}
     from dashboard import facts
@@ -274,7 +261,7 @@ def test_with_demo_is_needed_to_mix_synthetic_rows_in(tmp_path):
         wh.close()
 
 
-def test_real_7_overview_trend_draws_the_published_series_named_as_published(real):
+def test_real_7_overview_trend_draws_the_published_series_named_as_published(real_files):
     # nomis_query_regions.csv, year to Jun 2024 (Jul 2023-Jun 2024): North East 36.1 (Conf 2.8), England 27.9 (0.5).
     rendered = registry.render("overview-trend", Filters(geo="E12000001"))
     frame = rendered.data.set_index("area_code")
@@ -294,10 +281,10 @@ def test_real_7_overview_trend_draws_the_published_series_named_as_published(rea
     assert aged.data.empty and "publish long-term sickness for everyone aged 16-64" in aged.summary
 
 
-def test_real_8_spc_on_one_published_rolling_year_says_why_it_cannot(real):
+def test_real_8_spc_on_one_published_rolling_year_says_why_it_cannot(real_files):
     rendered = registry.render("regions-spc", Filters(geo="E12000001"))
     assert rendered.data.empty and not rendered.demo
-    assert "not enough independent points for SPC: the loaded files publish 1 period of % of economically " \
+    assert "not enough independent points for SPC: the loaded files publish 1 period of % of economically "\
            "inactive who are long-term sick for North East (year to Jun 2024)" in rendered.summary
     assert "need at least 7" in rendered.summary
 
