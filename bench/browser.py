@@ -71,16 +71,16 @@ INSTRUMENT = r"""
   if (window.__bench) { return; }
   const B = window.__bench = {reqs: [], draws: [], paints: [], inflight: 0, inputs: [], plotly: null};
   const frameAfter = (ev) => requestAnimationFrame(() => { ev.frame = performance.now(); });
-  // A chart on screen: Plotly.react has drawn a figure with traces into a chart's div (it draws these trace
-  // types synchronously; its promise and dcc.Graph's "pending" class follow later, and the class comes back
-  // with every resize), and the browser has produced the frame after it.
+  // A chart on screen: Plotly.react has drawn a figure into a chart's div and the browser has produced the frame
+  // after it (FIRST_PAINTED says which figures count). Plotly draws these trace types synchronously; its promise
+  // and dcc.Graph's "pending" class follow later, and the class comes back with every resize.
   const painted = (react) => function(gd, ...args) {
     const out = react.call(this, gd, ...args);
     const figure = args.length === 1 ? args[0] : {data: args[0]};
-    const chart = chartOf(gd);
-    if (chart && figure && Array.isArray(figure.data) && figure.data.length) {
-      const ev = {chart, t: performance.now(), frame: null}; B.paints.push(ev); frameAfter(ev);
-    }
+    const ev = {gd, traces: figure && Array.isArray(figure.data) ? figure.data.length : 0, t: performance.now(),
+                frame: null};
+    B.paints.push(ev);
+    requestAnimationFrame(() => { ev.frame = performance.now(); ev.chart = chartOf(gd); });
     return out;
   };
   let plotly;  // when plotly.js has run and set window.Plotly
@@ -88,7 +88,10 @@ INSTRUMENT = r"""
     set: (v) => {
       plotly = v;
       if (B.plotly === null) { B.plotly = performance.now(); }
-      if (v && typeof v.react === 'function' && !v.react.__bench) { v.react = painted(v.react); v.react.__bench = true; }
+      if (v && typeof v.react === 'function' && !v.react.__bench) {
+        v.react = painted(v.react);
+        v.react.__bench = true;
+      }
     }});
   const chartsOf = (body) => {
     const out = [];
@@ -241,8 +244,7 @@ LOAD_TIMES = r"""
                         .reduce((a, r) => a + (r.encodedBodySize || 0), 0) / 1024,
           plotly_fetched_ms: plotly.length ? Math.max(...plotly) : null, plotly_ready_ms: window.__bench.plotly,
           first_chart_callback_ms: chartReqs.length ? Math.min(...chartReqs.map(r => r.start)) : null,
-          content_asked_ms: router ? router.start : null, content_ms: router ? router.end : null,
-          first_painted_ms: window.__bench.paints.reduce((a, p) => (p.frame !== null && (a === null || p.frame < a) ? p.frame : a), null)};
+          content_asked_ms: router ? router.start : null, content_ms: router ? router.end : null};
 }
 """
 
@@ -314,7 +316,9 @@ def _load(page, url: str, charts: list[str]) -> dict:
     summary["wall_ms"] = (time.perf_counter() - started) * 1000
     summary.update(page.evaluate(LOAD_TIMES))
     # First chart visible: the first frame with a chart's figure drawn on screen (``FIRST_PAINTED``).
-    summary["first_chart_ms"] = summary.pop("first_painted_ms")
+    summary["first_chart_ms"] = page.evaluate(FIRST_PAINTED) or None
+    if summary["first_chart_ms"] is None:
+        raise RuntimeError(f"{url}: every chart was drawn, but no chart's figure was seen drawn")
     return summary
 
 
@@ -340,14 +344,19 @@ def first_load(browser, base: str, path: str, query: str, charts: list[str], err
         context.close()
 
 
-# A reader's first sight of a chart: the earliest draw of a real figure since navigation start (a chart at the top
-# drawn from the layout, or one whose callback had answered), not a waiting card's "Loading..." placeholder.
-# The first chart on screen: the frame after plotly drew a figure with traces (a waiting card's placeholder has
-# none). Navigation start to that frame.
+# The first chart on screen: navigation start to the frame after plotly drew a chart's figure: one with traces,
+# or a card's answer without any (a chart that says its data are not published for this choice) - not a waiting
+# card's "Loading..." placeholder.
 FIRST_PAINTED = r"""
 () => {
   const B = window.__bench;
-  const shown = B ? B.paints.filter(p => p.frame !== null) : [];
+  if (!B) { return false; }
+  const answer = (p) => {
+    const card = p.chart && document.getElementById('card-' + p.chart);
+    return (card && !card.hasAttribute('data-lazy'))
+      || B.reqs.some(r => r.charts.includes(p.chart) && r.end !== null && r.end <= p.t);
+  };
+  const shown = B.paints.filter(p => p.frame !== null && (p.traces > 0 || answer(p)));
   return shown.length ? Math.min(...shown.map(p => p.frame)) : false;
 }
 """
@@ -355,9 +364,9 @@ FIRST_PAINTED = r"""
 
 def reader_load(browser, base: str, path: str, query: str, errors: list[str]) -> float:
     """A reader opening the page and looking at it, fresh context, no scrolling: navigation start to the first
-    chart on screen (``FIRST_PAINTED``: what "first chart visible" means). Timed apart from ``first_load``, whose scroll through every
-    card, started as soon as the heading is there, asks for every chart at once and competes with the first
-    draw for the browser's one main thread."""
+    chart on screen (``FIRST_PAINTED``: what "first chart visible" means). Timed apart from ``first_load``, whose
+    scroll through every card, started as soon as the heading is there, asks for every chart at once and competes
+    with the first draw for the browser's one main thread."""
     context = new_context(browser)
     try:
         page = context.new_page()
