@@ -72,6 +72,23 @@ def test_did_7_hand_worked_two_by_two():
     assert result.se == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_did_9_the_two_step_is_the_ols_of_changes_on_the_flag(seed):
+    # _two_step works the regression out as the pooled two-sample t test: the same numbers as fitting it.
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(seed)
+    treated = int(rng.integers(1, 6))
+    changes = pd.DataFrame({"change": rng.normal(0, 1 + seed, treated + int(rng.integers(2, 40))),
+                            "treated": False})
+    changes.loc[:treated - 1, "treated"] = True
+    confidence = (0.95, 0.9, 0.99)[seed % 3]
+    fit = sm.OLS(changes["change"], sm.add_constant(changes["treated"].astype(float))).fit(use_t=True)
+    lower, upper = fit.conf_int(alpha=1 - confidence).loc["treated"]
+    expected = (fit.params["treated"], lower, upper, fit.bse["treated"], fit.pvalues["treated"])
+    assert did._two_step(changes, confidence) == pytest.approx(expected, rel=1e-9)
+
+
 def test_event_study_1_reference_quarter_is_zero_and_gaps_track_the_effect():
     frame, start = panel(5, effect=-0.6, noise=0.0)
     gaps = did.event_study(frame, start)
