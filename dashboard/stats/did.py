@@ -301,6 +301,10 @@ def pre_trend_test(panel: pd.DataFrame, start: str, *, unit: str = "area_code", 
         raise ValueError("too few units for a joint pre-trend test")
     gaps = gaps[earlier[-quarters:]]
     exog = np.column_stack([np.ones(units), flags.to_numpy(dtype=float)])
-    row = MANOVA(gaps.to_numpy(dtype=float), exog).mv_test().results["x1"]["stat"].loc["Wilks' lambda"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # mv_test works out all four statistics; its Hotelling-Lawley approximation divides by zero when
+        # units - K = 5 (a RuntimeWarning in the server's log). Wilks' lambda, the one used, is exact.
+        tests = MANOVA(gaps.to_numpy(dtype=float), exog).mv_test()
+    row = tests.results["x1"]["stat"].loc["Wilks' lambda"]
     return PreTrendResult(float(row["F Value"]), int(row["Num DF"]), int(row["Den DF"]), float(row["Pr > F"]),
                           quarters, units)
