@@ -631,8 +631,8 @@ def target_rows(result: dict | None) -> list[str]:
     r = result
     values = (
         (r["first_chart_p95_ms"], TARGET_FIRST_CHART_MS, (f"p95 {_ms(r['first_chart_p95_ms'])}, worst "
-         f"{_ms(r['first_chart_max_ms'])} over {r.get('first_chart_n', r['first_load_n'])} readers' loads (p95 "
-         f"{_ms(r.get('first_chart_scrolling_p95_ms'))} in the loads that scroll through every card at once)"), " ms"),
+         f"{_ms(r['first_chart_max_ms'])} over {r['first_chart_n']} readers' loads (p95 "
+         f"{_ms(r['first_chart_scrolling_p95_ms'])} in the loads that scroll through every card at once)"), " ms"),
         (r["first_load_p95_ms"], TARGET_FIRST_LOAD_MS, (f"p95 {_ms(r['first_load_p95_ms'])}, worst "
          f"{_ms(r['first_load_worst_ms'])} (`{r['first_load_worst_page']}`)"), " ms"),
         (r["change_p95_ms"], TARGET_CHANGE_P95_MS, f"p95 {_ms(r['change_p95_ms'])} over {r['change_n']} changes",
@@ -658,8 +658,8 @@ def why_lines(result: dict) -> list[str]:
         values = [x[key] for x in rows if x.get(key) is not None]
         return pct(values, 50) if values else None
 
-    readers = [x for pg in result["pages"].values() for x in pg.get("readers", [])]
-    if not loads or med("first_chart_ms", readers or loads) is None:
+    readers = [x for pg in result["pages"].values() for x in pg["readers"]]
+    if not loads or med("first_chart_ms", readers) is None:
         return []
     return [
         "**Where the time goes** (medians of this run's first loads and filter changes):",
@@ -669,7 +669,7 @@ def why_lines(result: dict) -> list[str]:
          f"{_ms(med('dom_content_loaded_ms'))} (plotly.js ready at {_ms(med('plotly_ready_ms'))}), before Dash has "
          f"asked the server for anything. Dash asks for the page's content at {_ms(med('content_asked_ms'))} "
          f"and has it at {_ms(med('content_ms'))} (the page router's answer, with the charts at the top of the page "
-         f"drawn in it); the first chart is on screen at {_ms(med('first_chart_ms', readers or loads))} (readers' "
+         f"drawn in it); the first chart is on screen at {_ms(med('first_chart_ms', readers))} (readers' "
          "loads), after React has rendered the page, dcc.Graph's code has run and plotly has drawn (the cards "
          "that wait below draw their placeholders in the same task), on the browser's one main thread."),
         (f"- A filter change asks for up to {max(counts)} charts at once; a chart's answer takes "

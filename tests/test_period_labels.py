@@ -7,8 +7,6 @@ from dashboard.domain import domain, period_label
 from dashboard.filters import Filters
 from tests import warehouses
 
-REAL = warehouses.REAL_FILES
-
 
 def test_period_labels_1_each_key_is_named_by_the_figures_loaded_for_it(real_files):
     # nomis_query_regions.csv: Jul 2023-Jun 2024 (a rolling year ending 2024Q2); nomis_query_la.csv: Jan-Dec 2024;
@@ -28,7 +26,7 @@ def test_period_labels_2_a_key_of_two_types_at_one_level_says_so():
 
 def test_period_labels_3_no_period_loaded(tmp_path, monkeypatch, client):
     """A Fingertips export alone: no period of long-term sickness. Titles say so; the API answers, not a 500."""
-    shutil.copy(REAL / "fingertips_website_icb.csv", tmp_path)
+    shutil.copy(warehouses.REAL_FILES / "fingertips_website_icb.csv", tmp_path)
     with warehouses.opened(warehouses.built(tmp_path, tmp_path), monkeypatch):
         assert "no period loaded" in Filters().describe()
         response = client.get("/api/v1/charts/regions-league")

@@ -17,14 +17,13 @@ from dashboard.stats import compare
 from data import build
 from tests import warehouses
 
-REAL = warehouses.REAL_FILES
 MEASURE = "% of economically inactive who are long-term sick"
 SOUTH_YORKSHIRE = ("Barnsley", "Doncaster", "Rotherham", "Sheffield")
 WEST_YORKSHIRE = ("Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield")
 
 
 def _rows(name: str, first: str) -> list[list[str]]:
-    with (REAL / name).open(newline="") as handle:
+    with (warehouses.REAL_FILES / name).open(newline="") as handle:
         rows = list(csv.reader(handle))
     header = next(i for i, row in enumerate(rows) if row and row[0] == first)
     return [row for row in rows[header + 1:] if len(row) > 2]
@@ -43,7 +42,6 @@ def icb_from_las(names) -> float:
     numerator = sum(float(rows[n][2].replace(",", "")) for n in names)
     denominator = sum(float(rows[n][3].replace(",", "")) for n in names)
     return 100 * numerator / denominator
-
 
 
 def measured(frame):
@@ -163,7 +161,7 @@ def test_profile_published_5_a_warehouse_with_no_period_prints_a_profile(tmp_pat
 
     from dashboard import exports, profile_pdf
 
-    shutil.copy(REAL / "fingertips_website_icb.csv", tmp_path)
+    shutil.copy(warehouses.REAL_FILES / "fingertips_website_icb.csv", tmp_path)
     path = tmp_path / "w.duckdb"
     assert build.main(["--db", str(path), "--source", str(tmp_path)]) == 0
     wh = queries.Warehouse(path)

@@ -17,8 +17,7 @@ from dashboard.filters import Filters
 from data import build
 from tests import warehouses
 
-REAL = warehouses.REAL_FILES
-RETURNS = REAL / "pilot_returns_2024q3_2025q1.csv"
+RETURNS = warehouses.REAL_FILES / "pilot_returns_2024q3_2025q1.csv"
 SY, WY, NENC = "E54000061", "E54000054", "E54000050"
 
 
@@ -128,7 +127,7 @@ def mixed_db(tmp_path_factory) -> Path:
     from data import demo
 
     path = tmp_path_factory.mktemp("mixed-facts") / "w.duckdb"
-    sources = build.read_sources(REAL)
+    sources = build.read_sources(warehouses.REAL_FILES)
     meta = {"data_version": "mixedfacts", "built_at": "2026-07-01T00:00:00+00:00", "is_demo": "true",
             "seed": demo.SEED, "participants": 2000, "data_cutoff": demo.DATA_CUTOFF.isoformat()}
     build.publish(path, demo.generate(participants=2000, seed=demo.SEED), meta,

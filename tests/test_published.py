@@ -164,8 +164,6 @@ def test_fingertips_2_none_at_a_level_the_export_does_not_cover(mixed):
 
 # ---- the same charts from real downloads (tests/fixtures/sources/real) ------------------------------------------
 
-REAL = warehouses.REAL_FILES
-
 
 def test_real_1_nomis_icbs_summed_from_local_authorities_and_saying_so(real_files):
     rendered = registry.render("regions-league", Filters(level="icb"))
@@ -202,7 +200,7 @@ def test_real_3_overview_draws_the_newer_inac01_edition_then_the_time_series(rea
 def test_real_5_overview_from_an_ons_time_series_alone(tmp_path, monkeypatch):
     import shutil
 
-    shutil.copy(REAL / "ons_timeseries_lf6a.csv", tmp_path)
+    shutil.copy(warehouses.REAL_FILES / "ons_timeseries_lf6a.csv", tmp_path)
     path = tmp_path / "w.duckdb"
     assert build.main(["--db", str(path), "--participants", "1000", "--source", str(tmp_path)]) == 0
     wh = queries.Warehouse(path)
@@ -250,7 +248,7 @@ def test_real_6_a_build_from_the_files_alone_holds_no_synthetic_row(real_files, 
 
 def test_with_demo_is_needed_to_mix_synthetic_rows_in(tmp_path):
     path = tmp_path / "w.duckdb"
-    assert build.main(["--db", str(path), "--participants", "500", "--source", str(REAL), "--with-demo"]) == 0
+    assert build.main(["--db", str(path), "--participants", "500", "--source", str(warehouses.REAL_FILES), "--with-demo"]) == 0
     wh = queries.Warehouse(path)
     try:
         cur = wh.cursor()

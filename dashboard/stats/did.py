@@ -93,18 +93,18 @@ def _unit_changes(data: pd.DataFrame, after: pd.Series, before: pd.Series, unit:
     return out.astype({"change": float, "treated": bool})
 
 
-def _two_step(changes: pd.DataFrame, confidence: float) -> tuple[float, float, float, float, float]:
-    """OLS of unit changes on the treated flag, classical variance: the estimate, interval, se and p."""
-    flags = changes["treated"].to_numpy(dtype=bool)
-    values = changes["change"].to_numpy(dtype=float)
-    return _pooled_t(values[flags], values[~flags], confidence)
-
-
 def _wide(data: pd.DataFrame, period: pd.Series, unit: str, outcome: str,
           treated: str) -> tuple[pd.DataFrame, pd.Series]:
     """Units x periods (a unit's mean where a period repeats), and each unit's treated flag."""
     wide = data[outcome].groupby([data[unit], period]).mean().unstack()
     return wide, data.groupby(unit)[treated].first().astype(bool).reindex(wide.index)
+
+
+def _two_step(changes: pd.DataFrame, confidence: float) -> tuple[float, float, float, float, float]:
+    """OLS of unit changes on the treated flag, classical variance: the estimate, interval, se and p."""
+    flags = changes["treated"].to_numpy(dtype=bool)
+    values = changes["change"].to_numpy(dtype=float)
+    return _pooled_t(values[flags], values[~flags], confidence)
 
 
 def _pooled_t(treated: np.ndarray, comparison: np.ndarray, confidence: float) -> tuple[float, float, float, float,
