@@ -58,6 +58,11 @@ COLUMNS: dict[str, str] = {
 _PARTICIPANTS_BY = re.compile(r"participants_(\w+)")
 
 
+def p_text(p: float) -> str:
+    """A p-value as a reader should see it, after "p": "< 0.001" below 0.001 (never "= 0.000"), else "= 0.012"."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
 def column_label(column: str) -> str:
     """A reader's header for a data column: from ``COLUMNS``, else the name in words."""
     if column in COLUMNS:

@@ -8,6 +8,7 @@ import pytest
 import queries
 from dashboard import registry
 from dashboard.filters import Filters
+from dashboard.labels import p_text
 from data import build
 
 IDS = ("accelerators-did", "accelerators-event-study", "accelerators-compare")
@@ -185,27 +186,21 @@ def test_accelerators_13_cells_are_kept_whatever_their_outcome(demo):
     assert panel["rate"].notna().all()
 
 
-def test_accelerators_on_published_files_say_exactly_why_they_cannot_compare(tmp_path, monkeypatch):
+def test_accelerators_on_published_files_say_exactly_why_they_cannot_compare(real_files):
     """tests/fixtures/sources/real publishes ICB rates only as Nomis local-authority rows summed to West and South
     Yorkshire (both accelerators), for the one year to Dec 2024: nothing after the start, no other ICB."""
-    from pathlib import Path
+    for chart in ("accelerators-did", "accelerators-event-study"):
+        rendered = registry.render(chart, Filters())
+        assert rendered.data.empty and not rendered.demo
+        assert ("cannot compare: the loaded files publish % of economically inactive who are long-term sick "
+                "for 2 ICBs (2 of them accelerators) in 1 period sharing no months (year to Dec 2024): 1 before "
+                "the start (Apr-Jun 2025) and 0 after") in rendered.summary
 
-    import queries
-    from dashboard import registry
-    from dashboard.filters import Filters
-    from data import build
 
-    real = Path(__file__).parent / "fixtures" / "sources" / "real"
-    path = tmp_path / "w.duckdb"
-    assert build.main(["--db", str(path), "--source", str(real)]) == 0
-    wh = queries.Warehouse(path)
-    monkeypatch.setattr(queries, "_default", wh)
-    try:
-        for chart in ("accelerators-did", "accelerators-event-study"):
-            rendered = registry.render(chart, Filters())
-            assert rendered.data.empty and not rendered.demo
-            assert ("cannot compare: the loaded files publish % of economically inactive who are long-term sick "
-                    "for 2 ICBs (2 of them accelerators) in 1 period sharing no months (year to Dec 2024): 1 before "
-                    "the start (Apr-Jun 2025) and 0 after") in rendered.summary
-    finally:
-        wh.close()
+def test_accelerators_14_a_small_p_value_reads_below_0_001_never_0_000(demo):
+    assert (p_text(0.0004), p_text(0.001), p_text(0.012), p_text(0.5)) == ("< 0.001", "= 0.001", "= 0.012", "= 0.500")
+    frame = registry.get("accelerators-did").data(Filters())
+    assert frame.set_index("comparison").at["All other ICBs (39)", "ri_p_value"] < 0.001  # 1 / 9,140
+    rendered = registry.render("accelerators-did", Filters())
+    assert "randomisation p < 0.001 from 9,139 placebo sets" in rendered.summary
+    assert "0.000" not in rendered.summary

@@ -12,6 +12,7 @@ import queries
 from dashboard import registry
 from dashboard.charts import regions as rc
 from dashboard.filters import Filters
+from dashboard.labels import p_text
 from dashboard.settings import Settings
 from dashboard.stats import compare, quality
 
@@ -196,7 +197,7 @@ def test_quality_14_accelerator_icbs_against_the_rest_by_a_z_test(demo):
     a, b = latest.iloc[0], latest.iloc[1]
     _, p = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])
     summary = registry.render("overview-accelerators", f).summary
-    assert f"p = {float(p):.2f}" in summary and "z test on the difference" in summary
+    assert f"p {p_text(float(p))}" in summary and "z test on the difference" in summary
 
 
 @pytest.mark.parametrize("geo, reliable", [("E54000050", True), ("E54000040", False)])

@@ -14,6 +14,7 @@ from dashboard.charts.common import PILOT_SOURCE, SURVEY_SOURCE
 from dashboard.domain import domain, quarter_label
 from dashboard.figures import accelerators as fig
 from dashboard.filters import Filters, period_label
+from dashboard.labels import p_text
 from dashboard.registry import Chart, register
 from dashboard.stats import did as did_stats
 from dashboard.stats import disclosure
@@ -99,7 +100,7 @@ def did_data(filters: Filters) -> pd.DataFrame:
 def did_summary(frame: pd.DataFrame, filters: Filters) -> str:
     start = frame["start"].iloc[0]
     parts = [f"against {_phrase(row.comparison)} {row.estimate:+.2f} points "
-             f"(95% CI {row.lower:+.2f} to {row.upper:+.2f}; randomisation p = {row.ri_p_value:.3f} from "
+             f"(95% CI {row.lower:+.2f} to {row.upper:+.2f}; randomisation p {p_text(row.ri_p_value)} from "
              f"{row.ri_placebo_sets:,} placebo sets of {_count(row.n_treated)} comparison ICBs)"
              for row in frame.itertuples()]
     treated = _count(frame["n_treated"].iloc[0])
@@ -178,7 +179,7 @@ def pretrend_words(row, label: str, unit: str = "quarter") -> str:
         "evidence that the groups were not moving in parallel before the start"
     return (f"Against {_phrase(label)}, a joint test that the {int(row['pretrend_quarters'])} gaps before "
             f"the reference {unit} are all zero gives F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])})"
-            f" = {row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}: {verdict}.")
+            f" = {row['pretrend_f']:.2f}, p {p_text(row['pretrend_p_value'])}: {verdict}.")
 
 
 def compare_data(filters: Filters) -> pd.DataFrame:

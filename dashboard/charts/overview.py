@@ -13,6 +13,7 @@ from dashboard.charts.common import PUBLISHED_OR_SURVEY_SOURCE, SURVEY_SOURCE, c
 from dashboard.domain import domain
 from dashboard.figures import overview as fig
 from dashboard.filters import ENGLAND, Filters, period_label
+from dashboard.labels import p_text
 from dashboard.registry import Chart, register
 from dashboard.stats import disclosure, quality
 from dashboard.stats.intervals import disclosed_rate
@@ -83,7 +84,7 @@ def area_against_region(frame: pd.DataFrame, filters: Filters) -> str:
     else:
         verdict = "not significantly different from"
     return (f" In {period_label(frame['period'].max())}, {area['area_name']}'s rate was {verdict} "
-            f"{region['area_name']}'s (z test on the difference, 95%, p = {float(p_value):.2f}).")
+            f"{region['area_name']}'s (z test on the difference, 95%, p {p_text(float(p_value))}).")
 
 
 def accelerator_data(filters: Filters) -> pd.DataFrame:
@@ -114,7 +115,7 @@ def accelerator_summary(frame: pd.DataFrame, filters: Filters) -> str:
         _, p_value = quality.z_test(a["rate"], a["se"], b["rate"], b["se"])  # disjoint groups of ICBs
         verdict = "significant" if quality.significant(p_value) else "not significant"
         text += (f" The difference, {a['rate'] - b['rate']:+.1f} points, is {verdict} "
-                 f"(z test on the difference, 95%, p = {float(p_value):.2f}).")
+                 f"(z test on the difference, 95%, p {p_text(float(p_value))}).")
     return text
 
 

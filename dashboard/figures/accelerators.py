@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import figures, periods, theme
 from dashboard.filters import Filters, period_label
+from dashboard.labels import p_text
 from dashboard.stats.disclosure import show_count
 from dashboard.theme import Colour
 
@@ -56,8 +57,7 @@ def _ri_words(row) -> str:
     value = getattr(row, "ri_p_value", None)
     if value is None or pd.isna(value):
         return ""
-    shown = "< 0.001" if value < 0.001 else f"= {value:.3f}"
-    return f"<br>randomisation p {shown}"
+    return f"<br>randomisation p {p_text(value)}"
 
 
 def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
@@ -99,7 +99,7 @@ def event_study(frame: pd.DataFrame, filters: Filters) -> go.Figure:
             if row["pretrend_quarters"]:
                 lines.append(f"{label}: joint test of the {int(row['pretrend_quarters'])} gaps before the start "
                              f"F({int(row['pretrend_df_num'])}, {int(row['pretrend_df_den'])}) = "
-                             f"{row['pretrend_f']:.2f}, p = {row['pretrend_p_value']:.3f}")
+                             f"{row['pretrend_f']:.2f}, p {p_text(row['pretrend_p_value'])}")
         if lines:
             fig.add_annotation(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper", xanchor="left",
                                yanchor="bottom", align="left", showarrow=False, bgcolor=Colour.WHITE,

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dashboard.labels import p_text
+
 LEVELS = {"95": 0.975, "99.8": 0.999}
 HIGH_998, HIGH_95, SIMILAR, LOW_95, LOW_998, NOT_COMPARED = (
     "High (outside 99.8%)", "High (outside 95%)", "Within limits", "Low (outside 95%)", "Low (outside 99.8%)",
@@ -85,14 +87,10 @@ class Overdispersion:
     def describe(self) -> str:
         if self.present:
             return (f"Areas vary more than chance allows (overdispersion factor {self.phi:.2f} from {self.areas} "
-                    f"areas, p {_p(self.p_value)}): limits widened by a between-area standard deviation of "
+                    f"areas, p {p_text(self.p_value)}): limits widened by a between-area standard deviation of "
                     f"{np.sqrt(self.tau2) * 100:.1f} points (Spiegelhalter's random-effects method).")
-        return (f"No overdispersion found (factor {self.phi:.2f} from {self.areas} areas, p {_p(self.p_value)}): "
+        return (f"No overdispersion found (factor {self.phi:.2f} from {self.areas} areas, p {p_text(self.p_value)}): "
                 "exact binomial limits.")
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 def overdispersion(count, n, p: float, winsor: float = 0.10, level: float = 0.95) -> Overdispersion:
