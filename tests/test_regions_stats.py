@@ -80,3 +80,18 @@ def test_neighbours_2_a_feature_with_no_spread_is_ignored():
     peers = compare.nearest_neighbours(profile, "A", 2, mix=("young",))
     assert peers.index.tolist() == ["C", "B"]
     assert np.isfinite(peers["distance"]).all()
+
+
+def test_neighbours_3_rounding_noise_is_no_spread():
+    """Shares worked out by summing in a different order differ in the last bit (1e-17): that is no spread, and
+    standardising it blew the noise up to whole standard deviations, so the neighbours changed from run to run
+    (DuckDB sums in parallel) and ignored the rate they should be matched on."""
+    rates = [5.0, 6.0, 4.5, 5.2, 7.0]
+    noise = [0.0, 2.8e-17, -2.8e-17, 5.6e-17, 0.0]
+    profile = pd.DataFrame({"rate": rates, "young": [0.2 + e for e in noise], "old": [0.3 - e for e in noise]},
+                           index=["A", "B", "C", "D", "E"])
+    exact = pd.DataFrame({"rate": rates, "young": [0.2] * 5, "old": [0.3] * 5}, index=profile.index)
+    peers = compare.nearest_neighbours(profile, "A", 3, mix=("young", "old"))
+    assert peers.index.tolist() == ["D", "C", "B"]  # by rate alone: |5.2-5|, |4.5-5|, |6-5|
+    pd.testing.assert_series_equal(
+        peers["distance"], compare.nearest_neighbours(exact, "A", 3, mix=("young", "old"))["distance"])

@@ -52,19 +52,25 @@ def trend_chi_squared(counts, totals, scores=None) -> tuple[float, float, float]
     return float(chi2), float(stats.chi2.sf(chi2, 1)), float(np.sign(statistic))
 
 
+NO_SPREAD = 1e-9  # a feature whose spread is below this fraction of its largest value does not vary
+
+
 def nearest_neighbours(profile: pd.DataFrame, focus: str, k: int = 5, *, rate: str = "rate",
                        mix: tuple[str, ...] = ()) -> pd.DataFrame:
     """The ``k`` areas most like ``focus``: Euclidean distance on standardised features.
 
     ``profile`` is indexed by area code. The rate counts as much as the whole mix (the mix columns share one
-    weight between them); a feature with no spread (every area alike) is left out.
+    weight between them); a feature with no spread (every area alike, up to rounding) is left out.
     Returns the neighbours' rows, nearest first, with a ``distance`` column.
     """
     if focus not in profile.index:
         return profile.iloc[0:0].assign(distance=[])
     features = profile[[rate, *mix]].astype(float)
     spread = features.std(ddof=0)
-    z = (features - features.mean()) / spread.where(spread > 0)
+    # No spread includes rounding noise: shares summed in another order differ in the last bit (1e-17), and
+    # standardising that noise would weigh it as much as real differences.
+    spread = spread.where(spread > NO_SPREAD * features.abs().max())
+    z = (features - features.mean()) / spread
     z = z.fillna(0.0)
     weights = pd.Series({rate: 1.0, **{m: 1.0 / len(mix) for m in mix}})
     distance = np.sqrt(((z - z.loc[focus]) ** 2 * weights).sum(axis=1)).drop(focus)
