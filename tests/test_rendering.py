@@ -136,3 +136,23 @@ def test_render_cache_8_every_chart_builds_the_same_whatever_the_filters_it_does
             assert a.data.equals(b.data), (chart.id, view.query_string())
             compared += 1
     assert compared > 40
+
+
+def test_render_cache_9_every_chart_is_drawn_in_the_theme(app):
+    """The theme is plotly's default template (building a figure no longer validates it again each time): every
+    chart's figure, subplots included, and a waiting card's placeholder still carry it, not plotly's own."""
+    import json
+
+    import plotly.io as pio
+
+    from dashboard import figures, theme
+
+    assert pio.templates.default == theme.TEMPLATE
+    theme_layout = json.loads(pio.templates[theme.TEMPLATE].layout.to_json())
+    drawn = {chart.id: json.loads(registry.render(chart, Filters()).figure_json) for chart in registry.charts()}
+    drawn["placeholder"] = json.loads(pio.to_json(figures.empty("Loading...")))
+    for name, figure in drawn.items():
+        layout = figure["layout"]["template"]["layout"]
+        assert layout["font"] == theme_layout["font"], name
+        assert layout["colorway"] == list(theme.CATEGORICAL), name
+        assert layout["margin"] == theme_layout["margin"], name

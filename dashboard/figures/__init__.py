@@ -9,7 +9,6 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from dashboard import theme
 from dashboard.safety import plotly_text
 from dashboard.theme import Colour
 
@@ -20,8 +19,9 @@ DEMO_SENTENCE = f"{DEMO_WARNING[0].upper()}{DEMO_WARNING[1:]}."
 
 
 def new(**layout) -> go.Figure:
-    # One validation of the layout (update_layout on an empty figure costs twice as much).
-    return go.Figure(layout={"template": theme.TEMPLATE, **layout})
+    # One validation of the layout (update_layout on an empty figure costs twice as much); the theme is plotly's
+    # default template (dashboard.theme).
+    return go.Figure(layout=layout)
 
 
 def empty(message: str) -> go.Figure:

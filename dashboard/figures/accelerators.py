@@ -115,7 +115,7 @@ def accelerators_compare(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     fig = make_subplots(rows=2, cols=2, horizontal_spacing=0.2, vertical_spacing=0.28, subplot_titles=(
         "Participants", "In work within 12 months (%)", "Main condition (% of participants)",
         "Cost per job outcome (£)"))
-    fig.update_layout(template=theme.TEMPLATE, height=620, showlegend=True,
+    fig.update_layout(height=620, showlegend=True,
                       legend={"orientation": "h", "x": 0, "y": 1.08, "yanchor": "bottom", "traceorder": "normal",
                               "title": {"text": "Main condition: "}},
                       margin={"t": 110},

@@ -13,7 +13,7 @@ from dashboard import figures
 from dashboard.filters import Filters
 from dashboard.stats import funnel
 from dashboard.stats.disclosure import show_count
-from dashboard.theme import CATEGORICAL, TEMPLATE, Colour
+from dashboard.theme import CATEGORICAL, Colour
 
 # Job outcomes: higher is better, so "High" is good news; shape and word go with the colour.
 FUNNEL_STYLES = {
@@ -206,7 +206,7 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     order = frame.sort_values("cost_per_job", na_position="last")
     names = order["programme_name"].tolist()
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.58, 0.42], horizontal_spacing=0.04)
-    fig.update_layout(template=TEMPLATE, barmode="group", height=300 + 60 * len(names), bargap=0.25,
+    fig.update_layout(barmode="group", height=300 + 60 * len(names), bargap=0.25,
                       scattermode="group", scattergap=0.4, margin={"t": 150})
     measures = (("cost_per_participant", "Per participant"), ("cost_per_job", "Per job outcome (12 months)"),
                 ("cost_per_sustained", "Per sustained outcome (26 weeks)"))
@@ -244,7 +244,7 @@ def cost_and_return(frame: pd.DataFrame, filters: Filters) -> go.Figure:
 def digital_msk(frame: pd.DataFrame, filters: Filters) -> go.Figure:
     """Left: percentages (app use, adherence, job rate by app use); right: MSK-HQ change by app use."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.2)
-    fig.update_layout(template=TEMPLATE, height=440, showlegend=False)
+    fig.update_layout(height=440, showlegend=False)
     for col, unit in ((1, "%"), (2, "points")):
         rows = frame[frame["unit"] == unit]
         if rows.empty:
