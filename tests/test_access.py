@@ -18,7 +18,7 @@ from dashboard import registry
 from dashboard.auth_settings import AuthSettings, parse_roles
 from dashboard.filters import FILTER_DEFINITIONS, Filters
 from dashboard.settings import SettingError, Settings
-from tests.dash_calls import chart_body
+from tests.dash_calls import chart_body, table_body
 
 PROXY = "10.0.0.5"
 SY, GM = "E54000061", "E54000057"  # South Yorkshire, Greater Manchester
@@ -116,18 +116,6 @@ def _dash(client, who, body):
     return response.get_json()["response"]
 
 
-def _table_body(chart_id: str, search: str) -> str:
-    table = {"chart": chart_id, "type": "chart-table"}
-    return json.dumps({
-        "output": '{"chart":["MATCH"],"type":"chart-table"}.children',
-        "outputs": {"id": table, "property": "children"},
-        "inputs": [{"id": "page-filters", "property": "data", "value": search},
-                   {"id": {"chart": chart_id, "type": "chart-table-toggle"}, "property": "n_clicks", "value": 1}],
-        "state": [{"id": table, "property": "id", "value": table}],
-        "changedPropIds": [(f'{json.dumps({"chart": chart_id, "type": "chart-table-toggle"}, separators=(",", ":"))}'
-                           ".n_clicks")]})
-
-
 def get_format(client, who: str, chart_id: str, fmt: str, query: str):
     """(status, what came back: a frame for data formats, text otherwise)."""
     if fmt in ("csv", "xlsx", "png", "svg"):
@@ -155,7 +143,7 @@ def get_format(client, who: str, chart_id: str, fmt: str, query: str):
         out = _dash(client, who, chart_body(chart_id, query))
         return 200, out
     if fmt == "table":
-        return 200, _dash(client, who, _table_body(chart_id, query))
+        return 200, _dash(client, who, table_body(client, chart_id, query, 1))
     raise ValueError(fmt)
 
 
@@ -205,7 +193,7 @@ def test_roles_3_an_icb_role_on_a_page_and_in_a_table(client, proxy):
         summary = page[f'{{"chart":"{chart_id}","type":"chart-summary"}}']["children"]
         if "geo" in registry.get(chart_id).filters:
             assert "Your role lets you see pilot returns for South Yorkshire only" in json.dumps(summary), chart_id
-        table = _dash(client, "icb", _table_body(chart_id, f"?geo={SY}"))
+        table = _dash(client, "icb", table_body(client, chart_id, f"?geo={SY}", 1))
         assert "lets you see" not in json.dumps(table)
 
 
@@ -306,7 +294,7 @@ def test_audit_1_one_line_per_access_and_never_the_data(client, proxy):
     fetch(client, "anonymous", "/api/v1/charts/interventions-cost", address="192.168.1.5")
     fetch(client, "icb", f"/embed/interventions-funnel?geo={SY}",
           headers={"X-Forwarded-For": "172.16.4.20"})
-    _dash(client, "icb", _table_body("interventions-outcomes", f"?geo={SY}"))
+    _dash(client, "icb", table_body(client, "interventions-outcomes", f"?geo={SY}", 1))
     fetch(client, "anonymous", "/export/regions-league.csv")  # published: no line
     lines = audit_lines(proxy)
     assert len(lines) == 5

@@ -248,7 +248,7 @@ def test_card_1_download_links_and_embed_code_follow_the_page_filters(app, monke
     monkeypatch.setitem(app.server.config, "DASHBOARD_SETTINGS",
                         dataclasses.replace(settings, public_url="http://intranet.example"))
     with app.server.test_request_context("/_dash-update-component", base_url="http://attacker.example"):
-        _, _, children, _ = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
+        _, _, children, *_ = components.update_chart("?sex=female&geo=E12000007", {"type": "chart-graph",
                                                                              "chart": "overview-trend"})
     hrefs = _hrefs(children)
     assert hrefs["chart-download:png"] == "/export/overview-trend.png?geo=E12000007&sex=female"

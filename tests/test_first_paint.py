@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+from dash import no_update
+from plotly.io.json import to_json_plotly
+
 from dashboard import registry, rendering
 from dashboard.components import update_chart
+from dashboard.components.callbacks import update_chart_table
 from dashboard.components.views import INLINE, SEEN, WAITING
 from dashboard.filters import Filters
 from tests.test_access import SY, fetch, proxy  # noqa: F401  (proxy: the fixture that turns sign-in on)
@@ -82,8 +86,22 @@ def test_first_paint_2_a_waiting_card_is_drawn_only_once_seen(demo_warehouse, ap
         except Exception as error:  # noqa: BLE001 - PreventUpdate is what Dash turns into "no change"
             assert type(error).__name__ == "PreventUpdate"
         assert rendering.stats == before
-        figure, summary, links, source = update_chart("?geo=E54000061", graph, SEEN)
+        figure, summary, links, source, table = update_chart("?geo=E54000061", graph, SEEN)
     assert figure["data"] and summary and links and "Source" in source
+    assert table is no_update  # "Show as table" is folded: no table built
+
+
+def test_first_paint_2b_an_open_table_follows_the_filters_in_the_charts_own_request(demo_warehouse, app):
+    """A filter change asks once a card: the chart's callback brings its table too while "Show as table" is open
+    (its summary clicked an odd number of times); the table's own callback answers only the summary's clicks."""
+    graph, table_id = ({"type": kind, "chart": "overview-trend"} for kind in ("chart-graph", "chart-table"))
+    with app.server.test_request_context("/"):
+        *_, table = update_chart("?geo=E54000061", graph, SEEN, 1)
+        assert "South Yorkshire" in to_json_plotly(table)  # the chosen ICB's rows
+        assert update_chart("?geo=E54000061", graph, SEEN, 2)[-1] is no_update  # opened and folded again
+        assert update_chart_table("?geo=E54000061", 2, table_id) is no_update
+        reopened = update_chart_table("?geo=E12000007", 3, table_id)
+    assert "London" in to_json_plotly(reopened)
 
 
 def test_first_paint_3_the_gate_withholds_a_restricted_chart_in_the_layout(client, proxy):  # noqa: F811

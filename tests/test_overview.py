@@ -131,29 +131,23 @@ def test_routes_3_bootstrap_is_served_locally_with_security_headers(client):
     assert "cdn." not in page and "https://" not in page.split("<body>")[0]
 
 
-def _table_request(client, clicks: int, changed: str):
-    """The callback request the browser sends for a card's table: ``changed`` is what triggered it."""
-    import json
+def test_update_chart_1c_an_open_table_follows_the_filters_with_its_chart(client):
+    """"Show as table" asks for the table alone; while it is open, a filter change brings it in the chart's own
+    request (one request a card); folded, a filter change builds none, and opening it again builds the view then."""
+    from tests.dash_calls import chart_body, table_body
 
-    table = {"chart": "overview-trend", "type": "chart-table"}
-    toggle = {"chart": "overview-trend", "type": "chart-table-toggle"}
-    changed_id = {"filters": "page-filters.data",
-                  "toggle": json.dumps(toggle, sort_keys=True, separators=(",", ":")) + ".n_clicks"}[changed]
-    body = {
-        "output": '{"chart":["MATCH"],"type":"chart-table"}.children',
-        "outputs": {"id": table, "property": "children"},
-        "inputs": [{"id": "page-filters", "property": "data", "value": "?geo=E54000061"},
-                   {"id": toggle, "property": "n_clicks", "value": clicks}],
-        "state": [{"id": table, "property": "id", "value": table}],
-        "changedPropIds": [changed_id],
-    }
-    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    def post(body):
+        return client.post("/_dash-update-component", data=body, content_type="application/json")
 
-
-def test_update_chart_1c_closing_the_table_does_not_rebuild_it(client):
-    opened = _table_request(client, 1, "toggle")
+    opened = post(table_body(client, "overview-trend", "?geo=E54000061", 1))
     assert opened.status_code == 200 and "South Yorkshire" in opened.get_data(as_text=True)
-    closed = _table_request(client, 2, "toggle")  # "Show as table" clicked again: the details fold
+    moved = post(chart_body("overview-trend", "?geo=E12000007", table_clicks=1)).json["response"]
+    parts = {json.loads(key)["type"]: value for key, value in moved.items()}
+    assert set(parts) == {"chart-graph", "chart-summary", "chart-share", "chart-source", "chart-table"}
+    assert "London" in json.dumps(parts["chart-table"])
+    closed = post(table_body(client, "overview-trend", "?geo=E12000007", 2))  # clicked again: the details fold
     assert closed.status_code == 204 or closed.json["response"] == {}, closed.get_data(as_text=True)[:200]
-    moved = _table_request(client, 2, "filters")  # the view changed while it was folded: kept current
-    assert moved.status_code == 200 and "South Yorkshire" in moved.get_data(as_text=True)
+    folded = post(chart_body("overview-trend", "?geo=E54000061", table_clicks=2))
+    assert '"chart-table"' not in json.dumps(folded.json["response"])  # no table built while folded
+    reopened = post(table_body(client, "overview-trend", "?geo=E54000061", 3))
+    assert "South Yorkshire" in reopened.get_data(as_text=True)

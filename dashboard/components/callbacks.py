@@ -12,7 +12,6 @@ from dash import (
     State,
     callback,
     clientside_callback,
-    ctx,
     html,
     no_update,
 )
@@ -61,48 +60,58 @@ def _chart_id(component_id) -> str:
         raise PreventUpdate from None
 
 
+TABLE, TABLE_TOGGLE = "chart-table", "chart-table-toggle"
+
+
 @callback(
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
     Output({"type": "chart-share", "chart": MATCH}, "children"),
     Output({"type": "chart-source", "chart": MATCH}, "children"),
+    Output({"type": TABLE, "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
     Input({"type": LAZY, "chart": MATCH}, "data"),
+    State({"type": TABLE_TOGGLE, "chart": MATCH}, "n_clicks"),
     # Not on page load: the layout carries the cards at the top of the page drawn (components.views) and the others
     # are drawn when they come into view (assets/lazy.js sets their store to "seen", which runs this).
     prevent_initial_call=True,
 )
-def update_chart(search, graph_id, lazy=None):
-    """A card on the current view: its figure, text summary, download links and embed code, and its source line,
-    labelled synthetic only when its rows are (one request a chart on a filter change, or when it comes into
-    view). A card not yet scrolled to stays as it is: it is drawn for the view of its day when it is reached."""
+def update_chart(search, graph_id, lazy=None, table_clicks=None):
+    """A card on the current view, in one request: its figure, text summary, download links and embed code, its
+    source line (labelled synthetic only when its rows are), and its table while the reader has "Show as table"
+    open; on a filter change, or when it comes into view. A card not yet scrolled to stays as it is: it is drawn for
+    the view of its day when it is reached."""
     if lazy == WAITING:
         raise PreventUpdate
-    view = card_view(_chart_id(graph_id), search)
-    return (*view[:3], no_update if view[3] is None else view[3])
-
-
-def _toggled() -> bool:
-    """Whether this call was the reader clicking "Show as table" (not a change of the view)."""
-    trigger = ctx.triggered_id
-    return isinstance(trigger, dict) and trigger.get("type") == "chart-table-toggle"
+    chart_id = _chart_id(graph_id)
+    view = card_view(chart_id, search)
+    table = _table(chart_id, search) if _open(table_clicks) else no_update
+    return (*view[:3], no_update if view[3] is None else view[3], table)
 
 
 @callback(
-    Output({"type": "chart-table", "chart": MATCH}, "children"),
-    Input(STORE, "data"),
-    Input({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
-    State({"type": "chart-table", "chart": MATCH}, "id"),
-    prevent_initial_call=True,  # nothing to do until "Show as table" is opened (a request per card saved)
+    Output({"type": TABLE, "chart": MATCH}, "children", allow_duplicate=True),
+    State(STORE, "data"),
+    Input({"type": TABLE_TOGGLE, "chart": MATCH}, "n_clicks"),
+    State({"type": TABLE, "chart": MATCH}, "id"),
+    prevent_initial_call=True,
 )
 def update_chart_table(search, clicks, table_id):
-    """The card's table, built only once its reader has opened "Show as table" (then kept on the current
-    view): most readers never open it, and a table of hundreds of rows would weigh on every filter change."""
-    if not clicks or not isinstance(clicks, int):
-        return no_update
-    if clicks % 2 == 0 and _toggled():
-        return no_update  # "Show as table" clicked to fold it: the table already shows this view
+    """The card's table when its reader opens "Show as table": built only then, as most readers never open it and a
+    table of hundreds of rows would weigh on every filter change (while it is open, ``update_chart`` brings it
+    with the chart, so a filter change asks once a card)."""
+    if not _open(clicks):
+        return no_update  # folded: it already shows this view
+    return _table(_chart_id(table_id), search)
+
+
+def _open(clicks) -> bool:
+    """Whether "Show as table" is open: its summary clicked (or Entered) an odd number of times."""
+    return isinstance(clicks, int) and clicks % 2 == 1
+
+
+def _table(chart_id: str, search):
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
@@ -110,7 +119,7 @@ def update_chart_table(search, clicks, table_id):
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
     try:
-        return chart_table(registry.render(_chart_id(table_id), filters))
+        return chart_table(registry.render(chart_id, filters))
     except queries.WarehouseUnavailable as error:
         return html.P(f"The data cannot be read just now: {error}")
     except access.Denied as denied:

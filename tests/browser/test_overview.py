@@ -1,4 +1,5 @@
 """The overview page in a real headless Chromium: charts drawn, filters in the URL, a clean console."""
+import json
 from urllib.parse import parse_qs, urlparse
 
 from tests.conftest import POLL_MS
@@ -53,14 +54,22 @@ def test_about_1_lists_sources_and_the_data_dictionary(browser_page):
 
 
 def test_overview_5_a_table_is_built_when_opened_and_follows_the_filters(browser_page):
+    """Opening "Show as table" asks for the table; while it is open, a filter change brings it in the chart's own
+    request, so the change asks once a card (no request a card for a table, open or folded)."""
     page = browser_page.open("/")
     card = page.locator("#card-overview-trend")
     assert card.locator(".chart-table table").count() == 0  # not built until asked for
     card.locator("summary.chart-table-toggle").click()
     assert "England" in card.locator(".chart-table table").inner_text()
+    outputs: list[str] = []
+    page.on("request", lambda request: outputs.append(json.loads(request.post_data or "{}").get("output", ""))
+            if "_dash-update-component" in request.url else None)
     page.get_by_label("Area").select_option(label="Region: London")
     page.wait_for_function(
         "() => document.querySelector('#card-overview-trend .chart-table table').innerText.includes('London')", polling=POLL_MS)
+    page.wait_for_timeout(500)  # time for any other request the change would make
+    assert not [o for o in outputs if o.startswith('{"chart":["MATCH"],"type":"chart-table"}')], outputs
+    assert any("chart-graph" in o for o in outputs), outputs  # the table came with its chart
     assert browser_page.errors == []
 
 
