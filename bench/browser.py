@@ -646,9 +646,10 @@ def target_rows(result: dict | None) -> list[str]:
             for name, (value, target, shown, unit) in zip(TARGET_NAMES, values, strict=True)]
 
 
-def why_lines(result: dict) -> list[str]:
+def why_lines(result: dict, answers: dict[str, float] | None = None) -> list[str]:
     """Where a first load's time goes and what a filter change waits for, in this run's own numbers (medians of
-    its first loads and of every chart's part in its changes): why the browser targets are met or missed."""
+    its first loads and of every chart's part in its changes): why the browser targets are met or missed.
+    ``answers`` (chart id -> its whole answer alone, p50 ms at this size) adds what a change costs the machine."""
     loads = [x for pg in result["pages"].values() for x in pg["first_loads"]]
     renders = [x for pg in result["pages"].values() for c in pg["changes"] for x in c["per_chart"].values()
                if x.get("request_ms") is not None]
@@ -676,12 +677,43 @@ def why_lines(result: dict) -> list[str]:
          f"{_ms(med('request_ms', renders))} (p50, including the wait for one of 2 workers' threads on 2 cores, "
          f"against its whole answer alone in the table above) and its draw {_ms(med('draw_ms', renders))} more, "
          "one chart after another on the main thread."),
+        *budget_lines(result, answers or {}, med("dom_content_loaded_ms")),
         "",
     ]
 
 
-def browser_section(result: dict) -> list[str]:
-    """Markdown lines for bench/REPORT.md from a bench/out/browser.json result."""
+def budget_lines(result: dict, answers: dict[str, float], scripts_ms: float | None) -> list[str]:
+    """The least time the browser targets could take on this machine, from the work they need: the scripts that
+    run before any chart can be drawn, and a filter change's server answers and draws shared by the cores."""
+    lines = []
+    if scripts_ms is not None:
+        lines.append(
+            f"- The least the first chart could take: the scripts alone run until {_ms(scripts_ms)} (median), and "
+            "a live chart needs them all (plotly.js, React, Dash's renderer) before it can be drawn, against a "
+            f"target of {_ms(TARGET_FIRST_CHART_MS)}; only a chart drawn on the server and sent in the page's HTML "
+            "could be on screen sooner.")
+    costs = {}
+    for path, pg in result["pages"].items():
+        charts = pg["charts_in_changes"]
+        if charts and all(c in answers for c in charts):
+            server = sum(answers[c] for c in charts)
+            draws = sum(x["draw_p50_ms"] for x in charts.values())
+            costs[path] = (len(charts), server, draws, pg["change_p50_ms"])
+    if costs:
+        path, (n, server, draws, took) = max(costs.items(), key=lambda kv: kv[1][1] + kv[1][2])
+        cpus = result["cpus"]
+        lines.append(
+            f"- The least a filter change could take: on `{path}` its {n} charts' answers need {_ms(server)} of "
+            f"server CPU (each alone, p50, the table above) and their draws {_ms(draws)} of the browser's main "
+            f"thread: {_ms(server + draws)} of work for {cpus} cores, so at least {_ms((server + draws) / cpus)} "
+            f"even if server and browser never waited for each other (target {_ms(TARGET_CHANGE_P95_MS)} at p95); "
+            f"its changes took {_ms(took)} (p50). The rest is waiting: answers that arrive together are drawn one "
+            "after another, and a worker's threads share one Python interpreter.")
+    return lines
+
+
+def browser_section(result: dict, answers: dict[str, float] | None = None) -> list[str]:
+    """Markdown lines for bench/REPORT.md from a bench/out/browser.json result (``answers``: see ``why_lines``)."""
     n, pages = result["participants"], result["pages"]
     renders = [x for pg in pages.values() for c in pg["changes"] for x in c["per_chart"].values()]
     no_data = sum(bool(x.get("no_data")) for x in renders)
@@ -704,7 +736,7 @@ def browser_section(result: dict) -> list[str]:
         "| --- | --- | --- |",
         *target_rows(result),
         "",
-        *why_lines(result),
+        *why_lines(result, answers),
     ]
     for path, pg in pages.items():
         dom = pg["charts_in_changes"]

@@ -372,9 +372,12 @@ def render(rows, builds, bases, combos_n, mach, png, browser_result=None, load_r
         lines.append(f"| {size:,} | {x['seconds']} | {x['peak_rss_mb']:,} MB | {x['file_mb']} MB |")
     lines += ["", ("Build figures are from the run that built the warehouse (bench/out/build_N.json); "
               "delete bench/out/ to measure them again.")]
-    for section, result in ((browser.browser_section, browser_result), (load.load_section, load_result)):
-        if result is not None:
-            lines += ["", *section(result)]
+    if browser_result is not None:
+        answers = {r["chart"]: r[f"new_p50_{LARGE}"] for r in rows}
+        lines += ["", *browser.browser_section(browser_result, answers if browser_result["participants"] == LARGE
+                                                   else None)]
+    if load_result is not None:
+        lines += ["", *load.load_section(load_result)]
     lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in mach.items()]
     if png:

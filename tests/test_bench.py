@@ -65,6 +65,23 @@ def test_bench_3_summaries_and_verdicts():
     assert common.verdict(None, 150) == "not measured"
 
 
+def test_bench_3b_the_least_a_filter_change_could_take_is_its_work_over_the_cores():
+    """Hand-worked: two charts answering in 100 and 60 ms alone and drawing in 30 and 50 ms are 240 ms of work,
+    at least 120 ms on 2 cores; the page with the most work is the one reported, and a chart without a timing
+    leaves its page out."""
+    from bench import browser
+
+    charts = {"a": {"draw_p50_ms": 30.0}, "b": {"draw_p50_ms": 50.0}}
+    result = {"cpus": 2, "pages": {"/p": {"charts_in_changes": charts, "change_p50_ms": 400.0},
+                                   "/q": {"charts_in_changes": {"c": {"draw_p50_ms": 500.0}}, "change_p50_ms": 9.0}}}
+    first, change = browser.budget_lines(result, {"a": 100.0, "b": 60.0}, 610.0)
+    assert "run until 610 ms" in first and "target of 500 ms" in first
+    assert "on `/p` its 2 charts' answers need 160 ms of server CPU" in change
+    assert "draws 80 ms" in change and "240 ms of work for 2 cores, so at least 120 ms" in change
+    assert "took 400 ms (p50)" in change
+    assert browser.budget_lines(result, {}, None) == []
+
+
 def test_bench_4_the_readme_block_is_replaced_by_the_report_s_targets(tmp_path):
     from bench import run
 
