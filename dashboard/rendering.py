@@ -48,8 +48,10 @@ SHARED_PREFIX = "render:"
 _FIGURE, _SUMMARY, _DEMO = "dashboard.figure", "dashboard.summary", "dashboard.demo"
 
 _cache: OrderedDict = OrderedDict()
+_building: dict[tuple, threading.Event] = {}  # views being built now, for other threads asking for the same
 _lock = threading.Lock()
-stats = {"hits": 0, "shared_hits": 0, "misses": 0}
+BUILD_WAIT_SECONDS = 60
+stats = {"hits": 0, "shared_hits": 0, "misses": 0, "waited": 0}
 
 
 def _stable(value):
@@ -123,19 +125,45 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
         if entry is not None:
             stats["shared_hits"] += 1
             _put(key, entry)
+    owner = False
+    if entry is None:  # another thread may be building this view (a prefetch, say): wait for it, not twice
+        entry, owner = _claim(key)
     if entry is not None:
         data, figure_json, summary, demo = entry
         return Rendered(chart, filters, data, figure_json, summary, demo)
-    stats["misses"] += 1
-    rendered = build(chart, filters)
-    entry = (rendered.data, rendered.figure_json, rendered.summary, rendered.demo)
-    _put(key, entry)
+    try:
+        stats["misses"] += 1
+        rendered = build(chart, filters)
+        entry = (rendered.data, rendered.figure_json, rendered.summary, rendered.demo)
+        _put(key, entry)
+    finally:
+        if owner:
+            with _lock:
+                _building.pop(key).set()
     if wh.shared is not None:
         payload = shared.frame_bytes(rendered.data, {_FIGURE: rendered.figure_json, _SUMMARY: rendered.summary,
                                                      _DEMO: str(int(rendered.demo))})
         if payload is not None:  # a frame Arrow cannot hold stays in this process only
             wh.shared.set_bytes(shared_key(chart.id, keyed, version, demo), payload)
     return rendered
+
+
+def _claim(key) -> tuple[tuple | None, bool]:
+    """(entry, False) when the cache has the view, or another thread was building it and has it now; (None, True)
+    when this thread is to build it (marked as being built, for others asking meanwhile); (None, False) when the
+    other thread took too long (build it here, unmarked). A build that failed leaves it to the next asker."""
+    with _lock:
+        entry = _cache.get(key)
+        if entry is not None:
+            return entry, False
+        building = _building.get(key)
+        if building is None:
+            _building[key] = threading.Event()
+            return None, True
+    if not building.wait(timeout=BUILD_WAIT_SECONDS):
+        return None, False
+    stats["waited"] += 1
+    return _claim(key)
 
 
 def _put(key, entry) -> None:

@@ -156,3 +156,44 @@ def test_render_cache_9_every_chart_is_drawn_in_the_theme(app):
         assert layout["font"] == theme_layout["font"], name
         assert layout["colorway"] == list(theme.CATEGORICAL), name
         assert layout["margin"] == theme_layout["margin"], name
+
+
+def test_render_cache_10_a_view_asked_for_twice_at_once_is_built_once(app):
+    """Two requests for the same view that is not cached (two readers opening a page after a rebuild, a page and
+    its export): the second waits for the first's build instead of doing it again; a build that fails leaves the
+    view to the next asker, who builds it (and gets its own error)."""
+    import threading
+
+    from dashboard.filters import Filters
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow_build(chart, filters):
+        calls.append(filters)
+        started.set()
+        release.wait(10)
+        return registry._build(chart, filters)
+
+    chart, view = registry.get(CHART), Filters(geo="E12000007", sex="female")
+    rendering.clear()
+    results = []
+    first = threading.Thread(target=lambda: results.append(rendering.render(chart, view, slow_build)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: results.append(rendering.render(chart, view, slow_build)))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first build, not building
+    release.set()
+    first.join(10), second.join(10)
+    assert len(calls) == 1 and len(results) == 2
+    assert results[0].figure_json == results[1].figure_json and rendering._building == {}
+
+    def failing(chart, filters):
+        raise RuntimeError("the warehouse went away")
+
+    other = Filters(geo="E12000001")
+    with pytest.raises(RuntimeError):
+        rendering.render(chart, other, failing)
+    assert rendering._building == {}  # the failed build is not left marked: the next asker builds it
+    assert rendering.render(chart, other, registry._build).summary
