@@ -58,10 +58,10 @@ def channel() -> str:
     if path.endswith("_dash-update-component"):
         body = request.get_json(silent=True) or {}
         output = str(body.get("output", "")) if isinstance(body, dict) else ""
-        if '"chart-table"' in output:
-            return "table"
         if '"chart-graph"' in output:
-            return "page"
+            return "page"  # a card drawn (its open table comes in the same request)
+        if '"chart-table"' in output:
+            return "table"  # "Show as table" opened
         return "page " + output.split(".")[0][:60]
     endpoint = request.endpoint or ""
     if endpoint == "export_chart":

@@ -295,16 +295,17 @@ def test_audit_1_one_line_per_access_and_never_the_data(client, proxy):
     fetch(client, "icb", f"/embed/interventions-funnel?geo={SY}",
           headers={"X-Forwarded-For": "172.16.4.20"})
     _dash(client, "icb", table_body(client, "interventions-outcomes", f"?geo={SY}", 1))
+    _dash(client, "icb", chart_body("interventions-outcomes", f"?geo={SY}", table_clicks=1))  # a card, table open
     fetch(client, "anonymous", "/export/regions-league.csv")  # published: no line
     lines = audit_lines(proxy)
-    assert len(lines) == 5
-    first, _, refused, embed, table = lines
+    assert len(lines) == 6
+    first, _, refused, embed, table, card = lines
     assert first["user"] == "nat" and first["roles"] == ["national"] and first["chart"] == "interventions-outcomes"
     assert first["channel"] == "export csv" and first["filters"] == {"geo": SY, "sex": "female"}
     assert first["status"] == 200 and first["event"] == "access" and first["time"].endswith("+00:00")
     assert refused["status"] == 401 and refused["channel"] == "data API" and refused["address"] == "192.168.1.5"
     assert embed["address"] == "172.16.4.20" and embed["via"] == PROXY and embed["scope"] == [SY]
-    assert table["channel"] == "table"
+    assert table["channel"] == "table" and card["channel"] == "page" and card["scope"] == [SY]
     numbers = {cell for row in csv_text.splitlines()[1:] for cell in row.split(",") if cell[:1].isdigit()}
     raw = proxy.read_text()
     assert numbers and not any(f'"{n}"' in raw or f" {n}," in raw for n in numbers if len(n) > 3)

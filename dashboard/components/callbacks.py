@@ -12,17 +12,14 @@ from dash import (
     State,
     callback,
     clientside_callback,
-    html,
     no_update,
 )
 from dash.exceptions import PreventUpdate
 
-import queries
-from dashboard import access, registry
+from dashboard import registry
 from dashboard.components.ids import CHART_COUNT, STATUS, STORE
 from dashboard.components.share import page_download_links
-from dashboard.components.tables import chart_table
-from dashboard.components.views import LAZY, WAITING, access_note, card_view
+from dashboard.components.views import LAZY, WAITING, card_view
 from dashboard.filters import FilterError, Filters
 
 
@@ -84,10 +81,8 @@ def update_chart(search, graph_id, lazy=None, table_clicks=None):
     the view of its day when it is reached."""
     if lazy == WAITING:
         raise PreventUpdate
-    chart_id = _chart_id(graph_id)
-    view = card_view(chart_id, search)
-    table = _table(chart_id, search) if _open(table_clicks) else no_update
-    return (*view[:3], no_update if view[3] is None else view[3], table)
+    figure, summary, links, source, table = card_view(_chart_id(graph_id), search, table=_open(table_clicks))
+    return (figure, summary, links, no_update if source is None else source, no_update if table is None else table)
 
 
 @callback(
@@ -103,27 +98,12 @@ def update_chart_table(search, clicks, table_id):
     with the chart, so a filter change asks once a card)."""
     if not _open(clicks):
         return no_update  # folded: it already shows this view
-    return _table(_chart_id(table_id), search)
+    return card_view(_chart_id(table_id), search, table=True)[-1]
 
 
 def _open(clicks) -> bool:
     """Whether "Show as table" is open: its summary clicked (or Entered) an odd number of times."""
     return isinstance(clicks, int) and clicks % 2 == 1
-
-
-def _table(chart_id: str, search):
-    try:
-        filters = Filters.from_query(search or "")
-    except FilterError as error:
-        return html.P(str(error))
-    except queries.WarehouseUnavailable as error:
-        return html.P(f"The data cannot be read just now: {error}")
-    try:
-        return chart_table(registry.render(chart_id, filters))
-    except queries.WarehouseUnavailable as error:
-        return html.P(f"The data cannot be read just now: {error}")
-    except access.Denied as denied:
-        return html.P(access_note(denied))
 
 
 @callback(

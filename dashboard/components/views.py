@@ -13,6 +13,7 @@ from dash import html
 import queries
 from dashboard import access, figures, registry
 from dashboard.components.share import share_links
+from dashboard.components.tables import chart_table
 from dashboard.filters import FilterError, Filters
 
 # Charts drawn in the layout: those at the top of a page, above the fold of a laptop screen (1280 x 900) on every
@@ -26,33 +27,37 @@ def lazy_id(chart_id: str) -> dict:
     return {"type": LAZY, "chart": chart_id}
 
 
-def card_view(chart_id: str, search: str | None) -> tuple:
+def card_view(chart_id: str, search: str | None, *, table: bool = False) -> tuple:
     """A card on the view in ``search`` (a query string): (figure, text summary, download links and embed code,
-    source line), labelled synthetic only when its rows are. A viewer who may not see a restricted chart gets its
-    reason and no links; a view that cannot be read says so; never an exception."""
+    source line, table), labelled synthetic only when its rows are; the table ("Show as table") only when asked
+    for, else None. A viewer who may not see a restricted chart gets its reason and no links; a view that cannot be
+    read says so; never an exception. One render for all of it: one access, one line in the audit trail."""
     try:
         filters = Filters.from_query(search or "")
     except FilterError as error:
-        return figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, ""), None
+        return (figures.empty(f"Filters not accepted: {error}"), str(error), share_links(chart_id, ""), None,
+                html.P(str(error)) if table else None)
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, [], None
+        return figures.empty(message), message, [], None, html.P(message) if table else None
     try:
         rendered = registry.render(chart_id, filters)
     except queries.WarehouseUnavailable as error:
         message = f"The data cannot be read just now: {error}"
-        return figures.empty(message), message, share_links(chart_id, search), None
+        return figures.empty(message), message, share_links(chart_id, search), None, html.P(message) if table else None
     except access.Denied as denied:  # unpublished returns this viewer may not see: say so, no links
-        return figures.empty(denied.reason), access_note(denied), [], None  # no source note to take out
+        note = access_note(denied)
+        return figures.empty(denied.reason), note, [], None, html.P(note) if table else None  # no source to take out
     from dashboard.rendering import page_figure  # the page's copy of a figure, straight from the render cache
 
     source = f"{figures.DEMO_NOTE + '. ' if rendered.demo else ''}Source: {rendered.chart.source}"
+    shown = chart_table(rendered) if table else None
     if rendered.data.empty and not rendered.chart.synthetic:
         # A published series that is not loaded: the card folds to its title and one line saying what it would
         # show and how to load it (assets/style.css hides its empty chart, table and downloads).
         return (page_figure(rendered), html.Span(rendered.summary, className="empty-published"),
-                share_links(chart_id, "", rendered.summary), source)
-    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary), source
+                share_links(chart_id, "", rendered.summary), source, shown)
+    return page_figure(rendered), rendered.summary, share_links(chart_id, search, rendered.summary), source, shown
 
 
 def access_note(denied: access.Denied) -> html.Span:

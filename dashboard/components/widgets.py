@@ -176,7 +176,8 @@ def chart_card(chart_id: str, sorts: dict[str, str] | None = None, controls=None
     without one the card waits, and is drawn when it comes into view (``assets/lazy.js``)."""
     chart = registry.get(chart_id)
     heading, summary = f"{chart_id}-title", f"{chart_id}-summary"
-    figure, said, links, source = view or (figures.empty("Loading..."), None, share_links(chart_id, search), None)
+    figure, said, links, source, _ = view or (figures.empty("Loading..."), None, share_links(chart_id, search), None,
+                                              None)
     if source is None:
         source = f"Source: {chart.source}"
         if _labelled_demo(chart):
