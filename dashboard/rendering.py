@@ -126,7 +126,7 @@ def render(chart: Chart, filters: Filters, build: Callable[[Chart, Filters], Ren
             stats["shared_hits"] += 1
             _put(key, entry)
     owner = False
-    if entry is None:  # another thread may be building this view (a prefetch, say): wait for it, not twice
+    if entry is None:  # another thread may be building this view (two readers, a page and its export): wait
         entry, owner = _claim(key)
     if entry is not None:
         data, figure_json, summary, demo = entry
