@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-CHART_OUTPUT = ('..{"chart":["MATCH"],"type":"chart-graph"}.figure...{"chart":["MATCH"],"type":"chart-summary"}'
-                '.children...{"chart":["MATCH"],"type":"chart-share"}.children...{"chart":["MATCH"],'
-                '"type":"chart-source"}.children...{"chart":["MATCH"],"type":"chart-table"}.children..')
 CARD_PARTS = (("chart-graph", "figure"), ("chart-summary", "children"), ("chart-share", "children"),
               ("chart-source", "children"), ("chart-table", "children"))
+# Dash's name for a callback with several outputs: "..id.prop...id.prop..".
+CHART_OUTPUT = ".." + "...".join(json.dumps({"chart": ["MATCH"], "type": kind}, separators=(",", ":")) + "." + prop
+                                 for kind, prop in CARD_PARTS) + ".."
 
 
 def chart_body(chart_id: str, search, lazy="seen", table_clicks=None) -> str:

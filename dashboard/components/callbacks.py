@@ -57,19 +57,16 @@ def _chart_id(component_id) -> str:
         raise PreventUpdate from None
 
 
-TABLE, TABLE_TOGGLE = "chart-table", "chart-table-toggle"
-
-
 @callback(
     Output({"type": "chart-graph", "chart": MATCH}, "figure"),
     Output({"type": "chart-summary", "chart": MATCH}, "children"),
     Output({"type": "chart-share", "chart": MATCH}, "children"),
     Output({"type": "chart-source", "chart": MATCH}, "children"),
-    Output({"type": TABLE, "chart": MATCH}, "children"),
+    Output({"type": "chart-table", "chart": MATCH}, "children"),
     Input(STORE, "data"),
     State({"type": "chart-graph", "chart": MATCH}, "id"),
     Input({"type": LAZY, "chart": MATCH}, "data"),
-    State({"type": TABLE_TOGGLE, "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
     # Not on page load: the layout carries the cards at the top of the page drawn (components.views) and the others
     # are drawn when they come into view (assets/lazy.js sets their store to "seen", which runs this).
     prevent_initial_call=True,
@@ -86,10 +83,10 @@ def update_chart(search, graph_id, lazy=None, table_clicks=None):
 
 
 @callback(
-    Output({"type": TABLE, "chart": MATCH}, "children", allow_duplicate=True),
+    Output({"type": "chart-table", "chart": MATCH}, "children", allow_duplicate=True),
     State(STORE, "data"),
-    Input({"type": TABLE_TOGGLE, "chart": MATCH}, "n_clicks"),
-    State({"type": TABLE, "chart": MATCH}, "id"),
+    Input({"type": "chart-table-toggle", "chart": MATCH}, "n_clicks"),
+    State({"type": "chart-table", "chart": MATCH}, "id"),
     prevent_initial_call=True,
 )
 def update_chart_table(search, clicks, table_id):
